@@ -1,0 +1,96 @@
+"""Check a parent's answers against the questions and fill in defaults (pure; no IO)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from parentinvolve.conditions import AnswerValue, holds
+from parentinvolve.errors import AnswersError
+from parentinvolve.fields import did_you_mean
+from parentinvolve.knowledge import KnowledgeBase, Question
+
+
+def asked(question: Question, answers: Mapping[str, AnswerValue]) -> bool:
+    """Whether `question` is put, given the answers so far."""
+    return question.when is None or holds(question.when, answers)
+
+
+def normalise(kb: KnowledgeBase, raw: Mapping[Any, Any], *, source: str = "answers") -> dict[str, AnswerValue]:
+    """The answers in canonical form, in question order, defaults filled; AnswersError lists every problem."""
+    problems: list[str] = []
+    known = [q.id for q in kb.questions]
+    for key in raw:
+        if not isinstance(key, str) or key not in known:
+            problems.append(f"unknown question {key!r}{did_you_mean(str(key), known)}; the questions are: {', '.join(known)}")
+    out: dict[str, AnswerValue] = {}
+    for q in kb.questions:
+        if q.id in raw:
+            value, problem = check_value(q, raw[q.id])
+            if problem:
+                problems.append(f"{q.id}: {problem}")
+            elif value is not None:
+                out[q.id] = value
+        elif asked(q, out):
+            if q.default is not None:
+                out[q.id] = q.default
+            elif not any(p.startswith(f"{q.id}:") for p in problems):
+                problems.append(f"{q.id} is missing: {describe(q)}")
+    if problems:
+        raise AnswersError(problems, source=source)
+    return out
+
+
+def describe(q: Question) -> str:
+    """What a question takes, in a few words, for error messages."""
+    if q.kind == "integer":
+        return f"give a whole number from {q.min} to {q.max}"
+    choices = ", ".join(q.choice_ids())
+    if q.kind == "multi":
+        return f"give a list of one or more of: {choices}"
+    return f"give one of: {choices}"
+
+
+def check_value(q: Question, value: object) -> tuple[AnswerValue | None, str]:
+    """The canonical value, or a plain-words problem."""
+    if q.kind == "integer":
+        return _integer(q, value)
+    if q.kind == "multi":
+        if not isinstance(value, (list, tuple)):
+            return None, f"should be a list, like [{q.choice_ids()[0]}]; {describe(q)}"
+        if not value:
+            return None, f"pick at least one; {describe(q)}"
+        picked: list[str] = []
+        for item in value:
+            choice, problem = _choice(q, item)
+            if problem:
+                return None, problem
+            if choice in picked:
+                return None, f"{choice!r} is listed twice; list each once"
+            picked.append(choice)
+        order = q.choice_ids()
+        return tuple(sorted(picked, key=order.index)), ""
+    return _choice(q, value)
+
+
+def _integer(q: Question, value: object) -> tuple[int | None, str]:
+    number: int | None = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and value.strip().isdigit() and value.strip().isascii():
+        number = int(value.strip())
+    if number is None:
+        return None, f"{value!r} is not a whole number; {describe(q)}"
+    if (q.min is not None and number < q.min) or (q.max is not None and number > q.max):
+        return None, f"{number} is out of range; {describe(q)}"
+    return number, ""
+
+
+def _choice(q: Question, value: object) -> tuple[str | None, str]:
+    ids = q.choice_ids()
+    if isinstance(value, str):
+        key = value.strip().lower().replace("_", "-").replace(" ", "-")
+        if key in ids:
+            return key, ""
+        return None, f"{value!r} is not one of: {', '.join(ids)}{did_you_mean(key, ids)}"
+    return None, f"{value!r} should be one of: {', '.join(ids)}"

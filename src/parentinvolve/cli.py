@@ -1,0 +1,223 @@
+"""The command line: parse arguments, call the core, print, and map errors to exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from parentinvolve import __version__
+from parentinvolve.errors import EXIT_INTERRUPTED, EXIT_USAGE, ParentInvolveError, UsageError
+
+HELP = """Understand your part in your child's therapy.
+
+\b
+Examples:
+  parentinvolve ask                      answer a few questions, get your plan
+  parentinvolve ask --answers me.yaml    the same, from a saved answers file
+  parentinvolve explain pcit             what PCIT is and what it asks of you
+  parentinvolve explain "play therapy"   names and aliases work too
+  parentinvolve topics                   everything that can be explained
+  parentinvolve validate                 check the content files
+
+General information only: not medical or legal advice."""
+
+app = typer.Typer(
+    name="parentinvolve",
+    help=HELP,
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+
+FormatOpt = typer.Option(None, "--format", "-f", help="rich, plain, markdown or json. Default: rich on a terminal, else plain.", show_default=False)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"parentinvolve {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    content: Optional[Path] = typer.Option(None, "--content", help="Use the knowledge base in this folder instead of the built-in one.", metavar="DIR"),
+    version: bool = typer.Option(False, "--version", help="Show the version and exit.", callback=_version, is_eager=True),
+) -> None:
+    """Understand your part in your child's therapy."""
+    ctx.obj = {"content": content}
+
+
+def _kb(ctx: typer.Context):  # type: ignore[no-untyped-def]
+    from parentinvolve.content import load_kb
+
+    return load_kb(ctx.obj.get("content") if ctx.obj else None)
+
+
+def pick_format(fmt: Optional[str], allowed: tuple[str, ...]) -> str:
+    if fmt is None:
+        dumb = os.environ.get("TERM") == "dumb" or "NO_COLOR" in os.environ
+        return "rich" if sys.stdout.isatty() and not dumb else "plain"
+    fmt = fmt.strip().lower()
+    if fmt not in allowed:
+        from parentinvolve.fields import did_you_mean
+
+        raise UsageError(f"Unknown format {fmt!r}{did_you_mean(fmt, allowed)}. Choose one of: {', '.join(allowed)}.")
+    return fmt
+
+
+def width() -> int:
+    import shutil
+
+    return min(shutil.get_terminal_size((80, 24)).columns, 100)
+
+
+def emit(doc: object, fmt: str, data: object) -> None:
+    """Write a document to stdout in `fmt`; `data` is its JSON form."""
+    from parentinvolve.doc import Doc
+
+    assert isinstance(doc, Doc)
+    if fmt == "json":
+        from parentinvolve.render.jsonout import dumps
+
+        sys.stdout.write(dumps(data))
+    elif fmt == "markdown":
+        from parentinvolve.render.markdown import render as md
+
+        sys.stdout.write(md(doc))
+    elif fmt == "rich":
+        from parentinvolve.render import richtext
+
+        richtext.render(doc, richtext.console(sys.stdout))
+    else:
+        from parentinvolve.render.plain import render as plain
+
+        sys.stdout.write(plain(doc, width()))
+
+
+@app.command()
+def explain(
+    ctx: typer.Context,
+    topic: str = typer.Argument(..., help="A therapy type, moment or topic: an id, name or alias.", metavar="TOPIC"),
+    fmt: Optional[str] = FormatOpt,
+) -> None:
+    """Explain a therapy type, a moment of involvement, or a topic.
+
+    \b
+    Examples:
+      parentinvolve explain pcit
+      parentinvolve explain "collateral sessions"
+      parentinvolve explain dbt --format markdown
+      parentinvolve explain confidentiality --format json
+    """
+    chosen = pick_format(fmt, ("rich", "plain", "markdown", "json"))
+    kb = _kb(ctx)
+    entry = kb.find(topic)
+    if entry is None:
+        raise UsageError(_unknown_topic(kb, topic))
+    from parentinvolve.doc import entry_doc
+    from parentinvolve.render import jsonout
+
+    emit(entry_doc(kb, entry), chosen, jsonout.entry(kb, entry) if chosen == "json" else None)
+
+
+def _unknown_topic(kb, topic: str) -> str:  # type: ignore[no-untyped-def]
+    import difflib
+
+    from parentinvolve.knowledge import lookup_key
+
+    shown = topic if len(topic) <= 40 else topic[:40] + "…"
+    key = lookup_key(topic)
+    if not key:
+        return "Give a topic to explain, like `parentinvolve explain pcit`; `parentinvolve topics` lists them all."
+    close = difflib.get_close_matches(key, list(kb.names), n=3, cutoff=0.6) if len(key) <= 100 else []
+    ids = list(dict.fromkeys(kb.names[c] for c in close))
+    hint = f" Did you mean: {', '.join(ids)}?" if ids else ""
+    return f"No topic called {shown!r}.{hint} See every topic with `parentinvolve topics`."
+
+
+@app.command()
+def topics(ctx: typer.Context, fmt: Optional[str] = FormatOpt) -> None:
+    """List every therapy type, moment and topic, with a one-line summary.
+
+    \b
+    Example:
+      parentinvolve topics
+    """
+    chosen = pick_format(fmt, ("rich", "plain", "markdown", "json"))
+    kb = _kb(ctx)
+    from parentinvolve.doc import topics_doc
+    from parentinvolve.render import jsonout
+
+    emit(topics_doc(kb), chosen, jsonout.topics(kb) if chosen == "json" else None)
+
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    folder: Optional[Path] = typer.Argument(None, help="The content folder to check. Default: --content, or the built-in content.", metavar="[DIR]"),
+) -> None:
+    """Check a content folder and list every problem as file:line:column: message.
+
+    \b
+    Examples:
+      parentinvolve validate
+      parentinvolve validate ./my-clinic-content
+    """
+    from parentinvolve import loader
+    from parentinvolve.content import shipped_content
+    from parentinvolve.errors import ContentError
+
+    target = folder or (ctx.obj.get("content") if ctx.obj else None) or shipped_content()
+    _, problems, counts = loader.check(target)
+    if problems:
+        raise ContentError(problems, root=str(target))
+    print(f"{target}: no problems found ({counts.summary()}).")
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    """Run the CLI; every expected failure becomes a message on stderr and an exit code."""
+    from typer.main import get_command
+
+    command = get_command(app)
+    try:
+        try:
+            result = command.main(args=argv, prog_name="parentinvolve", standalone_mode=False)
+        finally:
+            sys.stdout.flush()
+    except ParentInvolveError as exc:
+        for line in exc.lines():
+            print(f"parentinvolve: {line}" if line == exc.lines()[0] else line, file=sys.stderr)
+        return exc.exit_code
+    except (KeyboardInterrupt, EOFError):
+        print("\nparentinvolve: stopped. Nothing was saved.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head -1`): that is not an error. Silence the final flush.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except Exception as exc:  # the vendored click's exceptions, without importing them eagerly
+        return _click_error(exc)
+    return result if isinstance(result, int) else 0
+
+
+def _click_error(exc: Exception) -> int:
+    from typer._click.exceptions import Abort, ClickException, Exit
+
+    if isinstance(exc, Exit):
+        return exc.exit_code
+    if isinstance(exc, Abort):
+        print("\nparentinvolve: stopped. Nothing was saved.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if isinstance(exc, ClickException):
+        message = exc.format_message().rstrip(".")
+        print(f"parentinvolve: {message}. Try `parentinvolve --help`.", file=sys.stderr)
+        return EXIT_USAGE if exc.exit_code == 2 else exc.exit_code
+    raise exc

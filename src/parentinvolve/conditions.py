@@ -1,0 +1,99 @@
+"""Conditions written as data: what they are, how they are checked, how specific they are.
+
+A condition never runs code: it is one of six shapes, checked against an answers mapping.
+Parsing them from YAML (with checks against the questions) lives in `condparse.py`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Union
+
+AnswerValue = Union[int, str, tuple[str, ...]]
+Answers = Mapping[str, AnswerValue]
+
+
+@dataclass(frozen=True)
+class Is:
+    """The answer to `question` is one of `values` (a select or integer question)."""
+
+    question: str
+    values: frozenset[str | int]
+
+
+@dataclass(frozen=True)
+class InRange:
+    """The number answered to `question` lies in [low, high]; a missing end is open."""
+
+    question: str
+    low: int | None
+    high: int | None
+
+
+@dataclass(frozen=True)
+class Includes:
+    """The multi-select answer to `question` contains every one of `values`."""
+
+    question: str
+    values: frozenset[str]
+
+
+@dataclass(frozen=True)
+class All:
+    parts: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    parts: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    part: Condition
+
+
+Condition = Union[Is, InRange, Includes, All, AnyOf, Not]
+
+
+def holds(cond: Condition, answers: Answers) -> bool:
+    """Whether `cond` holds for `answers`. A check on an unanswered question is false."""
+    if isinstance(cond, Is):
+        value = answers.get(cond.question)
+        return value is not None and not isinstance(value, tuple) and value in cond.values
+    if isinstance(cond, InRange):
+        value = answers.get(cond.question)
+        if not isinstance(value, int):
+            return False
+        return (cond.low is None or value >= cond.low) and (cond.high is None or value <= cond.high)
+    if isinstance(cond, Includes):
+        value = answers.get(cond.question)
+        return isinstance(value, tuple) and cond.values.issubset(value)
+    if isinstance(cond, All):
+        return all(holds(p, answers) for p in cond.parts)
+    if isinstance(cond, AnyOf):
+        return any(holds(p, answers) for p in cond.parts)
+    return not holds(cond.part, answers)
+
+
+def specificity(cond: Condition | None) -> int:
+    """How many checks a condition makes: more checks, more specific."""
+    if cond is None:
+        return 0
+    if isinstance(cond, (All, AnyOf)):
+        return sum(specificity(p) for p in cond.parts)
+    if isinstance(cond, Not):
+        return specificity(cond.part)
+    return 1
+
+
+def questions_named(cond: Condition | None) -> set[str]:
+    """Every question id a condition looks at."""
+    if cond is None:
+        return set()
+    if isinstance(cond, (All, AnyOf)):
+        return set().union(*(questions_named(p) for p in cond.parts))
+    if isinstance(cond, Not):
+        return questions_named(cond.part)
+    return {cond.question}

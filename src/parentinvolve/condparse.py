@@ -1,0 +1,112 @@
+"""Read a `when:` condition from YAML, checking every question, choice and number as it goes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from parentinvolve.conditions import All, AnyOf, Condition, Includes, InRange, Is, Not
+from parentinvolve.fields import Reader, did_you_mean
+from parentinvolve.knowledge import Question
+from parentinvolve.yamlsrc import Map, Node, Scalar, Seq, kind_of
+
+COMBINATORS = ("all", "any", "not")
+
+
+def parse_condition(node: Node, questions: Mapping[str, Question], reader: Reader) -> Condition | None:
+    """A condition, or None after reporting what is wrong with it."""
+    if not isinstance(node, Map) or not node.items:
+        reader.error(node.loc, f"a condition should be a mapping like {{therapy: pcit}}, not {kind_of(node)}")
+        return None
+    parts: list[Condition] = []
+    for key, value in node.items.items():
+        part = _parse_key(key, value, node, questions, reader)
+        if part is not None:
+            parts.append(part)
+    if len(parts) != len(node.items):
+        return None
+    return parts[0] if len(parts) == 1 else All(tuple(parts))
+
+
+def _parse_key(key: str, value: Node, node: Map, questions: Mapping[str, Question], reader: Reader) -> Condition | None:
+    if key in ("all", "any"):
+        items = reader.items(value, f"`{key}`")
+        if isinstance(value, Seq) and not items:
+            reader.error(value.loc, f"`{key}` needs at least one condition")
+        subs = [parse_condition(item, questions, reader) for item in items]
+        if not items or any(s is None for s in subs):
+            return None
+        done = tuple(s for s in subs if s is not None)
+        return All(done) if key == "all" else AnyOf(done)
+    if key == "not":
+        sub = parse_condition(value, questions, reader)
+        return Not(sub) if sub is not None else None
+    question = questions.get(key)
+    if question is None:
+        reader.error(node.keys[key], f"unknown question {key!r} in condition{did_you_mean(key, [*questions, *COMBINATORS])}")
+        return None
+    if question.kind == "multi":
+        return _parse_includes(question, value, reader)
+    if question.kind == "integer":
+        return _parse_number(question, value, reader)
+    return _parse_choice(question, value, reader)
+
+
+def _choice(question: Question, node: Node, reader: Reader) -> str | None:
+    if not isinstance(node, Scalar) or node.kind != "str":
+        reader.error(node.loc, f"{question.id} takes a choice id ({', '.join(question.choice_ids())}), not {kind_of(node)}")
+        return None
+    value = str(node.value)
+    if value not in question.choice_ids():
+        reader.error(node.loc, f"{value!r} is not a choice of {question.id}{did_you_mean(value, question.choice_ids())}")
+        return None
+    return value
+
+
+def _parse_choice(question: Question, value: Node, reader: Reader) -> Condition | None:
+    if isinstance(value, Map):
+        reader.error(value.loc, f"{question.id} is a single choice: write a choice id or a list of them")
+        return None
+    nodes = value.items if isinstance(value, Seq) else (value,)
+    if not nodes:
+        reader.error(value.loc, f"{question.id}: the list of choices is empty")
+        return None
+    found = [_choice(question, n, reader) for n in nodes]
+    if any(f is None for f in found):
+        return None
+    return Is(question.id, frozenset(f for f in found if f is not None))
+
+
+def _parse_includes(question: Question, value: Node, reader: Reader) -> Condition | None:
+    if not isinstance(value, Map) or set(value.items) != {"includes"}:
+        reader.error(value.loc, f"{question.id} allows several answers: write {{includes: CHOICE}} or {{includes: [A, B]}}")
+        return None
+    inner = value.items["includes"]
+    nodes = inner.items if isinstance(inner, Seq) else (inner,)
+    found = [_choice(question, n, reader) for n in nodes]
+    if not nodes or any(f is None for f in found):
+        if not nodes:
+            reader.error(inner.loc, f"{question.id}: `includes` needs at least one choice")
+        return None
+    return Includes(question.id, frozenset(f for f in found if f is not None))
+
+
+def _parse_number(question: Question, value: Node, reader: Reader) -> Condition | None:
+    if isinstance(value, Map):
+        for key, loc in value.keys.items():
+            if key not in ("min", "max"):
+                reader.error(loc, f"unknown key {key!r} in a number range: use min and max")
+                return None
+        low = reader.integer(value.items.get("min"), f"{question.id} min")
+        high = reader.integer(value.items.get("max"), f"{question.id} max")
+        if low is None and high is None:
+            reader.error(value.loc, f"{question.id}: a range needs min, max or both, as whole numbers")
+            return None
+        if low is not None and high is not None and low > high:
+            reader.error(value.loc, f"{question.id}: min {low} is larger than max {high}")
+            return None
+        return InRange(question.id, low, high)
+    nodes = value.items if isinstance(value, Seq) else (value,)
+    numbers = [reader.integer(n, question.id) for n in nodes]
+    if not nodes or any(n is None for n in numbers):
+        return None
+    return Is(question.id, frozenset(n for n in numbers if n is not None))

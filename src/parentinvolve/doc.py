@@ -1,0 +1,168 @@
+"""What each screen says, as a small neutral document that every format renders the same way.
+
+Builders here decide the words and their order once; `render/*` only decide how they look.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Union
+
+from parentinvolve.engine import Item, Plan
+from parentinvolve.knowledge import KIND_TITLES, Entry, KnowledgeBase, Source
+
+DISCLAIMER = (
+    "This is general information to help you talk with your child's therapist. "
+    "It is not medical or legal advice, and rules differ from place to place."
+)
+CHECK_LOCALLY = "Ask your child's therapist what applies to your family and where you live."
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    level: int = 2
+
+
+@dataclass(frozen=True)
+class Para:
+    text: str
+    style: str = ""  # "" | "lead" | "note"
+
+
+@dataclass(frozen=True)
+class Bullet:
+    text: str
+    note: str = ""  # shown under the item with --why
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple[Bullet, ...]
+
+
+@dataclass(frozen=True)
+class Step:
+    title: str
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Timeline:
+    steps: tuple[Step, ...]
+
+
+@dataclass(frozen=True)
+class Alert:
+    title: str
+    lines: tuple[str, ...]
+    items: tuple[str, ...]
+
+
+Block = Union[Heading, Para, Bullets, Timeline, Alert]
+
+
+@dataclass(frozen=True)
+class Doc:
+    title: str
+    blocks: tuple[Block, ...]
+
+
+def source_line(s: Source) -> str:
+    text = s.citation or ", ".join(x for x in (s.title, s.publisher) if x)
+    return f"{text} {s.url}".strip() if s.url and s.url not in text else text
+
+
+def entry_doc(kb: KnowledgeBase, entry: Entry) -> Doc:
+    blocks: list[Block] = [Para(entry.summary, "lead")]
+    if entry.attendance and entry.attendance in kb.attendance:
+        level = kb.attendance[entry.attendance]
+        blocks.append(Para(f"Your involvement: {level.label}. {level.description}"))
+    for section in entry.sections:
+        blocks.append(Heading(section.heading))
+        blocks.append(Bullets(tuple(Bullet(t) for t in section.text)) if len(section.text) > 1 else Para(section.text[0]))
+    if entry.aliases:
+        blocks.append(Para("Also known as: " + ", ".join(entry.aliases) + ".", "note"))
+    blocks += _sources(kb, entry.sources)
+    blocks.append(Para(DISCLAIMER, "note"))
+    return Doc(entry.name, tuple(blocks))
+
+
+def topics_doc(kb: KnowledgeBase) -> Doc:
+    blocks: list[Block] = []
+    for kind, title in KIND_TITLES.items():
+        entries = kb.entries_of(kind)
+        if entries:
+            blocks.append(Heading(title))
+            blocks.append(Bullets(tuple(Bullet(f"{e.id} — {e.summary}") for e in entries)))
+    blocks.append(Para("Read one with: parentinvolve explain TOPIC (an id above, or a name such as \"play therapy\").", "note"))
+    return Doc("What parentinvolve can explain", tuple(blocks))
+
+
+def _sources(kb: KnowledgeBase, ids: tuple[str, ...]) -> list[Block]:
+    found = [kb.sources[i] for i in ids if i in kb.sources]
+    return [Heading("Sources"), Bullets(tuple(Bullet(source_line(s)) for s in found))] if found else []
+
+
+def _bullets(items: tuple[Item, ...], why: bool) -> Bullets:
+    return Bullets(tuple(Bullet(i.text, _why_note(i) if why else "") for i in items))
+
+
+def _why_note(item: Item) -> str:
+    return f"Why: rule {item.rule}" + (f" ({item.because})" if item.because else "")
+
+
+def plan_doc(kb: KnowledgeBase, p: Plan, *, why: bool = False) -> Doc:
+    blocks: list[Block] = []
+    if p.safety is not None:
+        s = p.safety
+        blocks.append(
+            Alert(
+                f"Safety first — crisis lines ({s.region_name})",
+                (s.message, f"Emergency number: {s.emergency}."),
+                tuple(f"{line.name}: {line.contact}" for line in s.lines) + s.safety_plan,
+            )
+        )
+    blocks.append(Para("Your answers: " + "; ".join(f"{q} {a}" for q, a in p.answer_labels), "note"))
+    blocks += _glance(p, why)
+    blocks.append(Heading("Your part, moment by moment"))
+    blocks.append(Timeline(tuple(Step(m.title, tuple(i.text for i in m.items) or (m.summary,)) for m in p.moments)))
+    for m in p.moments:
+        blocks.append(Heading(m.title, 3))
+        blocks.append(_bullets(m.items, why) if m.items else Para(m.summary))
+    blocks.append(Heading("What stays private"))
+    blocks.append(_bullets(p.confidentiality, why))
+    if p.prepare:
+        blocks.append(Heading("Before the first appointment"))
+        blocks.append(_bullets(p.prepare, why))
+    blocks.append(Heading("Questions to ask the therapist"))
+    blocks.append(_bullets(p.asks, why))
+    blocks.append(Heading("Why your part matters"))
+    blocks.append(_bullets(p.why, why))
+    blocks.append(Heading("Sources"))
+    blocks.append(Bullets(tuple(Bullet(source_line(s)) for s in p.sources)))
+    if why:
+        blocks.append(Para("Rules used: " + ", ".join(p.trace) + ".", "note"))
+        if p.overruled:
+            blocks.append(Para("Overruled: " + "; ".join(f"{o.rule} (by {o.by})" for o in p.overruled) + ".", "note"))
+    blocks.append(Para(DISCLAIMER, "note"))
+    return Doc("Your part in your child's therapy", tuple(blocks))
+
+
+def _glance(p: Plan, why: bool) -> list[Block]:
+    blocks: list[Block] = [Heading("At a glance")]
+    level = f"How involved you will be: {p.attendance.label}. {p.attendance.description}"
+    blocks.append(Bullets((Bullet(level, f"Why: rule {p.attendance_rule}" if why else ""),)))
+    if p.therapy is not None:
+        blocks.append(Para(f"{p.therapy.name}: {p.therapy.summary}", "lead"))
+        blocks.append(Bullets(tuple(Bullet(t) for t in p.therapy.role)))
+        if p.therapy.length:
+            blocks.append(Heading("How long it lasts and how it ends", 3))
+            blocks.append(Bullets(tuple(Bullet(t) for t in p.therapy.length)))
+    else:
+        blocks.append(Para("You are not sure yet which therapy your child will have. These are often used for what you described:"))
+        blocks.append(
+            Bullets(tuple(Bullet(f"{s.name} — {s.summary}", _why_note(Item("", s.rule, s.because)) if why else "") for s in p.suggested))
+        )
+        blocks.append(Para("Ask the therapist which approach they plan to use, why, and how involved you will be. " + CHECK_LOCALLY))
+    return blocks

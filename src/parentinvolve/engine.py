@@ -1,0 +1,195 @@
+"""The rules engine: `plan(kb, answers) -> Plan`. Pure: no printing, no files, no prompts."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from parentinvolve.answers import normalise
+from parentinvolve.conditions import AnswerValue, holds
+from parentinvolve.knowledge import MOMENT, UNSURE, Attendance, KnowledgeBase, Line, Rule, Source
+
+MAX_ASKS = 8
+SAFETY_RULE = "safety-first"  # the built-in rule that puts crisis lines first; content cannot switch it off
+
+
+@dataclass(frozen=True)
+class Item:
+    """One thing the plan says, with the rule that said it and that rule's sources."""
+
+    text: str
+    rule: str
+    because: str = ""
+
+
+@dataclass(frozen=True)
+class MomentPlan:
+    id: str
+    title: str
+    summary: str
+    items: tuple[Item, ...]
+
+
+@dataclass(frozen=True)
+class TherapyPlan:
+    id: str
+    name: str
+    summary: str
+    role: tuple[str, ...]
+    length: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    id: str
+    name: str
+    summary: str
+    rule: str
+    because: str
+
+
+@dataclass(frozen=True)
+class Safety:
+    region: str
+    region_name: str
+    emergency: str
+    lines: tuple[Line, ...]
+    message: str
+    safety_plan: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Overruled:
+    rule: str
+    by: str
+
+
+@dataclass(frozen=True)
+class Plan:
+    answers: Mapping[str, AnswerValue]
+    answer_labels: tuple[tuple[str, str], ...]  # (question prompt, answer in words), for people
+    safety: Safety | None
+    attendance: Attendance
+    attendance_rule: str
+    therapy: TherapyPlan | None
+    suggested: tuple[Suggestion, ...]
+    moments: tuple[MomentPlan, ...]
+    confidentiality: tuple[Item, ...]
+    prepare: tuple[Item, ...]
+    asks: tuple[Item, ...]
+    why: tuple[Item, ...]
+    sources: tuple[Source, ...]
+    trace: tuple[str, ...]
+    overruled: tuple[Overruled, ...]
+
+
+def plan(kb: KnowledgeBase, raw_answers: Mapping[Any, Any]) -> Plan:
+    """The plan for these answers. Raises AnswersError if the answers don't fit the questions."""
+    answers = normalise(kb, raw_answers)
+    fired = [r for r in kb.rules if r.when is None or holds(r.when, answers)]
+    used, overruled = _resolve_groups(fired)
+    setting = [r for r in used if r.attendance]
+    winner = max(setting, key=lambda r: r.rank)  # the loader guarantees an unconditional attendance rule
+    overruled += [Overruled(r.id, winner.id) for r in setting if r is not winner]
+
+    chosen = kb.entry(str(answers.get("therapy", "")))
+    therapy = None
+    if chosen is not None and answers.get("therapy") != UNSURE:
+        therapy = TherapyPlan(chosen.id, chosen.name, chosen.summary, chosen.section("parent_role"), chosen.section("length"))
+
+    cited: set[str] = set(chosen.sources if therapy and chosen else ())
+    for r in used:
+        cited.update(r.sources)
+    safety = _safety(kb, answers)
+    if safety is not None:
+        cited.update(kb.crisis.sources)
+
+    return Plan(
+        answers=answers,
+        answer_labels=_labels(kb, answers),
+        safety=safety,
+        attendance=kb.attendance[winner.attendance],
+        attendance_rule=winner.id,
+        therapy=therapy,
+        suggested=_suggestions(kb, used) if therapy is None else (),
+        moments=tuple(
+            MomentPlan(m.id, m.name, m.summary, _items(used, lambda r, mid=m.id: dict(r.moments).get(mid, ())))
+            for m in kb.entries_of(MOMENT)
+        ),
+        confidentiality=_items(used, lambda r: r.confidentiality),
+        prepare=_items(used, lambda r: r.prepare),
+        asks=_asks(kb, used),
+        why=_items(used, lambda r: r.why),
+        sources=tuple(s for sid, s in kb.sources.items() if sid in cited),
+        trace=((SAFETY_RULE,) if safety else ()) + tuple(r.id for r in used),
+        overruled=tuple(overruled),
+    )
+
+
+def _resolve_groups(fired: list[Rule]) -> tuple[list[Rule], list[Overruled]]:
+    """Among fired rules sharing a group, only the strongest contributes."""
+    best: dict[str, Rule] = {}
+    for r in fired:
+        if r.group and (r.group not in best or r.rank > best[r.group].rank):
+            best[r.group] = r
+    used = [r for r in fired if not r.group or best[r.group] is r]
+    overruled = [Overruled(r.id, best[r.group].id) for r in fired if r.group and best[r.group] is not r]
+    return used, overruled
+
+
+def _items(rules: list[Rule], pick: Any) -> tuple[Item, ...]:
+    seen: set[str] = set()
+    out = []
+    for r in rules:
+        for text in pick(r):
+            if text not in seen:
+                seen.add(text)
+                out.append(Item(text, r.id, r.because))
+    return tuple(out)
+
+
+def _asks(kb: KnowledgeBase, rules: list[Rule]) -> tuple[Item, ...]:
+    """The questions to ask the therapist: the strongest rules' picks first, at most MAX_ASKS, in bank order."""
+    picked: dict[str, Rule] = {}
+    for r in sorted(rules, key=lambda r: r.rank, reverse=True):
+        for ask_id in r.ask:
+            picked.setdefault(ask_id, r)
+    keep = set(list(picked)[:MAX_ASKS])
+    return tuple(Item(a.text, picked[a.id].id, picked[a.id].because) for a in kb.asks.values() if a.id in keep)
+
+
+def _suggestions(kb: KnowledgeBase, rules: list[Rule]) -> tuple[Suggestion, ...]:
+    out: dict[str, Suggestion] = {}
+    for r in rules:
+        for tid in r.suggest:
+            entry = kb.entry(tid)
+            if entry is not None and tid not in out:
+                out[tid] = Suggestion(tid, entry.name, entry.summary, r.id, r.because)
+    return tuple(out.values())
+
+
+def _safety(kb: KnowledgeBase, answers: Mapping[str, AnswerValue]) -> Safety | None:
+    concerns = answers.get("concerns", ())
+    if not isinstance(concerns, tuple) or "self-harm" not in concerns:
+        return None
+    region_q = kb.question("region")
+    region_id = str(answers.get("region", region_q.default or region_q.choice_ids()[0]))
+    region = kb.crisis.region(region_id) or kb.crisis.regions[0]
+    return Safety(region.id, region.name, region.emergency, region.lines, kb.crisis.message, kb.crisis.safety_plan)
+
+
+def _labels(kb: KnowledgeBase, answers: Mapping[str, AnswerValue]) -> tuple[tuple[str, str], ...]:
+    out = []
+    for q in kb.questions:
+        if q.id not in answers:
+            continue
+        value = answers[q.id]
+        if isinstance(value, tuple):
+            words = ", ".join(q.label(v) for v in value)
+        elif isinstance(value, int):
+            words = str(value)
+        else:
+            words = q.label(value)
+        out.append((q.prompt, words))
+    return tuple(out)

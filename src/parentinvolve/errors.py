@@ -1,0 +1,89 @@
+"""One family of expected failures, each with its exit code; only the CLI catches them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+EXIT_OK = 0
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem in a file: printed as `path:line:col: message`."""
+
+    path: str
+    line: int
+    col: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.col}: {self.message}"
+
+
+class ParentInvolveError(Exception):
+    """An expected failure: a message for the user and the exit code to leave with."""
+
+    exit_code = EXIT_ERROR
+
+    def __init__(self, message: str, *, hint: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def lines(self) -> list[str]:
+        return [self.message] + ([self.hint] if self.hint else [])
+
+
+class ContentError(ParentInvolveError):
+    """The knowledge base could not be loaded: every problem, located."""
+
+    exit_code = EXIT_ERROR
+
+    def __init__(self, problems: list[Problem], *, root: str = "") -> None:
+        self.problems = sorted(problems, key=lambda p: (p.path, p.line, p.col))
+        count = len(self.problems)
+        where = f" in {root}" if root else ""
+        super().__init__(
+            f"The content{where} has {count} problem{'s' if count != 1 else ''}.",
+            hint="Fix them, then check again with `parentinvolve validate`.",
+        )
+
+    def lines(self) -> list[str]:
+        return [str(p) for p in self.problems] + [self.message + " " + self.hint]
+
+
+class UsageError(ParentInvolveError):
+    """The command line or an input file is not what we expect."""
+
+    exit_code = EXIT_USAGE
+
+
+class AnswersError(UsageError):
+    """An answers file (or answers mapping) has problems: one line each."""
+
+    def __init__(self, problems: list[str], *, source: str = "answers") -> None:
+        self.problems = problems
+        self.source = source
+        super().__init__(
+            f"{source}: " + problems[0] if len(problems) == 1 else f"{source}: {len(problems)} problems"
+        )
+
+    def lines(self) -> list[str]:
+        if len(self.problems) == 1:
+            return [self.message]
+        return [f"{self.source}: {p}" for p in self.problems]
+
+
+class OutputError(ParentInvolveError):
+    """A file we were asked to write could not be written."""
+
+    exit_code = EXIT_ERROR
+
+
+class Interrupted(ParentInvolveError):
+    """The user pressed Ctrl-C or Ctrl-D."""
+
+    exit_code = EXIT_INTERRUPTED

@@ -1,0 +1,125 @@
+"""Typed reading of located YAML values: every wrong shape becomes a located, plain-words problem."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable
+
+from parentinvolve.errors import Problem
+from parentinvolve.yamlsrc import Loc, Map, Node, Scalar, Seq, kind_of
+
+ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+# Terminal escape sequences (CSI, OSC, other ESC) and control characters are stripped from all text,
+# so content can never move the cursor, clear the screen or plant a hidden link.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def clean(text: str) -> str:
+    return _ESCAPES.sub("", text)
+
+
+def did_you_mean(word: str, known: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(known), n=3, cutoff=0.6)
+    return f" (did you mean: {', '.join(close)}?)" if close else ""
+
+
+def _quote_hint(node: Scalar) -> str:
+    if node.kind in ("bool", "null", "int", "float", "timestamp"):
+        return f"; YAML reads `{node.raw}` as {node.describe()}: put it in quotes"
+    return ""
+
+
+class Reader:
+    """Collects problems while reading; each method returns a safe fallback after a problem."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def error(self, loc: Loc, message: str) -> None:
+        self.problems.append(loc.problem(message))
+
+    def fields(self, node: Node, what: str, required: Iterable[str], optional: Iterable[str] = ()) -> dict[str, Node]:
+        """The fields of a mapping; reports a non-mapping, unknown fields and missing required ones."""
+        if not isinstance(node, Map):
+            self.error(node.loc, f"{what} should be a mapping of fields, not {kind_of(node)}")
+            return {}
+        required, allowed = list(required), [*required, *optional]
+        for key, loc in node.keys.items():
+            if key not in allowed:
+                self.error(loc, f"unknown field {key!r} in {what}{did_you_mean(key, allowed)}")
+        for key in required:
+            if key not in node.keys:
+                self.error(node.loc, f"{what} is missing the field {key!r}")
+        return {k: v for k, v in node.items.items() if k in allowed}
+
+    def items(self, node: Node | None, what: str) -> tuple[Node, ...]:
+        if node is None:
+            return ()
+        if not isinstance(node, Seq):
+            self.error(node.loc, f"{what} should be a list (lines starting with `- `), not {kind_of(node)}")
+            return ()
+        return node.items
+
+    def text(self, node: Node | None, what: str) -> str:
+        if node is None:
+            return ""
+        if not isinstance(node, Scalar) or node.kind != "str":
+            hint = _quote_hint(node) if isinstance(node, Scalar) else ""
+            self.error(node.loc, f"{what} should be text, not {kind_of(node)}{hint}")
+            return ""
+        value = clean(str(node.value)).strip()
+        if not value:
+            self.error(node.loc, f"{what} is empty")
+        return value
+
+    def paragraphs(self, node: Node | None, what: str) -> tuple[str, ...]:
+        if node is None:
+            return ()
+        if not isinstance(node, Seq):
+            self.error(node.loc, f"{what} should be a list of paragraphs (lines starting with `- `), not {kind_of(node)}")
+            return ()
+        if not node.items:
+            self.error(node.loc, f"{what} is an empty list")
+        return tuple(t for t in (self.text(item, what) for item in node.items) if t)
+
+    def ident(self, node: Node | None, what: str) -> str:
+        value = self.text(node, what)
+        if value and not ID.match(value):
+            assert node is not None
+            self.error(node.loc, f"{what} {value!r} should be lower-case words joined by hyphens, like `tf-cbt`")
+            return ""
+        return value
+
+    def idents(self, node: Node | None, what: str) -> tuple[tuple[str, Loc], ...]:
+        if node is None:
+            return ()
+        if not isinstance(node, Seq):
+            self.error(node.loc, f"{what} should be a list of ids, like [a, b], not {kind_of(node)}")
+            return ()
+        out = []
+        for item in node.items:
+            value = self.ident(item, what)
+            if value:
+                out.append((value, item.loc))
+        return tuple(out)
+
+    def integer(self, node: Node | None, what: str) -> int | None:
+        if node is None:
+            return None
+        if not isinstance(node, Scalar) or node.kind != "int" or isinstance(node.value, bool):
+            self.error(node.loc, f"{what} should be a whole number, not {kind_of(node)}")
+            return None
+        assert isinstance(node.value, int)
+        return node.value
+
+    def refs(self, pairs: Iterable[tuple[str, Loc]], known: Iterable[str], what: str) -> tuple[str, ...]:
+        """Check that each id names something that exists; suggest the closest on a typo."""
+        known = list(known)
+        out = []
+        for value, loc in pairs:
+            if value in known:
+                out.append(value)
+            else:
+                self.error(loc, f"unknown {what} {value!r}{did_you_mean(value, known)}")
+        return tuple(out)

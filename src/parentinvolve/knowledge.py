@@ -1,0 +1,169 @@
+"""The typed, immutable model of the knowledge base in `content/`."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from parentinvolve.conditions import Condition
+
+THERAPY, MOMENT, TOPIC = "therapy", "moment", "topic"
+KIND_TITLES = {THERAPY: "Therapies", MOMENT: "Moments of involvement", TOPIC: "Other topics"}
+UNSURE = "unsure"
+
+
+def lookup_key(text: str) -> str:
+    """How names are compared: case-insensitive, hyphens, underscores and spaces alike."""
+    return re.sub(r"[\s_\-‐‑–—/]+", " ", text.casefold()).strip()
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    title: str
+    publisher: str = ""
+    citation: str = ""
+    url: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    heading: str
+    text: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Entry:
+    """Anything `explain` can show: a therapy type, a moment of involvement or a topic."""
+
+    kind: str
+    id: str
+    name: str
+    summary: str
+    sections: tuple[Section, ...]
+    sources: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
+    attendance: str = ""  # therapies only
+
+    def section(self, key: str) -> tuple[str, ...]:
+        for s in self.sections:
+            if s.key == key:
+                return s.text
+        return ()
+
+
+@dataclass(frozen=True)
+class Choice:
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    kind: str  # integer | select | multi
+    prompt: str
+    help: str
+    choices: tuple[Choice, ...] = ()
+    min: int | None = None
+    max: int | None = None
+    default: str | None = None
+    when: Condition | None = None
+
+    def choice_ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.choices)
+
+    def label(self, choice_id: str) -> str:
+        return next((c.label for c in self.choices if c.id == choice_id), choice_id)
+
+
+@dataclass(frozen=True)
+class Attendance:
+    id: str
+    label: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Ask:
+    id: str
+    text: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Line:
+    name: str
+    contact: str
+
+
+@dataclass(frozen=True)
+class Region:
+    id: str
+    name: str
+    emergency: str
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class Crisis:
+    message: str
+    safety_plan: tuple[str, ...]
+    sources: tuple[str, ...]
+    regions: tuple[Region, ...]
+
+    def region(self, region_id: str) -> Region | None:
+        return next((r for r in self.regions if r.id == region_id), None)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    sources: tuple[str, ...]
+    because: str = ""
+    when: Condition | None = None
+    priority: int = 0
+    group: str = ""
+    attendance: str = ""
+    suggest: tuple[str, ...] = ()
+    moments: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    confidentiality: tuple[str, ...] = ()
+    prepare: tuple[str, ...] = ()
+    ask: tuple[str, ...] = ()
+    why: tuple[str, ...] = ()
+    order: int = 0
+    specificity: int = 0
+
+    @property
+    def rank(self) -> tuple[int, int, int]:
+        """Higher wins: priority, then specificity, then the earlier rule."""
+        return (self.priority, self.specificity, -self.order)
+
+
+@dataclass(frozen=True)
+class KnowledgeBase:
+    root: str
+    sources: Mapping[str, Source]
+    questions: tuple[Question, ...]
+    attendance: Mapping[str, Attendance]
+    entries: tuple[Entry, ...]
+    asks: Mapping[str, Ask]
+    crisis: Crisis
+    rules: tuple[Rule, ...]
+    names: Mapping[str, str] = field(default_factory=dict)  # lookup_key(id|name|alias) -> entry id
+
+    def entry(self, entry_id: str) -> Entry | None:
+        return next((e for e in self.entries if e.id == entry_id), None)
+
+    def entries_of(self, kind: str) -> tuple[Entry, ...]:
+        return tuple(e for e in self.entries if e.kind == kind)
+
+    def question(self, question_id: str) -> Question:
+        return next(q for q in self.questions if q.id == question_id)
+
+    def find(self, text: str) -> Entry | None:
+        entry_id = self.names.get(lookup_key(text))
+        return self.entry(entry_id) if entry_id else None

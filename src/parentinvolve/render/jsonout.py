@@ -1,0 +1,70 @@
+"""JSON: plain `json.dumps`, never passed through rich (which would wrap long lines)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from parentinvolve.engine import Item, Plan
+from parentinvolve.knowledge import Entry, KnowledgeBase, Source
+
+
+def dumps(data: Any) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def source(s: Source) -> dict[str, str]:
+    return {k: v for k, v in (("id", s.id), ("title", s.title), ("publisher", s.publisher), ("citation", s.citation), ("url", s.url)) if v}
+
+
+def entry(kb: KnowledgeBase, e: Entry) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": e.id, "kind": e.kind, "name": e.name, "summary": e.summary, "aliases": list(e.aliases)}
+    if e.attendance:
+        data["attendance"] = e.attendance
+    data["sections"] = [{"key": s.key, "heading": s.heading, "text": list(s.text)} for s in e.sections]
+    data["sources"] = [source(kb.sources[i]) for i in e.sources if i in kb.sources]
+    return data
+
+
+def topics(kb: KnowledgeBase) -> list[dict[str, str]]:
+    return [{"id": e.id, "kind": e.kind, "name": e.name, "summary": e.summary} for e in kb.entries]
+
+
+def _texts(items: tuple[Item, ...]) -> list[str]:
+    return [i.text for i in items]
+
+
+def plan(p: Plan) -> dict[str, Any]:
+    """The documented JSON shape of a plan (see README, "The plan as JSON")."""
+    safety = None
+    if p.safety is not None:
+        s = p.safety
+        safety = {
+            "region": s.region,
+            "region_name": s.region_name,
+            "emergency": s.emergency,
+            "lines": [{"name": line.name, "contact": line.contact} for line in s.lines],
+            "message": s.message,
+            "safety_plan": list(s.safety_plan),
+        }
+    therapy = None
+    if p.therapy is not None:
+        t = p.therapy
+        therapy = {"id": t.id, "name": t.name, "summary": t.summary, "role": " ".join(t.role), "length": list(t.length)}
+    return {
+        "answers": {k: list(v) if isinstance(v, tuple) else v for k, v in p.answers.items()},
+        "safety": safety,
+        "attendance": p.attendance.id,
+        "attendance_label": p.attendance.label,
+        "attendance_description": p.attendance.description,
+        "therapy": therapy,
+        "suggested_therapies": [s.id for s in p.suggested],
+        "moments": [{"id": m.id, "title": m.title, "what_to_expect": _texts(m.items)} for m in p.moments],
+        "confidentiality": _texts(p.confidentiality),
+        "prepare": _texts(p.prepare),
+        "questions_to_ask": _texts(p.asks),
+        "why_it_matters": _texts(p.why),
+        "sources": [source(s) for s in p.sources],
+        "trace": list(p.trace),
+        "overruled": [{"rule": o.rule, "by": o.by} for o in p.overruled],
+    }
