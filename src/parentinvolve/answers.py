@@ -16,13 +16,20 @@ def asked(question: Question, answers: Mapping[str, AnswerValue]) -> bool:
     return question.when is None or holds(question.when, answers)
 
 
-def normalise(kb: KnowledgeBase, raw: Mapping[Any, Any], *, source: str = "answers") -> dict[str, AnswerValue]:
-    """The answers in canonical form, in question order, defaults filled; AnswersError lists every problem."""
+def normalise(
+    kb: KnowledgeBase, raw: Mapping[Any, Any], *, source: str = "answers", partial: bool = False
+) -> dict[str, AnswerValue]:
+    """The answers in canonical form, in question order, defaults filled; AnswersError lists every problem.
+
+    With `partial`, missing answers are left out instead of being problems (they will be asked).
+    """
     problems: list[str] = []
     known = [q.id for q in kb.questions]
     for key in raw:
         if not isinstance(key, str) or key not in known:
-            problems.append(f"unknown question {key!r}{did_you_mean(str(key), known)}; the questions are: {', '.join(known)}")
+            problems.append(
+                f"unknown question {key!r}{did_you_mean(str(key), known)}; the questions are: {', '.join(known)}"
+            )
     out: dict[str, AnswerValue] = {}
     for q in kb.questions:
         if q.id in raw:
@@ -31,7 +38,7 @@ def normalise(kb: KnowledgeBase, raw: Mapping[Any, Any], *, source: str = "answe
                 problems.append(f"{q.id}: {problem}")
             elif value is not None:
                 out[q.id] = value
-        elif asked(q, out):
+        elif asked(q, out) and not partial:
             if q.default is not None:
                 out[q.id] = q.default
             elif not any(p.startswith(f"{q.id}:") for p in problems):
@@ -63,7 +70,7 @@ def check_value(q: Question, value: object) -> tuple[AnswerValue | None, str]:
         picked: list[str] = []
         for item in value:
             choice, problem = _choice(q, item)
-            if problem:
+            if choice is None:
                 return None, problem
             if choice in picked:
                 return None, f"{choice!r} is listed twice; list each once"

@@ -35,7 +35,13 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
 
-FormatOpt = typer.Option(None, "--format", "-f", help="rich, plain, markdown or json. Default: rich on a terminal, else plain.", show_default=False)
+FormatOpt = typer.Option(
+    None,
+    "--format",
+    "-f",
+    help="rich, plain, markdown or json. Default: rich on a terminal, else plain.",
+    show_default=False,
+)
 
 
 def _version(value: bool) -> None:
@@ -47,8 +53,12 @@ def _version(value: bool) -> None:
 @app.callback()
 def root(
     ctx: typer.Context,
-    content: Optional[Path] = typer.Option(None, "--content", help="Use the knowledge base in this folder instead of the built-in one.", metavar="DIR"),
-    version: bool = typer.Option(False, "--version", help="Show the version and exit.", callback=_version, is_eager=True),
+    content: Optional[Path] = typer.Option(
+        None, "--content", help="Use the knowledge base in this folder instead of the built-in one.", metavar="DIR"
+    ),
+    version: bool = typer.Option(
+        False, "--version", help="Show the version and exit.", callback=_version, is_eager=True
+    ),
 ) -> None:
     """Understand your part in your child's therapy."""
     ctx.obj = {"content": content}
@@ -161,7 +171,9 @@ def topics(ctx: typer.Context, fmt: Optional[str] = FormatOpt) -> None:
 @app.command()
 def validate(
     ctx: typer.Context,
-    folder: Optional[Path] = typer.Argument(None, help="The content folder to check. Default: --content, or the built-in content.", metavar="[DIR]"),
+    folder: Optional[Path] = typer.Argument(
+        None, help="The content folder to check. Default: --content, or the built-in content.", metavar="[DIR]"
+    ),
 ) -> None:
     """Check a content folder and list every problem as file:line:column: message.
 
@@ -179,6 +191,69 @@ def validate(
     if problems:
         raise ContentError(problems, root=str(target))
     print(f"{target}: no problems found ({counts.summary()}).")
+
+
+@app.command()
+def ask(
+    ctx: typer.Context,
+    answers: Optional[Path] = typer.Option(
+        None, "--answers", "-a", help="Read the answers from this YAML or JSON file instead of asking.", metavar="FILE"
+    ),
+    no_input: bool = typer.Option(
+        False, "--no-input", help="Never prompt; fail if an answer is missing (needs --answers)."
+    ),
+    save: Optional[Path] = typer.Option(
+        None,
+        "--save",
+        help="Also save your answers to this file (readable by you only), to replay with --answers.",
+        metavar="FILE",
+    ),
+    output: Optional[Path] = typer.Option(
+        None,
+        "--output",
+        "-o",
+        help="Write the plan to this file (readable by you only) instead of the screen.",
+        metavar="FILE",
+    ),
+    force: bool = typer.Option(False, "--force", help="Let --output and --save replace an existing file."),
+    fmt: Optional[str] = typer.Option(
+        None,
+        "--format",
+        "-f",
+        help="rich, plain, markdown, json or html. Default: from the --output file name, else rich on a terminal, else plain.",
+        show_default=False,
+    ),
+    why: bool = typer.Option(False, "--why", help="Show under each item the rule that produced it."),
+) -> None:
+    """Answer a few questions and get a plan for your part in your child's therapy.
+
+    \b
+    Examples:
+      parentinvolve ask
+      parentinvolve ask --save answers.yaml
+      parentinvolve ask --answers answers.yaml --format json
+      parentinvolve ask --answers answers.yaml --output plan.html
+      parentinvolve ask --answers answers.yaml --why
+
+    \b
+    An answers file (YAML or JSON) looks like:
+      child_age: 9
+      concerns: [anxiety]
+      therapy: cbt
+      stage: starting
+    """
+    from parentinvolve.askcmd import run
+
+    run(
+        lambda: _kb(ctx),
+        answers_file=answers,
+        no_input=no_input,
+        save=save,
+        output=output,
+        force=force,
+        fmt=fmt,
+        why=why,
+    )
 
 
 def main(argv: Optional[list[str]] = None) -> int:
@@ -209,8 +284,12 @@ def main(argv: Optional[list[str]] = None) -> int:
 
 
 def _click_error(exc: Exception) -> int:
-    from typer._click.exceptions import Abort, ClickException, Exit
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError
+    from typer.exceptions import Abort, Exit
 
+    if isinstance(exc, NoArgsIsHelpError):  # `parentinvolve` alone: show the help, as asked
+        sys.stdout.write(exc.format_message().rstrip() + "\n")
+        return 0
     if isinstance(exc, Exit):
         return exc.exit_code
     if isinstance(exc, Abort):

@@ -42,7 +42,9 @@ def _parse_key(key: str, value: Node, node: Map, questions: Mapping[str, Questio
         return Not(sub) if sub is not None else None
     question = questions.get(key)
     if question is None:
-        reader.error(node.keys[key], f"unknown question {key!r} in condition{did_you_mean(key, [*questions, *COMBINATORS])}")
+        reader.error(
+            node.keys[key], f"unknown question {key!r} in condition{did_you_mean(key, [*questions, *COMBINATORS])}"
+        )
         return None
     if question.kind == "multi":
         return _parse_includes(question, value, reader)
@@ -53,11 +55,15 @@ def _parse_key(key: str, value: Node, node: Map, questions: Mapping[str, Questio
 
 def _choice(question: Question, node: Node, reader: Reader) -> str | None:
     if not isinstance(node, Scalar) or node.kind != "str":
-        reader.error(node.loc, f"{question.id} takes a choice id ({', '.join(question.choice_ids())}), not {kind_of(node)}")
+        reader.error(
+            node.loc, f"{question.id} takes a choice id ({', '.join(question.choice_ids())}), not {kind_of(node)}"
+        )
         return None
     value = str(node.value)
     if value not in question.choice_ids():
-        reader.error(node.loc, f"{value!r} is not a choice of {question.id}{did_you_mean(value, question.choice_ids())}")
+        reader.error(
+            node.loc, f"{value!r} is not a choice of {question.id}{did_you_mean(value, question.choice_ids())}"
+        )
         return None
     return value
 
@@ -78,7 +84,9 @@ def _parse_choice(question: Question, value: Node, reader: Reader) -> Condition 
 
 def _parse_includes(question: Question, value: Node, reader: Reader) -> Condition | None:
     if not isinstance(value, Map) or set(value.items) != {"includes"}:
-        reader.error(value.loc, f"{question.id} allows several answers: write {{includes: CHOICE}} or {{includes: [A, B]}}")
+        reader.error(
+            value.loc, f"{question.id} allows several answers: write {{includes: CHOICE}} or {{includes: [A, B]}}"
+        )
         return None
     inner = value.items["includes"]
     nodes = inner.items if isinstance(inner, Seq) else (inner,)

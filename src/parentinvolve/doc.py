@@ -80,7 +80,9 @@ def entry_doc(kb: KnowledgeBase, entry: Entry) -> Doc:
         blocks.append(Para(f"Your involvement: {level.label}. {level.description}"))
     for section in entry.sections:
         blocks.append(Heading(section.heading))
-        blocks.append(Bullets(tuple(Bullet(t) for t in section.text)) if len(section.text) > 1 else Para(section.text[0]))
+        blocks.append(
+            Bullets(tuple(Bullet(t) for t in section.text)) if len(section.text) > 1 else Para(section.text[0])
+        )
     if entry.aliases:
         blocks.append(Para("Also known as: " + ", ".join(entry.aliases) + ".", "note"))
     blocks += _sources(kb, entry.sources)
@@ -95,7 +97,9 @@ def topics_doc(kb: KnowledgeBase) -> Doc:
         if entries:
             blocks.append(Heading(title))
             blocks.append(Bullets(tuple(Bullet(f"{e.id} — {e.summary}") for e in entries)))
-    blocks.append(Para("Read one with: parentinvolve explain TOPIC (an id above, or a name such as \"play therapy\").", "note"))
+    blocks.append(
+        Para('Read one with: parentinvolve explain TOPIC (an id above, or a name such as "play therapy").', "note")
+    )
     return Doc("What parentinvolve can explain", tuple(blocks))
 
 
@@ -160,9 +164,22 @@ def _glance(p: Plan, why: bool) -> list[Block]:
             blocks.append(Heading("How long it lasts and how it ends", 3))
             blocks.append(Bullets(tuple(Bullet(t) for t in p.therapy.length)))
     else:
-        blocks.append(Para("You are not sure yet which therapy your child will have. These are often used for what you described:"))
         blocks.append(
-            Bullets(tuple(Bullet(f"{s.name} — {s.summary}", _why_note(Item("", s.rule, s.because)) if why else "") for s in p.suggested))
+            Para(
+                "You are not sure yet which therapy your child will have. These are often used for what you described:"
+            )
         )
-        blocks.append(Para("Ask the therapist which approach they plan to use, why, and how involved you will be. " + CHECK_LOCALLY))
+        blocks.append(
+            Bullets(
+                tuple(
+                    Bullet(f"{s.name} — {s.summary}", _why_note(Item("", s.rule, s.because)) if why else "")
+                    for s in p.suggested
+                )
+            )
+        )
+        blocks.append(
+            Para(
+                "Ask the therapist which approach they plan to use, why, and how involved you will be. " + CHECK_LOCALLY
+            )
+        )
     return blocks

@@ -96,7 +96,9 @@ def plan(kb: KnowledgeBase, raw_answers: Mapping[Any, Any]) -> Plan:
     chosen = kb.entry(str(answers.get("therapy", "")))
     therapy = None
     if chosen is not None and answers.get("therapy") != UNSURE:
-        therapy = TherapyPlan(chosen.id, chosen.name, chosen.summary, chosen.section("parent_role"), chosen.section("length"))
+        therapy = TherapyPlan(
+            chosen.id, chosen.name, chosen.summary, chosen.section("parent_role"), chosen.section("length")
+        )
 
     cited: set[str] = set(chosen.sources if therapy and chosen else ())
     for r in used:

@@ -67,9 +67,7 @@ class AnswersError(UsageError):
     def __init__(self, problems: list[str], *, source: str = "answers") -> None:
         self.problems = problems
         self.source = source
-        super().__init__(
-            f"{source}: " + problems[0] if len(problems) == 1 else f"{source}: {len(problems)} problems"
-        )
+        super().__init__(f"{source}: " + problems[0] if len(problems) == 1 else f"{source}: {len(problems)} problems")
 
     def lines(self) -> list[str]:
         if len(self.problems) == 1:

@@ -12,7 +12,9 @@ from parentinvolve.yamlsrc import Loc, Map, Node, Scalar, Seq, kind_of
 ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 # Terminal escape sequences (CSI, OSC, other ESC) and control characters are stripped from all text,
 # so content can never move the cursor, clear the screen or plant a hidden link.
-_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?|[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_ESCAPES = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?|[\x00-\x08\x0b-\x1f\x7f-\x9f]"
+)
 
 
 def clean(text: str) -> str:
@@ -77,7 +79,9 @@ class Reader:
         if node is None:
             return ()
         if not isinstance(node, Seq):
-            self.error(node.loc, f"{what} should be a list of paragraphs (lines starting with `- `), not {kind_of(node)}")
+            self.error(
+                node.loc, f"{what} should be a list of paragraphs (lines starting with `- `), not {kind_of(node)}"
+            )
             return ()
         if not node.items:
             self.error(node.loc, f"{what} is an empty list")

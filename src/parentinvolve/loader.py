@@ -6,8 +6,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from parentinvolve.condparse import parse_condition
 from parentinvolve.conditions import specificity
+from parentinvolve.condparse import parse_condition
 from parentinvolve.errors import ContentError, Problem
 from parentinvolve.fields import Reader, did_you_mean
 from parentinvolve.knowledge import (
@@ -34,7 +34,13 @@ from parentinvolve.yamlsrc import Loc, Map, Node, Seq, parse_yaml, read_text
 FILES = ("sources", "questions", "attendance", "therapies", "moments", "topics", "asks", "crisis", "rules")
 MAX_CONTENT_BYTES = 32 * 1024 * 1024
 # The questions the program itself relies on, and the kind each must be.
-REQUIRED_QUESTIONS = {"child_age": "integer", "concerns": "multi", "therapy": "select", "stage": "select", "region": "select"}
+REQUIRED_QUESTIONS = {
+    "child_age": "integer",
+    "concerns": "multi",
+    "therapy": "select",
+    "stage": "select",
+    "region": "select",
+}
 QUESTION_KINDS = ("integer", "select", "multi")
 THERAPY_SECTIONS = (
     ("what_it_is", "What it is", True),
@@ -85,7 +91,9 @@ def check(root: Path) -> tuple[KnowledgeBase | None, list[Problem], Counts]:
         path = root / f"{name}.yaml"
         shown = str(path)
         if not path.exists():
-            problems.append(Problem(shown, 1, 1, f"missing file {name}.yaml (see the authoring guide, content/README.md)"))
+            problems.append(
+                Problem(shown, 1, 1, f"missing file {name}.yaml (see the authoring guide, content/README.md)")
+            )
             docs[name] = None
             continue
         counts.files += 1
@@ -189,11 +197,16 @@ class _Builder:
         out: dict[str, Question] = {}
         locs: dict[str, Loc] = {}
         for node in self.entries("questions"):
-            f = self.r.fields(node, "a question", ["id", "kind", "prompt", "help"], ["choices", "min", "max", "default", "when"])
+            f = self.r.fields(
+                node, "a question", ["id", "kind", "prompt", "help"], ["choices", "min", "max", "default", "when"]
+            )
             qid = self.r.ident(f.get("id"), "question id")
             kind = self.r.text(f.get("kind"), "kind")
             if kind and kind not in QUESTION_KINDS:
-                self.r.error(f["kind"].loc, f"kind {kind!r} should be one of {', '.join(QUESTION_KINDS)}{did_you_mean(kind, QUESTION_KINDS)}")
+                self.r.error(
+                    f["kind"].loc,
+                    f"kind {kind!r} should be one of {', '.join(QUESTION_KINDS)}{did_you_mean(kind, QUESTION_KINDS)}",
+                )
             choices = self.choices(f.get("choices"), kind, qid, node.loc)
             low, high = self.r.integer(f.get("min"), "min"), self.r.integer(f.get("max"), "max")
             if kind != "integer" and (low is not None or high is not None):
@@ -204,19 +217,34 @@ class _Builder:
             if default is not None and kind != "select":
                 self.r.error(f["default"].loc, f"question {qid!r}: only select questions take a default")
             elif default is not None and default not in [c.id for c in choices]:
-                self.r.error(f["default"].loc, f"default {default!r} is not a choice of {qid}{did_you_mean(default, [c.id for c in choices])}")
+                self.r.error(
+                    f["default"].loc,
+                    f"default {default!r} is not a choice of {qid}{did_you_mean(default, [c.id for c in choices])}",
+                )
             when = parse_condition(f["when"], out, self.r) if "when" in f else None
             if qid in out:
                 self.r.error(node.loc, f"duplicate question id {qid!r} (also at line {locs[qid].line})")
                 continue
-            q = Question(qid, kind, self.r.text(f.get("prompt"), "prompt"), self.r.text(f.get("help"), "help"), choices, low, high, default, when)
+            q = Question(
+                qid,
+                kind,
+                self.r.text(f.get("prompt"), "prompt"),
+                self.r.text(f.get("help"), "help"),
+                choices,
+                low,
+                high,
+                default,
+                when,
+            )
             if qid:
                 out[qid], locs[qid] = q, node.loc
         where = self.docs.get("questions")
         if where is not None:
             for qid, kind in REQUIRED_QUESTIONS.items():
                 if qid not in out:
-                    self.r.error(where.loc, f"questions.yaml must have the question {qid!r} ({kind}); the program relies on it")
+                    self.r.error(
+                        where.loc, f"questions.yaml must have the question {qid!r} ({kind}); the program relies on it"
+                    )
                 elif out[qid].kind != kind:
                     self.r.error(locs[qid], f"question {qid!r} must be of kind {kind}")
         return out
@@ -243,7 +271,10 @@ class _Builder:
             f = self.r.fields(node, "an attendance level", ["id", "label", "description"])
             aid = self.r.ident(f.get("id"), "attendance id")
             pairs.append((aid, node.loc))
-            out.setdefault(aid, Attendance(aid, self.r.text(f.get("label"), "label"), self.r.text(f.get("description"), "description")))
+            out.setdefault(
+                aid,
+                Attendance(aid, self.r.text(f.get("label"), "label"), self.r.text(f.get("description"), "description")),
+            )
         self.unique(pairs, "attendance id")
         return out
 
@@ -261,22 +292,26 @@ class _Builder:
                 if kind == THERAPY and "attendance" in f:
                     level = self.r.ident(f["attendance"], "attendance")
                     if level and level not in attendance:
-                        self.r.error(f["attendance"].loc, f"unknown attendance {level!r}{did_you_mean(level, attendance)}")
+                        self.r.error(
+                            f["attendance"].loc, f"unknown attendance {level!r}{did_you_mean(level, attendance)}"
+                        )
                 out.append(self.entry(kind, f, secs, sources, level))
                 pairs.append((out[-1].id, node.loc))
         for node in self.entries("topics"):
             f = self.r.fields(node, "a topic", [*common, "sections"], ["aliases"])
-            secs = []
+            topic_secs: list[Section] = []
             for item in self.r.items(f.get("sections"), "sections"):
                 sf = self.r.fields(item, "a section", ["heading", "text"])
                 heading = self.r.text(sf.get("heading"), "heading")
-                secs.append(Section(lookup_key(heading), heading, self.r.paragraphs(sf.get("text"), "text")))
-            out.append(self.entry(TOPIC, f, tuple(secs), sources, ""))
+                topic_secs.append(Section(lookup_key(heading), heading, self.r.paragraphs(sf.get("text"), "text")))
+            out.append(self.entry(TOPIC, f, tuple(topic_secs), sources, ""))
             pairs.append((out[-1].id, node.loc))
         self.unique(pairs, "id (therapies, moments and topics share one set of ids)")
         return tuple(out)
 
-    def entry(self, kind: str, f: dict[str, Node], secs: tuple[Section, ...], sources: dict[str, Source], level: str) -> Entry:
+    def entry(
+        self, kind: str, f: dict[str, Node], secs: tuple[Section, ...], sources: dict[str, Source], level: str
+    ) -> Entry:
         aliases = tuple(self.r.text(a, "alias") for a in self.r.items(f.get("aliases"), "aliases"))
         return Entry(
             kind=kind,
@@ -302,7 +337,10 @@ class _Builder:
                 if other != e.id:
                     node = self.docs.get(docs[e.kind])
                     loc = node.loc if node is not None else Loc(str(self.root), 1, 1)
-                    self.r.error(loc, f"the name or alias {name!r} of {e.id!r} is already used by {other!r}; names must be unique")
+                    self.r.error(
+                        loc,
+                        f"the name or alias {name!r} of {e.id!r} is already used by {other!r}; names must be unique",
+                    )
         return names
 
     def asks(self, sources: dict[str, Source]) -> dict[str, Ask]:
@@ -312,7 +350,9 @@ class _Builder:
             f = self.r.fields(node, "a question to ask", ["id", "text", "sources"])
             aid = self.r.ident(f.get("id"), "id")
             pairs.append((aid, node.loc))
-            out.setdefault(aid, Ask(aid, self.r.text(f.get("text"), "text"), self.source_refs(f, "this question", sources)))
+            out.setdefault(
+                aid, Ask(aid, self.r.text(f.get("text"), "text"), self.source_refs(f, "this question", sources))
+            )
         self.unique(pairs, "question id")
         return out
 
@@ -330,17 +370,32 @@ class _Builder:
                 lines.append(Line(self.r.text(lf.get("name"), "name"), self.r.text(lf.get("contact"), "contact")))
             if not lines and "lines" in rf:
                 self.r.error(rf["lines"].loc, "a region needs at least one crisis line")
-            regions.append((Region(self.r.ident(rf.get("id"), "region id"), self.r.text(rf.get("name"), "name"), self.r.text(rf.get("emergency"), "emergency"), tuple(lines)), item.loc))
+            regions.append(
+                (
+                    Region(
+                        self.r.ident(rf.get("id"), "region id"),
+                        self.r.text(rf.get("name"), "name"),
+                        self.r.text(rf.get("emergency"), "emergency"),
+                        tuple(lines),
+                    ),
+                    item.loc,
+                )
+            )
         self.unique(((r.id, loc) for r, loc in regions), "region")
         region_q = questions.get("region")
         if region_q is not None:
             have = {r.id for r, _ in regions}
             for cid in region_q.choice_ids():
                 if cid not in have:
-                    self.r.error(node.loc, f"crisis.yaml has no crisis lines for region {cid!r}, a choice of the region question")
+                    self.r.error(
+                        node.loc, f"crisis.yaml has no crisis lines for region {cid!r}, a choice of the region question"
+                    )
             for r, loc in regions:
                 if r.id and r.id not in region_q.choice_ids():
-                    self.r.error(loc, f"region {r.id!r} is not a choice of the region question{did_you_mean(r.id, region_q.choice_ids())}")
+                    self.r.error(
+                        loc,
+                        f"region {r.id!r} is not a choice of the region question{did_you_mean(r.id, region_q.choice_ids())}",
+                    )
         return Crisis(
             message=self.r.text(f.get("message"), "message"),
             safety_plan=self.r.paragraphs(f.get("safety_plan"), "safety_plan"),
@@ -379,7 +434,9 @@ class _Builder:
                             self.r.error(mf.keys[key], f"unknown moment {key!r}{did_you_mean(key, moments)}")
                         moment_parts.append((key, self.r.paragraphs(value, f"moments {key}")))
                 else:
-                    self.r.error(mf.loc, "moments should be a mapping of moment ids to paragraphs, like {weekly: [...]}")
+                    self.r.error(
+                        mf.loc, "moments should be a mapping of moment ids to paragraphs, like {weekly: [...]}"
+                    )
             out.append(
                 Rule(
                     id=rid,
@@ -403,7 +460,9 @@ class _Builder:
         self.check_questions_refs(questions, therapies)
         where = self.docs.get("rules")
         if where is not None and out and not any(r.when is None and r.attendance for r in out):
-            self.r.error(where.loc, "no rule without `when` sets attendance, so some plans would have none; add a default rule")
+            self.r.error(
+                where.loc, "no rule without `when` sets attendance, so some plans would have none; add a default rule"
+            )
         return tuple(out)
 
     def check_questions_refs(self, questions: dict[str, Question], therapies: list[str]) -> None:
@@ -414,4 +473,7 @@ class _Builder:
             if choice.id and choice.id != UNSURE and choice.id not in therapies:
                 node = self.docs.get("questions")
                 loc = node.loc if node is not None else Loc("questions.yaml", 1, 1)
-                self.r.error(loc, f"therapy choice {choice.id!r} is not a therapy in therapies.yaml{did_you_mean(choice.id, therapies)}")
+                self.r.error(
+                    loc,
+                    f"therapy choice {choice.id!r} is not a therapy in therapies.yaml{did_you_mean(choice.id, therapies)}",
+                )

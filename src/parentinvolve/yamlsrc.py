@@ -10,9 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Union
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Union
 
 from parentinvolve.errors import Problem
 
@@ -144,8 +142,8 @@ def _convert(node: yaml.Node, shown: str, problems: list[Problem], seen: set[int
         if node.tag != Y + "seq":
             problems.append(loc.problem(f"unsupported tag {node.tag!r}"))
             return None
-        items = [_convert(child, shown, problems, seen) for child in node.value]
-        return Seq(tuple(i for i in items if i is not None), loc)
+        converted = [_convert(child, shown, problems, seen) for child in node.value]
+        return Seq(tuple(i for i in converted if i is not None), loc)
     if isinstance(node, yaml.MappingNode):
         if node.tag != Y + "map":
             problems.append(loc.problem(f"unsupported tag {node.tag!r}"))
@@ -160,9 +158,7 @@ def _convert(node: yaml.Node, shown: str, problems: list[Problem], seen: set[int
             key = key_node.value
             if key in keys:
                 first = keys[key]
-                problems.append(
-                    key_loc.problem(f"duplicate key {key!r} (first at line {first.line}); keep only one")
-                )
+                problems.append(key_loc.problem(f"duplicate key {key!r} (first at line {first.line}); keep only one"))
                 problems.append(first.problem(f"duplicate key {key!r} (again at line {key_loc.line})"))
                 continue
             value = _convert(value_node, shown, problems, seen)

@@ -14,11 +14,27 @@ def dumps(data: Any) -> str:
 
 
 def source(s: Source) -> dict[str, str]:
-    return {k: v for k, v in (("id", s.id), ("title", s.title), ("publisher", s.publisher), ("citation", s.citation), ("url", s.url)) if v}
+    return {
+        k: v
+        for k, v in (
+            ("id", s.id),
+            ("title", s.title),
+            ("publisher", s.publisher),
+            ("citation", s.citation),
+            ("url", s.url),
+        )
+        if v
+    }
 
 
 def entry(kb: KnowledgeBase, e: Entry) -> dict[str, Any]:
-    data: dict[str, Any] = {"id": e.id, "kind": e.kind, "name": e.name, "summary": e.summary, "aliases": list(e.aliases)}
+    data: dict[str, Any] = {
+        "id": e.id,
+        "kind": e.kind,
+        "name": e.name,
+        "summary": e.summary,
+        "aliases": list(e.aliases),
+    }
     if e.attendance:
         data["attendance"] = e.attendance
     data["sections"] = [{"key": s.key, "heading": s.heading, "text": list(s.text)} for s in e.sections]
@@ -52,8 +68,8 @@ def plan(p: Plan) -> dict[str, Any]:
         t = p.therapy
         therapy = {"id": t.id, "name": t.name, "summary": t.summary, "role": " ".join(t.role), "length": list(t.length)}
     return {
+        "safety": safety,  # first, so it is the first thing anyone reads
         "answers": {k: list(v) if isinstance(v, tuple) else v for k, v in p.answers.items()},
-        "safety": safety,
         "attendance": p.attendance.id,
         "attendance_label": p.attendance.label,
         "attendance_description": p.attendance.description,

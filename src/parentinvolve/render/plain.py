@@ -35,7 +35,7 @@ def render(doc: Doc, width: int = 80) -> str:
                 out += _wrap(f"{n}. {step.title}", width)
         elif isinstance(block, Alert):
             bar = "!" * min(width, 60)
-            out += [bar] + _wrap(block.title.upper(), width)
+            out += [bar, *_wrap(block.title.upper(), width)]
             for line in block.lines:
                 out += _wrap(line, width)
             for item in block.items:

@@ -1,0 +1,138 @@
+"""`parentinvolve ask`: gather answers (file or prompts), make the plan, and show or write it."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+from typing import Any
+
+from parentinvolve.conditions import AnswerValue
+from parentinvolve.engine import Plan
+from parentinvolve.errors import UsageError
+from parentinvolve.knowledge import KnowledgeBase
+
+SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown", ".json": "json"}
+NO_TTY = (
+    "There is no terminal to ask the questions on. Put your answers in a file and run "
+    "`parentinvolve ask --answers FILE` (see `parentinvolve ask --help`)."
+)
+
+
+def run(
+    kb_loader: Any,
+    *,
+    answers_file: Path | None,
+    no_input: bool,
+    save: Path | None,
+    output: Path | None,
+    force: bool,
+    fmt: str | None,
+    why: bool,
+) -> None:
+    from parentinvolve.cli import pick_format
+    from parentinvolve.files import check_target
+    from parentinvolve.render import PLAN_FORMATS
+
+    if no_input and answers_file is None:
+        raise UsageError("--no-input needs --answers FILE: without prompts, the answers must come from a file.")
+    if fmt is None and output is not None:
+        fmt = SUFFIX_FORMATS.get(output.suffix.lower(), "plain")
+    chosen = pick_format(fmt, PLAN_FORMATS)
+    if save is not None and output is not None and save.resolve() == output.resolve():
+        raise UsageError("--save and --output name the same file; give them different names.")
+    for target, what in ((save, "answers"), (output, "output")):
+        if target is not None:
+            check_target(target, force=force, what=what)
+    interactive = not no_input and sys.stdin.isatty()
+    if answers_file is None and not interactive:
+        raise UsageError(NO_TTY)
+    kb: KnowledgeBase = kb_loader()
+    answers = gather(kb, answers_file, interactive)
+
+    from parentinvolve.engine import plan
+    from parentinvolve.files import answers_text, write_private
+
+    result = plan(kb, answers)
+    if save is not None:
+        write_private(save, answers_text(result.answers, save), force=force)
+        print(f"Saved your answers to {save} (only you can read it).", file=sys.stderr)
+    text = render(kb, result, chosen, why, to_terminal=output is None)
+    if output is not None:
+        write_private(output, text, force=force)
+        if result.safety is not None:  # the crisis lines are never hidden away in a file
+            sys.stderr.write(render_safety(kb, result))
+        print(f"Wrote your plan to {output} (only you can read it).", file=sys.stderr)
+    elif text:
+        sys.stdout.write(text)
+
+
+def gather(kb: KnowledgeBase, answers_file: Path | None, interactive: bool) -> dict[str, AnswerValue]:
+    from parentinvolve.answers import normalise
+
+    start: dict[str, AnswerValue] = {}
+    if answers_file is not None:
+        from parentinvolve.files import read_answers
+
+        raw = read_answers(answers_file)
+        if not interactive:
+            return normalise(kb, raw, source=str(answers_file))
+        start = normalise(kb, raw, source=str(answers_file), partial=True)
+    from prompt_toolkit.application import create_app_session_from_tty
+
+    from parentinvolve import prompts
+
+    with create_app_session_from_tty():  # prompts stay on the terminal even when stdout is a file
+        if answers_file is not None:
+            return prompts.fill(kb, start)
+        return prompts.interview(kb, start)
+
+
+def render(kb: KnowledgeBase, result: Plan, fmt: str, why: bool, *, to_terminal: bool) -> str:
+    """The plan as text in `fmt`; rich output to the terminal is printed directly (and "" returned)."""
+    from parentinvolve.doc import plan_doc
+
+    doc = plan_doc(kb, result, why=why)
+    if fmt == "json":
+        from parentinvolve.render.jsonout import dumps, plan
+
+        data = plan(result)
+        if why:
+            data["why_details"] = _why_details(result)
+        return dumps(data)
+    if fmt == "markdown":
+        from parentinvolve.render.markdown import render as md
+
+        return md(doc)
+    if fmt == "html":
+        from parentinvolve.render.html import render as html
+
+        return html(doc)
+    if fmt == "rich":
+        from parentinvolve.render import richtext
+
+        if to_terminal:
+            richtext.render(doc, richtext.console(sys.stdout))
+            return ""
+        buffer = io.StringIO()
+        richtext.render(doc, richtext.console(buffer))
+        return buffer.getvalue()
+    from parentinvolve.cli import width
+    from parentinvolve.render.plain import render as plain
+
+    return plain(doc, width())
+
+
+def render_safety(kb: KnowledgeBase, result: Plan) -> str:
+    from parentinvolve.cli import width
+    from parentinvolve.doc import Doc, plan_doc
+    from parentinvolve.render.plain import render as plain
+
+    first = plan_doc(kb, result).blocks[0]
+    return plain(Doc("Safety first", (first,)), width())
+
+
+def _why_details(result: Plan) -> list[dict[str, str]]:
+    items = [*result.confidentiality, *result.prepare, *result.asks, *result.why]
+    items += [i for m in result.moments for i in m.items]
+    return [{"text": i.text, "rule": i.rule, "because": i.because} for i in items]
