@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,7 +29,7 @@ def normalise(
     for key in raw:
         if not isinstance(key, str) or key not in known:
             problems.append(
-                f"unknown question {key!r}{did_you_mean(str(key), known)}; the questions are: {', '.join(known)}"
+                f"unknown question {shown(key)}{did_you_mean(str(key), known)}; the questions are: {', '.join(known)}"
             )
     out: dict[str, AnswerValue] = {}
     for q in kb.questions:
@@ -58,8 +59,23 @@ def describe(q: Question) -> str:
     return f"give one of: {choices}"
 
 
+def shown(value: object, limit: int = 40) -> str:
+    """A value as the parent wrote it (`true`, `null`, `"five"`, `[a, b]`), shortened, escapes made visible."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**limit:
+        return f"a number with more than {limit} digits"
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=repr)
+    except (TypeError, ValueError, RecursionError):  # e.g. a huge number inside a list
+        return "a value that is too long to show"
+    if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in text):
+        text = ascii(value) if isinstance(value, str) else text.encode("unicode_escape").decode("ascii")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def check_value(q: Question, value: object) -> tuple[AnswerValue | None, str]:
     """The canonical value, or a plain-words problem."""
+    if value is None:
+        return None, f"the answer is empty; {describe(q)}"
     if q.kind == "integer":
         return _integer(q, value)
     if q.kind == "multi":
@@ -73,7 +89,7 @@ def check_value(q: Question, value: object) -> tuple[AnswerValue | None, str]:
             if choice is None:
                 return None, problem
             if choice in picked:
-                return None, f"{choice!r} is listed twice; list each once"
+                return None, f"{shown(choice)} is listed twice; list each once"
             picked.append(choice)
         order = q.choice_ids()
         return tuple(sorted(picked, key=order.index)), ""
@@ -84,12 +100,12 @@ def _integer(q: Question, value: object) -> tuple[int | None, str]:
     number: int | None = None
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
-    elif isinstance(value, str) and value.strip().isdigit() and value.strip().isascii():
+    elif isinstance(value, str) and value.strip().isdigit() and value.strip().isascii() and len(value) <= 100:
         number = int(value.strip())
     if number is None:
-        return None, f"{value!r} is not a whole number; {describe(q)}"
+        return None, f"{shown(value)} is not a whole number; {describe(q)}"
     if (q.min is not None and number < q.min) or (q.max is not None and number > q.max):
-        return None, f"{number} is out of range; {describe(q)}"
+        return None, f"{shown(number)} is out of range; {describe(q)}"
     return number, ""
 
 
@@ -99,5 +115,5 @@ def _choice(q: Question, value: object) -> tuple[str | None, str]:
         key = value.strip().lower().replace("_", "-").replace(" ", "-")
         if key in ids:
             return key, ""
-        return None, f"{value!r} is not one of: {', '.join(ids)}{did_you_mean(key, ids)}"
-    return None, f"{value!r} should be one of: {', '.join(ids)}"
+        return None, f"{shown(value)} is not one of: {', '.join(ids)}{did_you_mean(key[:100], ids)}"
+    return None, f"{shown(value)} should be one of: {', '.join(ids)}"

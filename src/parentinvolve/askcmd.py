@@ -78,6 +78,8 @@ def gather(kb: KnowledgeBase, answers_file: Path | None, interactive: bool) -> d
         if not interactive:
             return normalise(kb, raw, source=str(answers_file))
         start = normalise(kb, raw, source=str(answers_file), partial=True)
+        if _complete(kb, start):  # nothing left to ask: don't open the terminal (or import questionary)
+            return normalise(kb, start, source=str(answers_file))
     from prompt_toolkit.application import create_app_session_from_tty
 
     from parentinvolve import prompts
@@ -86,6 +88,13 @@ def gather(kb: KnowledgeBase, answers_file: Path | None, interactive: bool) -> d
         if answers_file is not None:
             return prompts.fill(kb, start)
         return prompts.interview(kb, start)
+
+
+def _complete(kb: KnowledgeBase, answers: dict[str, AnswerValue]) -> bool:
+    """Whether every question that applies to these answers has one."""
+    from parentinvolve.answers import asked
+
+    return all(q.id in answers for q in kb.questions if asked(q, answers))
 
 
 def render(kb: KnowledgeBase, result: Plan, fmt: str, why: bool, *, to_terminal: bool) -> str:

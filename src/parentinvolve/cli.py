@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Optional
@@ -10,7 +13,14 @@ from typing import Optional
 import typer
 
 from parentinvolve import __version__
-from parentinvolve.errors import EXIT_INTERRUPTED, EXIT_USAGE, ParentInvolveError, UsageError
+from parentinvolve.errors import (
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    ParentInvolveError,
+    UsageError,
+)
 
 HELP = """Understand your part in your child's therapy.
 
@@ -257,9 +267,14 @@ def ask(
 
 
 def main(argv: Optional[list[str]] = None) -> int:
-    """Run the CLI; every expected failure becomes a message on stderr and an exit code."""
+    """Run the CLI; every expected failure becomes one clear message on stderr and an exit code.
+
+    Exit codes: 0 done, 1 content, file or runtime problem, 2 usage or bad input, 130 interrupted.
+    No traceback is ever shown (set PARENTINVOLVE_DEBUG=1 to see one for an unexpected error).
+    """
     from typer.main import get_command
 
+    _never_fail_to_encode()
     command = get_command(app)
     try:
         try:
@@ -267,20 +282,71 @@ def main(argv: Optional[list[str]] = None) -> int:
         finally:
             sys.stdout.flush()
     except ParentInvolveError as exc:
-        for line in exc.lines():
-            print(f"parentinvolve: {line}" if line == exc.lines()[0] else line, file=sys.stderr)
+        for n, line in enumerate(exc.lines()):
+            _say(f"parentinvolve: {line}" if n == 0 else line)
         return exc.exit_code
     except (KeyboardInterrupt, EOFError):
-        print("\nparentinvolve: stopped. Nothing was saved.", file=sys.stderr)
+        _say("parentinvolve: stopped. Nothing was saved.", fresh_line=True)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (e.g. `| head -1`): that is not an error. Silence the final flush.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return 0
+        _drop_stdout()
+        return EXIT_OK
+    except SystemExit as exc:
+        # click turns a broken pipe met inside a command into a silent exit 1; it is not an error either.
+        if isinstance(exc.__context__, OSError) and exc.__context__.errno == errno.EPIPE:
+            _drop_stdout()
+            return EXIT_OK
+        raise
+    except OSError as exc:  # e.g. stdout is a full disk: say so in one line, not a traceback
+        if os.environ.get("PARENTINVOLVE_DEBUG"):
+            raise
+        reason = (exc.strerror or str(exc)).lower()
+        if exc.filename is None:
+            _drop_stdout()
+            _say(f"parentinvolve: could not write the output: {reason}.")
+        else:
+            _say(f"parentinvolve: could not use {exc.filename}: {reason}.")
+        return EXIT_ERROR
     except Exception as exc:  # the vendored click's exceptions, without importing them eagerly
         return _click_error(exc)
-    return result if isinstance(result, int) else 0
+    if result == EXIT_INTERRUPTED:  # click's answer to Ctrl-C outside a prompt: say what happened
+        _say("parentinvolve: stopped. Nothing was saved.", fresh_line=True)
+    return result if isinstance(result, int) else EXIT_OK
+
+
+def _never_fail_to_encode() -> None:
+    """On a terminal that is not UTF-8 (say PYTHONIOENCODING=ascii), show `?` for what it cannot print."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding not in ("utf8", "utf8sig") and hasattr(stream, "reconfigure"):
+            with contextlib.suppress(OSError, ValueError):  # a stream that cannot be reconfigured
+                stream.reconfigure(errors="replace")
+
+
+# C0 and C1 control characters (escape sequences among them) are shown as `\x1b`, never sent to the terminal.
+_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+
+
+def _say(line: str, *, fresh_line: bool = False) -> None:
+    """One line on stderr, with control characters made visible (paths and topics come from the user)."""
+    line = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", line)
+    if fresh_line and sys.stderr.isatty():  # off the prompt line that Ctrl-C interrupted
+        line = "\n" + line
+    try:
+        print(line, file=sys.stderr)
+        sys.stderr.flush()
+    except (OSError, ValueError):  # stderr itself is gone: nothing more can be said
+        pass
+
+
+def _drop_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush of unwritten output cannot fail."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a real file (tests); nothing to silence
+        pass
 
 
 def _click_error(exc: Exception) -> int:
@@ -289,14 +355,24 @@ def _click_error(exc: Exception) -> int:
 
     if isinstance(exc, NoArgsIsHelpError):  # `parentinvolve` alone: show the help, as asked
         sys.stdout.write(exc.format_message().rstrip() + "\n")
-        return 0
+        return EXIT_OK
     if isinstance(exc, Exit):
         return exc.exit_code
     if isinstance(exc, Abort):
-        print("\nparentinvolve: stopped. Nothing was saved.", file=sys.stderr)
+        _say("parentinvolve: stopped. Nothing was saved.", fresh_line=True)
         return EXIT_INTERRUPTED
     if isinstance(exc, ClickException):
-        message = exc.format_message().rstrip(".")
-        print(f"parentinvolve: {message}. Try `parentinvolve --help`.", file=sys.stderr)
+        message = " ".join(exc.format_message().split()).rstrip(".")
+        ctx = getattr(exc, "ctx", None)
+        where = ctx.command_path if ctx is not None and ctx.command_path else "parentinvolve"
+        _say(f"parentinvolve: {message}. Try `{where} --help`.")
         return EXIT_USAGE if exc.exit_code == 2 else exc.exit_code
-    raise exc
+    if os.environ.get("PARENTINVOLVE_DEBUG"):
+        raise exc
+    # A bug, not a bad input: still one line, with what to do.
+    detail = " ".join(str(exc).split())[:200]
+    _say(
+        f"parentinvolve: internal error ({type(exc).__name__}{': ' + detail if detail else ''}). "
+        "Please report it; PARENTINVOLVE_DEBUG=1 shows the details."
+    )
+    return EXIT_ERROR

@@ -14,7 +14,7 @@ AnswerValue = Union[int, str, tuple[str, ...]]
 Answers = Mapping[str, AnswerValue]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Is:
     """The answer to `question` is one of `values` (a select or integer question)."""
 
@@ -22,7 +22,7 @@ class Is:
     values: frozenset[str | int]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class InRange:
     """The number answered to `question` lies in [low, high]; a missing end is open."""
 
@@ -31,7 +31,7 @@ class InRange:
     high: int | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Includes:
     """The multi-select answer to `question` contains every one of `values`."""
 
@@ -39,17 +39,17 @@ class Includes:
     values: frozenset[str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class All:
     parts: tuple[Condition, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AnyOf:
     parts: tuple[Condition, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Not:
     part: Condition
 
@@ -70,10 +70,17 @@ def holds(cond: Condition, answers: Answers) -> bool:
     if isinstance(cond, Includes):
         value = answers.get(cond.question)
         return isinstance(value, tuple) and cond.values.issubset(value)
+    # Plain loops, not all()/any() over a generator: this runs once per rule per plan (see benchmarks/).
     if isinstance(cond, All):
-        return all(holds(p, answers) for p in cond.parts)
+        for part in cond.parts:  # noqa: SIM110
+            if not holds(part, answers):
+                return False
+        return True
     if isinstance(cond, AnyOf):
-        return any(holds(p, answers) for p in cond.parts)
+        for part in cond.parts:  # noqa: SIM110
+            if holds(part, answers):
+                return True
+        return False
     return not holds(cond.part, answers)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from parentinvolve.conditions import All, AnyOf, Condition, Includes, InRange, Is, Not
 from parentinvolve.fields import Reader, did_you_mean
@@ -12,14 +12,19 @@ from parentinvolve.yamlsrc import Map, Node, Scalar, Seq, kind_of
 COMBINATORS = ("all", "any", "not")
 
 
-def parse_condition(node: Node, questions: Mapping[str, Question], reader: Reader) -> Condition | None:
-    """A condition, or None after reporting what is wrong with it."""
+def parse_condition(
+    node: Node, questions: Mapping[str, Question], reader: Reader, later: Collection[str] = ()
+) -> Condition | None:
+    """A condition, or None after reporting what is wrong with it.
+
+    `later` names questions that exist but cannot be used here (a question's `when` may only look at the
+    questions asked before it)."""
     if not isinstance(node, Map) or not node.items:
         reader.error(node.loc, f"a condition should be a mapping like {{therapy: pcit}}, not {kind_of(node)}")
         return None
     parts: list[Condition] = []
     for key, value in node.items.items():
-        part = _parse_key(key, value, node, questions, reader)
+        part = _parse_key(key, value, node, questions, reader, later)
         if part is not None:
             parts.append(part)
     if len(parts) != len(node.items):
@@ -27,20 +32,27 @@ def parse_condition(node: Node, questions: Mapping[str, Question], reader: Reade
     return parts[0] if len(parts) == 1 else All(tuple(parts))
 
 
-def _parse_key(key: str, value: Node, node: Map, questions: Mapping[str, Question], reader: Reader) -> Condition | None:
+def _parse_key(
+    key: str, value: Node, node: Map, questions: Mapping[str, Question], reader: Reader, later: Collection[str]
+) -> Condition | None:
     if key in ("all", "any"):
         items = reader.items(value, f"`{key}`")
         if isinstance(value, Seq) and not items:
             reader.error(value.loc, f"`{key}` needs at least one condition")
-        subs = [parse_condition(item, questions, reader) for item in items]
+        subs = [parse_condition(item, questions, reader, later) for item in items]
         if not items or any(s is None for s in subs):
             return None
         done = tuple(s for s in subs if s is not None)
         return All(done) if key == "all" else AnyOf(done)
     if key == "not":
-        sub = parse_condition(value, questions, reader)
+        sub = parse_condition(value, questions, reader, later)
         return Not(sub) if sub is not None else None
     question = questions.get(key)
+    if question is None and key in later:
+        reader.error(
+            node.keys[key], f"question {key!r} is asked later; a question's `when` can only use the questions before it"
+        )
+        return None
     if question is None:
         reader.error(
             node.keys[key], f"unknown question {key!r} in condition{did_you_mean(key, [*questions, *COMBINATORS])}"
@@ -107,7 +119,8 @@ def _parse_number(question: Question, value: Node, reader: Reader) -> Condition 
         low = reader.integer(value.items.get("min"), f"{question.id} min")
         high = reader.integer(value.items.get("max"), f"{question.id} max")
         if low is None and high is None:
-            reader.error(value.loc, f"{question.id}: a range needs min, max or both, as whole numbers")
+            if not value.items:  # a wrong min or max has been reported already
+                reader.error(value.loc, f"{question.id}: a range needs min, max or both, as whole numbers")
             return None
         if low is not None and high is not None and low > high:
             reader.error(value.loc, f"{question.id}: min {low} is larger than max {high}")

@@ -14,7 +14,7 @@ MAX_ASKS = 8
 SAFETY_RULE = "safety-first"  # the built-in rule that puts crisis lines first; content cannot switch it off
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Item:
     """One thing the plan says, with the rule that said it and that rule's sources."""
 
@@ -23,7 +23,7 @@ class Item:
     because: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MomentPlan:
     id: str
     title: str
@@ -31,7 +31,7 @@ class MomentPlan:
     items: tuple[Item, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TherapyPlan:
     id: str
     name: str
@@ -40,7 +40,7 @@ class TherapyPlan:
     length: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Suggestion:
     id: str
     name: str
@@ -49,7 +49,7 @@ class Suggestion:
     because: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Safety:
     region: str
     region_name: str
@@ -59,13 +59,13 @@ class Safety:
     safety_plan: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Overruled:
     rule: str
     by: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Plan:
     answers: Mapping[str, AnswerValue]
     answer_labels: tuple[tuple[str, str], ...]  # (question prompt, answer in words), for people
@@ -101,8 +101,7 @@ def plan(kb: KnowledgeBase, raw_answers: Mapping[Any, Any]) -> Plan:
         )
 
     cited: set[str] = set(chosen.sources if therapy and chosen else ())
-    for r in used:
-        cited.update(r.sources)
+    texts = _collect(used, cited)
     safety = _safety(kb, answers)
     if safety is not None:
         cited.update(kb.crisis.sources)
@@ -116,13 +115,12 @@ def plan(kb: KnowledgeBase, raw_answers: Mapping[Any, Any]) -> Plan:
         therapy=therapy,
         suggested=_suggestions(kb, used) if therapy is None else (),
         moments=tuple(
-            MomentPlan(m.id, m.name, m.summary, _items(used, lambda r, mid=m.id: dict(r.moments).get(mid, ())))
-            for m in kb.entries_of(MOMENT)
+            MomentPlan(m.id, m.name, m.summary, tuple(texts.moments.get(m.id, ()))) for m in kb.entries_of(MOMENT)
         ),
-        confidentiality=_items(used, lambda r: r.confidentiality),
-        prepare=_items(used, lambda r: r.prepare),
+        confidentiality=tuple(texts.confidentiality),
+        prepare=tuple(texts.prepare),
         asks=_asks(kb, used),
-        why=_items(used, lambda r: r.why),
+        why=tuple(texts.why),
         sources=tuple(s for sid, s in kb.sources.items() if sid in cited),
         trace=((SAFETY_RULE,) if safety else ()) + tuple(r.id for r in used),
         overruled=tuple(overruled),
@@ -140,15 +138,39 @@ def _resolve_groups(fired: list[Rule]) -> tuple[list[Rule], list[Overruled]]:
     return used, overruled
 
 
-def _items(rules: list[Rule], pick: Any) -> tuple[Item, ...]:
-    seen: set[str] = set()
-    out = []
+@dataclass
+class _Texts:
+    """What the rules add, by where it goes, in rule order, each text once per place."""
+
+    moments: dict[str, list[Item]]
+    confidentiality: list[Item]
+    prepare: list[Item]
+    why: list[Item]
+
+
+def _collect(rules: list[Rule], cited: set[str]) -> _Texts:
+    """One pass over the rules (not one per place): it stays fast with many rules. Also fills `cited`."""
+    out = _Texts({}, [], [], [])
+    seen: dict[int, set[str]] = {}
+    moment_seen: dict[str, set[str]] = {}
     for r in rules:
-        for text in pick(r):
-            if text not in seen:
-                seen.add(text)
-                out.append(Item(text, r.id, r.because))
-    return tuple(out)
+        cited.update(r.sources)
+        if r.moments:
+            for mid, texts in dict(r.moments).items():
+                if mid not in out.moments:
+                    out.moments[mid], moment_seen[mid] = [], set()
+                _add(out.moments[mid], moment_seen[mid], texts, r)
+        for place, texts in ((out.confidentiality, r.confidentiality), (out.prepare, r.prepare), (out.why, r.why)):
+            if texts:
+                _add(place, seen.setdefault(id(place), set()), texts, r)
+    return out
+
+
+def _add(items: list[Item], seen: set[str], texts: tuple[str, ...], r: Rule) -> None:
+    for text in texts:
+        if text not in seen:
+            seen.add(text)
+            items.append(Item(text, r.id, r.because))
 
 
 def _asks(kb: KnowledgeBase, rules: list[Rule]) -> tuple[Item, ...]:

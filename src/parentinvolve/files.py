@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from parentinvolve.conditions import AnswerValue
-from parentinvolve.errors import AnswersError, OutputError, UsageError
+from parentinvolve.errors import AnswersError, OutputError, Problem, UsageError
 from parentinvolve.yamlsrc import Map, Node, Seq, kind_of, parse_json, parse_yaml, read_text
 
 MAX_ANSWERS_BYTES = 1024 * 1024
@@ -24,8 +24,7 @@ def read_answers(path: Path) -> dict[str, Any]:
     text, problems = read_text(path, shown, max_bytes=MAX_ANSWERS_BYTES)
     node = None
     if text is not None:
-        looks_json = path.suffix.lower() == ".json" or text.lstrip().startswith("{")
-        node, problems = (parse_json if looks_json else parse_yaml)(text, shown)
+        node, problems = _parse(text, shown, path.suffix.lower())
     if problems:
         raise AnswersError([str(p) for p in problems[:5]], source="answers file")
     assert node is not None
@@ -35,6 +34,22 @@ def read_answers(path: Path) -> dict[str, Any]:
             source="answers file",
         )
     return {key: _plain(value) for key, value in node.items.items()}
+
+
+def _parse(text: str, shown: str, suffix: str) -> tuple[Node | None, list[Problem]]:
+    """JSON for a .json file; YAML otherwise, except that JSON YAML cannot read (tab indents) is accepted
+    from a file that looks like JSON, and a `{...}` YAML flow mapping in a .yaml file stays YAML."""
+    if suffix == ".json":
+        return parse_json(text, shown)
+    if not text.lstrip().startswith("{"):
+        return parse_yaml(text, shown)
+    node, problems = parse_json(text, shown)
+    if not problems:
+        return node, problems
+    yaml_node, yaml_problems = parse_yaml(text, shown)
+    if not yaml_problems or suffix in (".yaml", ".yml"):
+        return yaml_node, yaml_problems
+    return node, problems
 
 
 def _plain(node: Node) -> Any:
@@ -50,7 +65,8 @@ def answers_text(answers: Mapping[str, AnswerValue], path: Path) -> str:
     data = {k: list(v) if isinstance(v, tuple) else v for k, v in answers.items()}
     if path.suffix.lower() == ".json":
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    lines = ["# parentinvolve answers. Replay with: parentinvolve ask --answers " + path.name]
+    name = "".join(c if c.isprintable() else "?" for c in path.name)  # one comment line, always encodable
+    lines = ["# parentinvolve answers. Replay with: parentinvolve ask --answers " + name]
     lines += [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in data.items()]
     return "\n".join(lines) + "\n"
 
@@ -60,6 +76,8 @@ def check_target(path: Path, *, force: bool, what: str) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if path.is_dir():
         raise UsageError(f"{what} {path} is a folder; give a file name.")
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} is not a folder (it is a file), so {path} cannot be made; choose another name.")
     if not folder.is_dir():
         raise UsageError(f"The folder {folder} does not exist; create it first or choose another {what} file.")
     if path.exists() and not force:

@@ -18,7 +18,7 @@ def lookup_key(text: str) -> str:
     return re.sub(r"[\s_\-‐‑–—/]+", " ", text.casefold()).strip()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     id: str
     title: str
@@ -28,14 +28,14 @@ class Source:
     note: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Section:
     key: str
     heading: str
     text: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
     """Anything `explain` can show: a therapy type, a moment of involvement or a topic."""
 
@@ -55,13 +55,13 @@ class Entry:
         return ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Choice:
     id: str
     label: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Question:
     id: str
     kind: str  # integer | select | multi
@@ -80,27 +80,27 @@ class Question:
         return next((c.label for c in self.choices if c.id == choice_id), choice_id)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Attendance:
     id: str
     label: str
     description: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Ask:
     id: str
     text: str
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     name: str
     contact: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Region:
     id: str
     name: str
@@ -108,7 +108,7 @@ class Region:
     lines: tuple[Line, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Crisis:
     message: str
     safety_plan: tuple[str, ...]
@@ -119,7 +119,7 @@ class Crisis:
         return next((r for r in self.regions if r.id == region_id), None)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rule:
     id: str
     sources: tuple[str, ...]
@@ -143,7 +143,7 @@ class Rule:
         return (self.priority, self.specificity, -self.order)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KnowledgeBase:
     root: str
     sources: Mapping[str, Source]

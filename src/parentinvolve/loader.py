@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,7 @@ from parentinvolve.knowledge import (
     Source,
     lookup_key,
 )
-from parentinvolve.yamlsrc import Loc, Map, Node, Seq, parse_yaml, read_text
+from parentinvolve.yamlsrc import Loc, Map, Node, Scalar, Seq, parse_yaml, read_text
 
 FILES = ("sources", "questions", "attendance", "therapies", "moments", "topics", "asks", "crisis", "rules")
 MAX_CONTENT_BYTES = 32 * 1024 * 1024
@@ -85,6 +86,9 @@ def check(root: Path) -> tuple[KnowledgeBase | None, list[Problem], Counts]:
     if not root.is_dir():
         what = "is not a folder" if root.exists() else "no such folder"
         return None, [Problem(str(root), 1, 1, f"{what}; give the folder that holds the content YAML files")], counts
+    if not any((root / f"{name}.yaml").exists() for name in FILES):
+        listed = ", ".join(f"{name}.yaml" for name in FILES)
+        return None, [Problem(str(root), 1, 1, f"no content files here; a content folder holds {listed}")], counts
     docs: dict[str, Node | None] = {}
     problems: list[Problem] = []
     for name in FILES:
@@ -113,24 +117,56 @@ def check(root: Path) -> tuple[KnowledgeBase | None, list[Problem], Counts]:
     return (kb if not unique else None), unique, counts
 
 
+def _loose(text: str) -> str:
+    """An id with case and everything but letters and digits ignored: `Every Session` ~ `every-session`."""
+    return re.sub(r"[^0-9a-z]+", "", text.casefold())
+
+
 class _Builder:
     def __init__(self, root: Path, docs: dict[str, Node | None]) -> None:
         self.root = root
         self.docs = docs
         self.r = Reader()
         self.counts: dict[str, int] = {}
+        self.bad_ids: dict[str, set[str]] = {}  # file -> loose keys of entry ids that are malformed
+        self.choice_locs: dict[tuple[str, str], Loc] = {}  # (question id, choice id) -> where the id is written
+        self.name_locs: list[tuple[str, str, Loc]] = []  # (entry id, id|name|alias, where it is written)
+        # Files that could not be read (or are not a list): their problem is already reported, so
+        # references into them are not checked (one syntax error must not bring dozens of "unknown ...").
+        self.broken = {
+            name for name, node in docs.items() if node is None or (name != "crisis" and not isinstance(node, Seq))
+        }
+
+    def own_id(self, node: Node | None, what: str, file: str) -> str:
+        """The id of an entry of `file`; a malformed one is remembered so references to it are not reported too."""
+        value = self.r.ident(node, what)
+        if not value and isinstance(node, Scalar) and node.kind == "str":
+            self.bad_ids.setdefault(file, set()).add(_loose(str(node.value)))
+        return value
+
+    def missing(self, value: str, known: Iterable[str], file: str) -> bool:
+        """Whether `value` names nothing in `file`, and that is a new problem: not a file that could not be
+        read, nor an entry whose own id is malformed (`Every Session` for `every-session`), both reported."""
+        if not value or value in known or file in self.broken:
+            return False
+        return _loose(value) not in self.bad_ids.get(file, set())
+
+    def refs(self, pairs: Iterable[tuple[str, Loc]], known: Iterable[str], what: str, file: str) -> tuple[str, ...]:
+        known = list(known)
+        return self.r.refs(((v, loc) for v, loc in pairs if v in known or self.missing(v, known, file)), known, what)
 
     def entries(self, name: str) -> tuple[Node, ...]:
         node = self.docs.get(name)
         return self.r.items(node, f"{name}.yaml") if node is not None else ()
 
-    def unique(self, pairs: Iterable[tuple[str, Loc]], what: str) -> None:
+    def unique(self, pairs: Iterable[tuple[str, Loc]], what: str, note: str = "") -> None:
         seen: dict[str, Loc] = {}
         for value, loc in pairs:
             if not value:
                 continue
             if value in seen:
-                self.r.error(loc, f"duplicate {what} {value!r} (also at {seen[value].path}:{seen[value].line})")
+                first = seen[value]
+                self.r.error(loc, f"duplicate {what} {value!r} (also at {first.path}:{first.line}){note}")
             else:
                 seen[value] = loc
 
@@ -142,7 +178,7 @@ class _Builder:
         asks = self.asks(sources)
         crisis = self.crisis(sources, questions)
         rules = self.rules(sources, questions, attendance, entries, asks)
-        names = self.names(entries)
+        names = self.names()
         self.counts = {
             "sources": len(sources),
             "questions": len(questions),
@@ -171,14 +207,14 @@ class _Builder:
         pairs = self.r.idents(node, f"{what} sources")
         if isinstance(node, Seq) and not node.items:
             self.r.error(node.loc, f"{what} needs at least one source id")
-        return self.r.refs(pairs, sources, "source")
+        return self.refs(pairs, sources, "source", "sources")
 
     def sources(self) -> dict[str, Source]:
         out: dict[str, Source] = {}
         pairs = []
         for node in self.entries("sources"):
             f = self.r.fields(node, "a source", ["id", "title"], ["publisher", "citation", "url", "note"])
-            sid = self.r.ident(f.get("id"), "source id")
+            sid = self.own_id(f.get("id"), "source id", "sources")
             pairs.append((sid, node.loc))
             src = Source(
                 id=sid,
@@ -196,6 +232,11 @@ class _Builder:
     def questions(self) -> dict[str, Question]:
         out: dict[str, Question] = {}
         locs: dict[str, Loc] = {}
+        all_ids = {
+            str(id_node.value)
+            for node in self.entries("questions")
+            if isinstance(node, Map) and isinstance(id_node := node.items.get("id"), Scalar)
+        }
         for node in self.entries("questions"):
             f = self.r.fields(
                 node, "a question", ["id", "kind", "prompt", "help"], ["choices", "min", "max", "default", "when"]
@@ -221,7 +262,7 @@ class _Builder:
                     f["default"].loc,
                     f"default {default!r} is not a choice of {qid}{did_you_mean(default, [c.id for c in choices])}",
                 )
-            when = parse_condition(f["when"], out, self.r) if "when" in f else None
+            when = parse_condition(f["when"], out, self.r, later=all_ids) if "when" in f else None
             if qid in out:
                 self.r.error(node.loc, f"duplicate question id {qid!r} (also at line {locs[qid].line})")
                 continue
@@ -260,7 +301,10 @@ class _Builder:
             f = self.r.fields(item, "a choice", ["id", "label"])
             cid = self.r.ident(f.get("id"), "choice id")
             pairs.append((cid, item.loc))
+            self.choice_locs.setdefault((qid, cid), f["id"].loc if "id" in f else item.loc)
             out.append(Choice(cid, self.r.text(f.get("label"), "label")))
+        if kind in ("select", "multi") and isinstance(node, Seq) and not node.items:
+            self.r.error(node.loc, f"question {qid!r} needs at least one choice")
         self.unique(pairs, f"choice of {qid}")
         return tuple(out)
 
@@ -269,7 +313,7 @@ class _Builder:
         pairs = []
         for node in self.entries("attendance"):
             f = self.r.fields(node, "an attendance level", ["id", "label", "description"])
-            aid = self.r.ident(f.get("id"), "attendance id")
+            aid = self.own_id(f.get("id"), "attendance id", "attendance")
             pairs.append((aid, node.loc))
             out.setdefault(
                 aid,
@@ -291,7 +335,7 @@ class _Builder:
                 level = ""
                 if kind == THERAPY and "attendance" in f:
                     level = self.r.ident(f["attendance"], "attendance")
-                    if level and level not in attendance:
+                    if self.missing(level, attendance, "attendance"):
                         self.r.error(
                             f["attendance"].loc, f"unknown attendance {level!r}{did_you_mean(level, attendance)}"
                         )
@@ -306,17 +350,24 @@ class _Builder:
                 topic_secs.append(Section(lookup_key(heading), heading, self.r.paragraphs(sf.get("text"), "text")))
             out.append(self.entry(TOPIC, f, tuple(topic_secs), sources, ""))
             pairs.append((out[-1].id, node.loc))
-        self.unique(pairs, "id (therapies, moments and topics share one set of ids)")
+        self.unique(pairs, "id", "; therapies, moments and topics share one set of ids")
         return tuple(out)
 
     def entry(
         self, kind: str, f: dict[str, Node], secs: tuple[Section, ...], sources: dict[str, Source], level: str
     ) -> Entry:
-        aliases = tuple(self.r.text(a, "alias") for a in self.r.items(f.get("aliases"), "aliases"))
+        alias_nodes = self.r.items(f.get("aliases"), "aliases")
+        aliases = tuple(self.r.text(a, "alias") for a in alias_nodes)
+        entry_id = self.own_id(f.get("id"), f"{kind} id", {THERAPY: "therapies", MOMENT: "moments"}.get(kind, "topics"))
+        name = self.r.text(f.get("name"), "name")
+        for value, key in ((entry_id, "id"), (name, "name")):
+            if value:
+                self.name_locs.append((entry_id, value, f[key].loc))
+        self.name_locs += [(entry_id, a, node.loc) for a, node in zip(aliases, alias_nodes, strict=True) if a]
         return Entry(
             kind=kind,
-            id=self.r.ident(f.get("id"), f"{kind} id"),
-            name=self.r.text(f.get("name"), "name"),
+            id=entry_id,
+            name=name,
             summary=self.r.text(f.get("summary"), "summary"),
             sections=secs,
             sources=self.source_refs(f, f"this {kind}", sources),
@@ -324,23 +375,23 @@ class _Builder:
             attendance=level,
         )
 
-    def names(self, entries: tuple[Entry, ...]) -> dict[str, str]:
-        """Every way to name an entry; a name that two entries claim is a problem."""
+    def names(self) -> dict[str, str]:
+        """Every way to name an entry (as `explain` compares them); a name that two entries claim is a problem."""
         names: dict[str, str] = {}
-        docs = {THERAPY: "therapies", MOMENT: "moments", TOPIC: "topics"}
-        for e in entries:
-            for name in (e.id, e.name, *e.aliases):
-                key = lookup_key(name)
-                if not key:
-                    continue
-                other = names.setdefault(key, e.id)
-                if other != e.id:
-                    node = self.docs.get(docs[e.kind])
-                    loc = node.loc if node is not None else Loc(str(self.root), 1, 1)
-                    self.r.error(
-                        loc,
-                        f"the name or alias {name!r} of {e.id!r} is already used by {other!r}; names must be unique",
-                    )
+        first: dict[str, Loc] = {}
+        for entry_id, name, loc in self.name_locs:
+            key = lookup_key(name)
+            if not key or not entry_id:
+                continue
+            other = names.setdefault(key, entry_id)
+            first.setdefault(key, loc)
+            if other != entry_id:
+                was = first[key]
+                self.r.error(
+                    loc,
+                    f"the name or alias {name!r} of {entry_id!r} is already used by {other!r} "
+                    f"(at {was.path}:{was.line}); names must be unique, ignoring case, hyphens and spaces",
+                )
         return names
 
     def asks(self, sources: dict[str, Source]) -> dict[str, Ask]:
@@ -348,7 +399,7 @@ class _Builder:
         pairs = []
         for node in self.entries("asks"):
             f = self.r.fields(node, "a question to ask", ["id", "text", "sources"])
-            aid = self.r.ident(f.get("id"), "id")
+            aid = self.own_id(f.get("id"), "id", "asks")
             pairs.append((aid, node.loc))
             out.setdefault(
                 aid, Ask(aid, self.r.text(f.get("text"), "text"), self.source_refs(f, "this question", sources))
@@ -421,16 +472,20 @@ class _Builder:
             pairs.append((rid, node.loc))
             if f and not any(k in f for k in RULE_ADDS):
                 self.r.error(node.loc, f"rule {rid!r} adds nothing: give at least one of {', '.join(RULE_ADDS)}")
-            when = parse_condition(f["when"], questions, self.r) if "when" in f else None
+            when = (
+                parse_condition(f["when"], questions, self.r)
+                if "when" in f and "questions" not in self.broken
+                else None
+            )
             level = self.r.ident(f.get("attendance"), "attendance")
-            if level and level not in attendance:
+            if self.missing(level, attendance, "attendance"):
                 self.r.error(f["attendance"].loc, f"unknown attendance {level!r}{did_you_mean(level, attendance)}")
             moment_parts = []
             if "moments" in f:
                 mf = f["moments"]
                 if isinstance(mf, Map):
                     for key, value in mf.items.items():
-                        if key not in moments:
+                        if self.missing(key, moments, "moments"):
                             self.r.error(mf.keys[key], f"unknown moment {key!r}{did_you_mean(key, moments)}")
                         moment_parts.append((key, self.r.paragraphs(value, f"moments {key}")))
                 else:
@@ -446,11 +501,11 @@ class _Builder:
                     priority=self.r.integer(f.get("priority"), "priority") or 0,
                     group=self.r.ident(f.get("group"), "group"),
                     attendance=level,
-                    suggest=self.r.refs(self.r.idents(f.get("suggest"), "suggest"), therapies, "therapy"),
+                    suggest=self.refs(self.r.idents(f.get("suggest"), "suggest"), therapies, "therapy", "therapies"),
                     moments=tuple(moment_parts),
                     confidentiality=self.r.paragraphs(f.get("confidentiality"), "confidentiality"),
                     prepare=self.r.paragraphs(f.get("prepare"), "prepare"),
-                    ask=self.r.refs(self.r.idents(f.get("ask"), "ask"), asks, "question to ask (asks.yaml)"),
+                    ask=self.refs(self.r.idents(f.get("ask"), "ask"), asks, "question to ask (asks.yaml)", "asks"),
                     why=self.r.paragraphs(f.get("why"), "why"),
                     order=order,
                     specificity=specificity(when),
@@ -458,21 +513,44 @@ class _Builder:
             )
         self.unique(pairs, "rule id")
         self.check_questions_refs(questions, therapies)
+        self.check_default_attendance(out, [loc for _, loc in pairs])
+        return tuple(out)
+
+    def check_default_attendance(self, rules: list[Rule], locs: list[Loc]) -> None:
+        """Every plan must get an attendance level: some rule without `when` sets one, and no stronger rule
+        of its group can overrule it without setting one itself."""
         where = self.docs.get("rules")
-        if where is not None and out and not any(r.when is None and r.attendance for r in out):
+        if where is None or not rules:
+            return
+        defaults = [r for r in rules if r.when is None and r.attendance]
+        if not defaults:
             self.r.error(
                 where.loc, "no rule without `when` sets attendance, so some plans would have none; add a default rule"
             )
-        return tuple(out)
+            return
+        blockers = {
+            d.id: [r for r in rules if d.group and r.group == d.group and not r.attendance and r.rank > d.rank]
+            for d in defaults
+        }
+        if all(blockers[d.id] for d in defaults):
+            d = defaults[0]
+            b = blockers[d.id][0]
+            self.r.error(
+                locs[b.order],
+                f"rule {b.id!r} sets no attendance but can overrule {d.id!r}, the default attendance rule, in group "
+                f"{d.group!r}, so some plans would have none; give it an attendance or move it out of the group",
+            )
 
     def check_questions_refs(self, questions: dict[str, Question], therapies: list[str]) -> None:
         therapy_q = questions.get("therapy")
-        if therapy_q is None or not therapies:
+        if therapy_q is None or "therapies" in self.broken:
             return
         for choice in therapy_q.choices:
-            if choice.id and choice.id != UNSURE and choice.id not in therapies:
+            if choice.id != UNSURE and self.missing(choice.id, therapies, "therapies"):
                 node = self.docs.get("questions")
-                loc = node.loc if node is not None else Loc("questions.yaml", 1, 1)
+                loc = self.choice_locs.get(("therapy", choice.id)) or (
+                    node.loc if node is not None else Loc("questions.yaml", 1, 1)
+                )
                 self.r.error(
                     loc,
                     f"therapy choice {choice.id!r} is not a therapy in therapies.yaml{did_you_mean(choice.id, therapies)}",

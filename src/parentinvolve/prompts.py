@@ -121,7 +121,9 @@ def review(kb: KnowledgeBase, answers: dict[str, AnswerValue]) -> dict[str, Answ
             questionary.print(f"  {q.prompt} {_words(q, answers[q.id])}")
         choices = [questionary.Choice("Show my plan", value=SHOW_PLAN)]
         choices += [questionary.Choice(f"Change: {q.prompt}", value=q.id) for q in shown]
-        picked = _ask(questionary.select("Is this right?", choices=choices, style=STYLE))
+        picked = _ask(
+            questionary.select("Is this right?", choices=choices, instruction="(arrow keys, then enter)", style=STYLE)
+        )
         if picked == SHOW_PLAN:
             return answers
         q = kb.question(picked)

@@ -2,13 +2,15 @@
 
 Only PyYAML's safe C parser is used, and only to *compose* nodes: no tag is ever constructed, so
 `!!python/...` tags cannot run anything. Duplicate keys, aliases (which make "billion laughs" bombs),
-unknown tags and non-UTF-8 bytes are reported as located problems instead of being accepted silently.
+unknown tags, control characters, deep nesting and non-UTF-8 bytes are reported as located problems
+instead of being accepted silently. Every function here returns problems; none raises on bad input.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Union
 
@@ -27,6 +29,9 @@ _TAG_NAMES = {
     Y + "null": "nothing (empty)",
     Y + "timestamp": "a date",
 }
+MAX_DEPTH = 64  # content nests a few levels; deeper is a mistake or an attack on the parser
+# What YAML does not allow in a file (PyYAML's own rule): control characters, surrogates, U+FFFE/U+FFFF.
+_NOT_YAML = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 @dataclass(frozen=True)
@@ -79,19 +84,26 @@ def kind_of(node: Node) -> str:
 
 
 def read_text(path: Path, shown: str, *, max_bytes: int) -> tuple[str | None, list[Problem]]:
-    """Read a file as UTF-8 (a BOM is accepted), refusing what is too big or not text."""
+    """Read a file as UTF-8 (a BOM is accepted), refusing what is too big or not text.
+
+    At most `max_bytes + 1` bytes are ever read, so a huge file or a device like /dev/zero is refused
+    before any parsing, in bounded time and memory.
+    """
     here = Loc(shown, 1, 1)
+    too_big = f"the file is too big (the limit is {max_bytes:,} bytes); is this the right file?"
     try:
-        size = path.stat().st_size
         if path.is_dir():
-            return None, [here.problem("this is a folder, not a file")]
-        if size > max_bytes:
-            return None, [here.problem(f"the file is too big ({size:,} bytes; the limit is {max_bytes:,})")]
-        data = path.read_bytes()
+            return None, [here.problem("this is a folder, not a file; give the path of a file")]
+        if path.stat().st_size > max_bytes:
+            return None, [here.problem(too_big)]
+        with path.open("rb") as fh:
+            data = fh.read(max_bytes + 1)
     except FileNotFoundError:
-        return None, [here.problem("no such file")]
+        return None, [here.problem("no such file; check the name and the folder")]
     except OSError as exc:
-        return None, [here.problem(f"cannot be read ({exc.strerror or exc})")]
+        return None, [here.problem(f"cannot be read ({(exc.strerror or str(exc)).lower()})")]
+    if len(data) > max_bytes:
+        return None, [here.problem(too_big)]
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
@@ -100,74 +112,120 @@ def read_text(path: Path, shown: str, *, max_bytes: int) -> tuple[str | None, li
         return None, [Loc(shown, line, col).problem("this is not UTF-8 text; save the file as UTF-8")]
 
 
+def _control_characters(text: str, shown: str, limit: int = 5) -> tuple[str, list[Problem]]:
+    """Report characters YAML forbids (the first few lines that have one) and blank them out, so the rest
+    of the file still parses and no escape sequence ever reaches a terminal."""
+    problems: list[Problem] = []
+    line, pos, last_line = 1, 0, 0
+    for match in _NOT_YAML.finditer(text):
+        line += text.count("\n", pos, match.start())
+        pos = match.start()
+        if line != last_line:
+            col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+            problems.append(
+                Problem(
+                    shown, line, col, f"the character U+{ord(match.group()):04X} is not allowed in YAML text; remove it"
+                )
+            )
+            last_line = line
+            if len(problems) >= limit:
+                break
+    return (_NOT_YAML.sub(" ", text) if problems else text), problems
+
+
 def parse_yaml(text: str, shown: str) -> tuple[Node | None, list[Problem]]:
-    """Compose one YAML document and convert it; every problem is located."""
+    """Compose one YAML document and convert it; every problem is located (line and column from 1)."""
     import yaml  # imported here: a warm `explain` never needs it
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    text, problems = _control_characters(text, shown)
     try:
         root = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = " ".join(x for x in (exc.context, exc.problem) if x) or "invalid YAML"
-        return None, [Problem(shown, line, col, f"invalid YAML: {what}")]
-    except yaml.YAMLError as exc:
-        return None, [Problem(shown, 1, 1, f"invalid YAML: {exc}")]
+        context = exc.context or ""
+        if context and exc.context_mark and mark and exc.context_mark.line != mark.line:
+            context += f" started at line {exc.context_mark.line + 1},"
+        what = " ".join(x for x in (context, exc.problem) if x) or "invalid YAML"
+        return None, [*problems, Problem(shown, line, col, f"invalid YAML: {what}")]
+    except yaml.reader.ReaderError as exc:  # pragma: no cover - control characters are blanked out above
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        return None, [*problems, Problem(shown, line, col, f"invalid YAML: {exc.reason}")]
+    except yaml.YAMLError as exc:  # pragma: no cover - the C parser raises the marked errors above
+        return None, [*problems, Problem(shown, 1, 1, "invalid YAML: " + " ".join(str(exc).split()))]
     if root is None:
-        return None, [Problem(shown, 1, 1, "the file is empty")]
-    problems: list[Problem] = []
-    try:
-        return _convert(root, shown, problems, set()), problems
-    except RecursionError:
-        return None, [Problem(shown, 1, 1, "the file is nested too deeply to read")]
+        return None, [*problems, Problem(shown, 1, 1, "the file is empty")]
+    conv = _Converter(shown, problems)
+    return conv.node(root, 1), conv.problems
 
 
 def _loc(node: yaml.Node, shown: str) -> Loc:
     return Loc(shown, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-def _convert(node: yaml.Node, shown: str, problems: list[Problem], seen: set[int]) -> Node | None:
-    import yaml
+@dataclass
+class _Converter:
+    """Turns composed YAML nodes into our nodes, collecting problems."""
 
-    loc = _loc(node, shown)
-    if id(node) in seen:
-        problems.append(loc.problem("anchors and aliases (&name, *name) are not allowed; write the value out"))
-        return None
-    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
-        seen.add(id(node))
-    if isinstance(node, yaml.ScalarNode):
-        return _scalar(node, loc, problems)
-    if isinstance(node, yaml.SequenceNode):
-        if node.tag != Y + "seq":
-            problems.append(loc.problem(f"unsupported tag {node.tag!r}"))
+    shown: str
+    problems: list[Problem]
+    seen: set[int] = field(default_factory=set)
+    alias_reported: bool = False
+    deep_reported: bool = False
+
+    def node(self, node: yaml.Node, depth: int) -> Node | None:
+        import yaml
+
+        loc = _loc(node, self.shown)
+        # The composer hands back the very same node for `*name` as for `&name`: a node seen twice is an
+        # alias. Reported once per file, and never followed, so an alias bomb costs nothing.
+        if id(node) in self.seen:
+            if not self.alias_reported:
+                self.alias_reported = True
+                self.problems.append(
+                    loc.problem("anchors and aliases (&name, *name) are not allowed; write the value out")
+                )
             return None
-        converted = [_convert(child, shown, problems, seen) for child in node.value]
-        return Seq(tuple(i for i in converted if i is not None), loc)
-    if isinstance(node, yaml.MappingNode):
-        if node.tag != Y + "map":
-            problems.append(loc.problem(f"unsupported tag {node.tag!r}"))
+        self.seen.add(id(node))
+        if depth > MAX_DEPTH:
+            if not self.deep_reported:
+                self.deep_reported = True
+                self.problems.append(loc.problem(f"nested more than {MAX_DEPTH} levels deep; flatten it"))
             return None
+        if isinstance(node, yaml.ScalarNode):
+            return _scalar(node, loc, self.problems)
+        if node.tag not in (Y + "seq", Y + "map"):
+            self.problems.append(loc.problem(_tag_problem(node.tag)))
+            return None
+        if isinstance(node, yaml.SequenceNode):
+            converted = [self.node(child, depth + 1) for child in node.value]
+            return Seq(tuple(i for i in converted if i is not None), loc)
         items: dict[str, Node] = {}
         keys: dict[str, Loc] = {}
         for key_node, value_node in node.value:
-            key_loc = _loc(key_node, shown)
+            key_loc = _loc(key_node, self.shown)
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == Y + "merge":
-                problems.append(key_loc.problem("keys must be plain names (no lists, mappings or `<<` merges)"))
+                self.problems.append(key_loc.problem("keys must be plain names (no lists, mappings or `<<` merges)"))
                 continue
             key = key_node.value
             if key in keys:
                 first = keys[key]
-                problems.append(key_loc.problem(f"duplicate key {key!r} (first at line {first.line}); keep only one"))
-                problems.append(first.problem(f"duplicate key {key!r} (again at line {key_loc.line})"))
+                self.problems.append(
+                    key_loc.problem(f"duplicate key {key!r} (first at line {first.line}); keep only one")
+                )
+                self.problems.append(first.problem(f"duplicate key {key!r} (again at line {key_loc.line})"))
                 continue
-            value = _convert(value_node, shown, problems, seen)
+            value = self.node(value_node, depth + 1)
             keys[key] = key_loc
             if value is not None:
                 items[key] = value
         return Map(items, keys, loc)
-    problems.append(loc.problem("unsupported YAML node"))  # pragma: no cover
-    return None
+
+
+def _tag_problem(tag: str) -> str:
+    return f"unsupported tag {tag!r}; tags (`!!...`, `!...`) are not allowed: remove it"
 
 
 def _scalar(node: yaml.ScalarNode, loc: Loc, problems: list[Problem]) -> Scalar | None:
@@ -175,7 +233,7 @@ def _scalar(node: yaml.ScalarNode, loc: Loc, problems: list[Problem]) -> Scalar 
     if tag not in _SCALAR_TAGS:
         if tag == Y + "timestamp":
             return Scalar(raw, "timestamp", raw, loc)
-        problems.append(loc.problem(f"unsupported tag {tag!r}; tags are not allowed"))
+        problems.append(loc.problem(_tag_problem(tag)))
         return None
     kind = tag[len(Y) :]
     if kind == "str":
@@ -194,11 +252,79 @@ def _scalar(node: yaml.ScalarNode, loc: Loc, problems: list[Problem]) -> Scalar 
 
 
 def parse_json(text: str, shown: str) -> tuple[Node | None, list[Problem]]:
-    """Parse JSON with the standard library, then locate values via the YAML composer."""
+    """Parse JSON with the standard library; values keep their YAML-composed locations when YAML agrees.
+
+    JSON is read by JSON's rules: where YAML would read the same text differently (`1e5`, `"\\/"`), the
+    values come from the JSON parser instead, located at the start of the file.
+    """
     try:
-        json.loads(text)
+        value = json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
         return None, [Problem(shown, exc.lineno, exc.colno, f"invalid JSON: {exc.msg}")]
+    except _DuplicateKey as exc:
+        node, problems = parse_yaml(text, shown)  # YAML locates the duplicates, when it can read the file
+        return None, problems or [Problem(shown, 1, 1, f"duplicate key {exc.key!r}; keep only one")]
     except RecursionError:
         return None, [Problem(shown, 1, 1, "invalid JSON: nested too deeply")]
-    return parse_yaml(text, shown)
+    except ValueError:  # a number with thousands of digits
+        return None, [Problem(shown, 1, 1, "invalid JSON: a number has too many digits")]
+    node, problems = parse_yaml(text, shown)
+    if not problems and node is not None and to_plain(node) == value:
+        return node, []
+    return _from_json(value, Loc(shown, 1, 1), 1)
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    out: dict[str, object] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _from_json(value: object, loc: Loc, depth: int) -> tuple[Node | None, list[Problem]]:
+    if depth > MAX_DEPTH:
+        return None, [loc.problem(f"nested more than {MAX_DEPTH} levels deep; flatten it")]
+    if isinstance(value, dict):
+        items: dict[str, Node] = {}
+        for key, item in value.items():
+            node, problems = _from_json(item, loc, depth + 1)
+            if problems:
+                return None, problems
+            if node is not None:
+                items[key] = node
+        return Map(items, dict.fromkeys(items, loc), loc), []
+    if isinstance(value, list):
+        nodes: list[Node] = []
+        for item in value:
+            node, problems = _from_json(item, loc, depth + 1)
+            if problems:
+                return None, problems
+            if node is not None:
+                nodes.append(node)
+        return Seq(tuple(nodes), loc), []
+    if value is None:
+        return Scalar(None, "null", "null", loc), []
+    if isinstance(value, bool):
+        return Scalar(value, "bool", json.dumps(value), loc), []
+    if isinstance(value, int):
+        return Scalar(value, "int", str(value), loc), []
+    if isinstance(value, float):
+        return Scalar(value, "float", repr(value), loc), []
+    return Scalar(str(value), "str", str(value), loc), []
+
+
+def to_plain(node: Node) -> object:
+    """The plain Python value of a node (dicts, lists, scalars); dates stay text."""
+    if isinstance(node, Map):
+        return {k: to_plain(v) for k, v in node.items.items()}
+    if isinstance(node, Seq):
+        return [to_plain(v) for v in node.items]
+    return node.raw if node.kind == "timestamp" else node.value

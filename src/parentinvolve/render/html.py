@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from parentinvolve.doc import Alert, Bullets, Doc, Heading, Para, Timeline
@@ -9,12 +10,14 @@ from parentinvolve.doc import Alert, Bullets, Doc, Heading, Para, Timeline
 CSS = """
 :root { --ink: #1d2a33; --soft: #56656f; --line: #cfd8de; --accent: #1f6f8b; --alert: #a4161a; }
 * { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; text-size-adjust: 100%; }
 body { margin: 0; font: 17px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink);
        background: #fbfcfd; overflow-wrap: break-word; }
 main { max-width: 46rem; margin: 0 auto; padding: 1.25rem 1rem 3rem; }
 h1 { font-size: 1.6rem; line-height: 1.25; margin: 0.5rem 0 1rem; }
 h2 { font-size: 1.25rem; margin: 2rem 0 0.5rem; color: var(--accent); border-bottom: 1px solid var(--line); }
 h3 { font-size: 1.05rem; margin: 1.25rem 0 0.25rem; }
+a { color: var(--accent); }
 p.lead { font-style: italic; }
 p.note, li .why { color: var(--soft); font-size: 0.9rem; }
 li .why { display: block; font-style: italic; }
@@ -23,50 +26,83 @@ li { margin: 0.3rem 0; }
 .alert { border: 3px solid var(--alert); border-radius: 10px; padding: 0.75rem 1rem; background: #fff5f5; }
 .alert h2 { color: var(--alert); border: 0; margin-top: 0; }
 .alert p { font-weight: 600; }
-ol.timeline { list-style: none; padding: 0; margin: 1rem 0; display: grid; gap: 0.75rem;
-              grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr)); counter-reset: step; }
-ol.timeline li { position: relative; margin: 0; padding: 0.6rem 0.75rem 0.6rem 2.6rem; border: 1px solid var(--line);
-                 border-radius: 10px; background: #fff; counter-increment: step; }
-ol.timeline li::before { content: counter(step); position: absolute; left: 0.6rem; top: 0.55rem; width: 1.5rem;
-                 height: 1.5rem; border-radius: 50%; background: var(--accent); color: #fff; text-align: center;
-                 font-weight: 700; line-height: 1.5rem; }
-ol.timeline strong { display: block; }
-ol.timeline span { color: var(--soft); font-size: 0.85rem; }
+ol.timeline { list-style: none; padding: 0; margin: 1rem 0 1.5rem; counter-reset: step; }
+ol.timeline li { position: relative; margin: 0; padding: 0.2rem 0 1.1rem 2.9rem; min-height: 2.6rem;
+                 counter-increment: step; font-weight: 600; }
+ol.timeline li::before { content: counter(step); position: absolute; left: 0; top: 0; width: 2rem; height: 2rem;
+                 border-radius: 50%; background: var(--accent); color: #fff; text-align: center;
+                 line-height: 2rem; font-weight: 700; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+ol.timeline li:not(:last-child)::after { content: ""; position: absolute; left: calc(1rem - 1px); top: 2.2rem;
+                 bottom: 0.2rem; width: 2px; background: var(--line); }
+ol.timeline a { color: var(--ink); text-decoration: none; }
+@media (min-width: 40rem) {
+  ol.timeline { display: grid; grid-template-columns: repeat(4, 1fr); gap: 0.75rem; }
+  ol.timeline li { padding: 2.6rem 0.25rem 0 0; min-height: 0; }
+  ol.timeline li:not(:last-child)::after { left: 2.4rem; right: -0.35rem; top: calc(1rem - 1px); bottom: auto;
+                 width: auto; height: 2px; }
+}
 @media print {
   body { background: #fff; font-size: 11pt; }
   main { max-width: none; padding: 0; }
-  h2 { break-after: avoid; }
-  li, .alert, ol.timeline li { break-inside: avoid; }
-  ol.timeline { grid-template-columns: repeat(4, 1fr); }
+  h2, h3 { break-after: avoid; }
+  li, .alert, ol.timeline { break-inside: avoid; }
+  a { color: inherit; text-decoration: none; }
 }
 """
 
+_URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:)]")
+
+
+def text(value: str) -> str:
+    """Content text, escaped; web addresses become links (to read, never fetched by the page)."""
+    out: list[str] = []
+    last = 0
+    for match in _URL.finditer(value):
+        url = escape(match.group(0))
+        out += [escape(value[last : match.start()]), f'<a href="{url}">{url}</a>']
+        last = match.end()
+    out.append(escape(value[last:]))
+    return "".join(out)
+
+
+def _anchors(doc: Doc) -> dict[str, str]:
+    """Timeline step title -> id of the section heading that tells more about it."""
+    steps = [s.title for b in doc.blocks if isinstance(b, Timeline) for s in b.steps]
+    headings = {b.text for b in doc.blocks if isinstance(b, Heading) and b.level > 2}
+    return {title: f"moment-{n}" for n, title in enumerate(steps, 1) if title in headings}
+
 
 def render(doc: Doc) -> str:
+    anchors = _anchors(doc)
     body: list[str] = [f"<h1>{escape(doc.title)}</h1>"]
     for block in doc.blocks:
         if isinstance(block, Heading):
-            body.append(f"<h{block.level}>{escape(block.text)}</h{block.level}>")
+            anchor = anchors.pop(block.text, "") if block.level > 2 else ""
+            ident = f' id="{anchor}"' if anchor else ""
+            body.append(f"<h{block.level}{ident}>{escape(block.text)}</h{block.level}>")
         elif isinstance(block, Para):
             cls = f' class="{block.style}"' if block.style else ""
-            body.append(f"<p{cls}>{escape(block.text)}</p>")
+            body.append(f"<p{cls}>{text(block.text)}</p>")
         elif isinstance(block, Bullets):
             items = "".join(
-                f"<li>{escape(b.text)}" + (f'<span class="why">{escape(b.note)}</span>' if b.note else "") + "</li>"
+                f"<li>{text(b.text)}" + (f'<span class="why">{escape(b.note)}</span>' if b.note else "") + "</li>"
                 for b in block.items
             )
             body.append(f"<ul>{items}</ul>")
         elif isinstance(block, Timeline):
             steps = "".join(
-                f"<li><strong>{escape(s.title)}</strong><span>{escape(s.lines[0] if s.lines else '')}</span></li>"
+                f'<li><a href="#{anchors[s.title]}">{escape(s.title)}</a></li>'
+                if s.title in anchors
+                else f"<li>{escape(s.title)}</li>"
                 for s in block.steps
             )
-            body.append(f'<ol class="timeline" aria-label="The moments of your involvement">{steps}</ol>')
+            body.append(f'<ol class="timeline" aria-label="The moments of your involvement, in order">{steps}</ol>')
         elif isinstance(block, Alert):
-            lines = "".join(f"<p>{escape(line)}</p>" for line in block.lines)
-            items = "".join(f"<li>{escape(i)}</li>" for i in block.items)
+            lines = "".join(f"<p>{text(line)}</p>" for line in block.lines)
+            items = "".join(f"<li>{text(i)}</li>" for i in block.items)
             body.append(
-                f'<section class="alert" role="alert"><h2>{escape(block.title)}</h2>{lines}<ul>{items}</ul></section>'
+                f'<section class="alert" aria-label="{escape(block.title)}"><h2>{escape(block.title)}</h2>'
+                f"{lines}<ul>{items}</ul></section>"
             )
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'

@@ -1,0 +1,93 @@
+"""Shared fixtures: the shipped knowledge base, a writable copy of the content, and an in-process CLI runner."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from parentinvolve.cli import main
+from parentinvolve.content import load_kb
+from parentinvolve.knowledge import KnowledgeBase
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT = ROOT / "content"
+# A fixed terminal, so output does not depend on who runs the tests.
+FIXED_ENV = {"COLUMNS": "100", "LINES": "40", "NO_COLOR": "1", "TERM": "dumb"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "slow: builds and installs the package (seconds, not milliseconds); run by default"
+    )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep any cache the program writes inside the test session's temporary folder, never in $HOME."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+        yield
+
+
+@pytest.fixture(scope="session")
+def kb() -> KnowledgeBase:
+    """The shipped knowledge base (immutable, so one load serves every test)."""
+    return load_kb()
+
+
+@pytest.fixture
+def content_copy(tmp_path: Path) -> Path:
+    """A writable copy of the shipped content folder."""
+    return Path(shutil.copytree(CONTENT, tmp_path / "content"))
+
+
+@dataclass(frozen=True)
+class Result:
+    exit_code: int
+    stdout: str
+    stderr: str
+
+
+RunCli = Callable[..., Result]
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> RunCli:
+    """Run `parentinvolve ARGS...` in-process through the real entry point, `cli.main`, which maps
+    errors to exit codes (a CliRunner on the Typer app would bypass that). `env` overrides the fixed
+    terminal; a value of None removes the variable."""
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    for key, value in FIXED_ENV.items():
+        monkeypatch.setenv(key, value)
+
+    def run(*args: str, env: Mapping[str, str | None] | None = None) -> Result:
+        for key, value in (env or {}).items():
+            if value is None:
+                monkeypatch.delenv(key, raising=False)
+            else:
+                monkeypatch.setenv(key, value)
+        capsys.readouterr()
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        assert "Traceback" not in out + err
+        return Result(code, out, err)
+
+    return run
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the one occurrence of `old` in a file; fails loudly if the file does not hold it exactly once."""
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{path.name}: expected exactly one {old!r}, found {text.count(old)}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def line_of(path: Path, snippet: str) -> int:
+    """The 1-based line number where `snippet` first appears in a file."""
+    text = path.read_text(encoding="utf-8")
+    assert snippet in text, f"{snippet!r} not in {path.name}"
+    return text[: text.index(snippet)].count("\n") + 1

@@ -1,0 +1,373 @@
+"""The rules engine: `plan(kb, answers)` for every therapy, age and concern, conflicts, purity and bad answers."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import CONTENT
+from parentinvolve import loader
+from parentinvolve.engine import SAFETY_RULE, Overruled, Plan, plan
+from parentinvolve.errors import EXIT_USAGE, AnswersError
+from parentinvolve.knowledge import KnowledgeBase
+from parentinvolve.render import jsonout
+
+THERAPIES = ["cbt", "play", "pcit", "dbt", "family", "space", "tf-cbt", "cprt", "unsure"]
+AGES = range(2, 18)
+CONCERNS = ["behavior", "anxiety", "depression", "self-harm", "family-change", "trauma", "other"]
+# How often the parent takes part, by therapy, whatever the age (unsure: decided by age, below).
+ATTENDANCE = {
+    "cbt": "some-sessions",
+    "play": "some-sessions",
+    "pcit": "every-session",
+    "dbt": "some-sessions",
+    "family": "every-session",
+    "space": "parent-only",
+    "tf-cbt": "some-sessions",
+    "cprt": "every-session",
+}
+
+
+def all_items(p: Plan) -> list[Any]:
+    return [
+        *(i for m in p.moments for i in m.items),
+        *p.confidentiality,
+        *p.prepare,
+        *p.asks,
+        *p.why,
+    ]
+
+
+def check_plan(kb: KnowledgeBase, p: Plan) -> None:
+    """What holds for every plan, whatever the answers."""
+    rules = {r.id: r for r in kb.rules}
+    assert p.attendance.id in kb.attendance
+    assert p.attendance_rule in p.trace and rules[p.attendance_rule].attendance == p.attendance.id
+    assert p.trace, "a plan always says which rules made it"
+    assert len(set(p.trace)) == len(p.trace)
+    assert all(t in rules or t == SAFETY_RULE for t in p.trace)
+    assert 5 <= len(p.asks) <= 8
+    assert [m.id for m in p.moments] == [e.id for e in kb.entries_of("moment")]
+    cited = {s.id for s in p.sources}
+    assert all(s in kb.sources for s in cited)
+    for item in all_items(p):
+        assert item.text and item.rule in p.trace
+        assert set(rules[item.rule].sources) <= cited, item.rule
+    for o in p.overruled:
+        assert o.rule in rules and o.by in p.trace and o.rule != o.by
+    json.dumps(jsonout.plan(p))
+
+
+@pytest.mark.parametrize("concern", CONCERNS)
+@pytest.mark.parametrize("age", AGES)
+@pytest.mark.parametrize("therapy", THERAPIES)
+def test_every_therapy_age_and_concern_gives_a_sound_plan(
+    kb: KnowledgeBase, therapy: str, age: int, concern: str
+) -> None:
+    p = plan(kb, {"child_age": age, "concerns": [concern], "therapy": therapy})
+    check_plan(kb, p)
+    data = jsonout.plan(p)
+    assert 5 <= len(data["questions_to_ask"]) <= 8
+    assert (data["safety"] is not None) == (concern == "self-harm")
+    assert (p.trace[0] == SAFETY_RULE) == (concern == "self-harm")
+    assert bool(data["suggested_therapies"]) == (therapy == "unsure")
+    assert all(t in ATTENDANCE for t in data["suggested_therapies"])
+    if therapy == "unsure":
+        assert p.therapy is None
+        assert data["attendance"] == ("every-session" if age <= 6 else "check-ins")
+    else:
+        assert p.therapy is not None and p.therapy.id == therapy
+        assert data["attendance"] == ATTENDANCE[therapy]
+    cited = {s["id"] for s in data["sources"]}
+    assert cited <= set(kb.sources)
+
+
+def test_every_combination_of_concerns_stages_and_regions_gives_a_sound_plan(kb: KnowledgeBase) -> None:
+    regions = kb.question("region").choice_ids()
+    for therapy, age, stage in itertools.product(THERAPIES, (0, 1, 5, 6, 7, 12, 13, 16, 17), ("starting", "ongoing")):
+        for n in (1, 2, 3, len(CONCERNS)):
+            for concerns in itertools.combinations(CONCERNS, n):
+                answers: dict[str, Any] = {"child_age": age, "concerns": list(concerns), "therapy": therapy}
+                answers["stage"] = stage
+                if "self-harm" in concerns:
+                    answers["region"] = regions[age % len(regions)]
+                p = plan(kb, answers)
+                check_plan(kb, p)
+                assert (p.safety is not None) == ("self-harm" in concerns)
+
+
+def test_the_plan_for_a_therapy_matches_what_explain_says_about_it(kb: KnowledgeBase) -> None:
+    for entry in kb.entries_of("therapy"):
+        for age in AGES:
+            p = plan(kb, {"child_age": age, "concerns": ["other"], "therapy": entry.id})
+            assert p.attendance.id == entry.attendance, (entry.id, age)
+
+
+# --- the conflicts named in the issue ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("age", range(0, 18))
+def test_pcit_is_every_session_at_any_age(kb: KnowledgeBase, age: int) -> None:
+    p = plan(kb, {"child_age": age, "concerns": ["behavior"], "therapy": "pcit"})
+    assert p.attendance.id == "every-session"
+    assert p.attendance_rule == "attendance-pcit"
+    weekly = next(m for m in p.moments if m.id == "weekly")
+    assert any("coaches you live" in i.text for i in weekly.items)
+
+
+@pytest.mark.parametrize("age", range(0, 18))
+def test_family_therapy_is_every_session_at_any_age(kb: KnowledgeBase, age: int) -> None:
+    p = plan(kb, {"child_age": age, "concerns": ["family-change"], "therapy": "family"})
+    assert p.attendance.id == "every-session"
+    assert p.attendance_rule == "attendance-family"
+
+
+def test_play_therapy_at_4_overrules_the_young_child_rule(kb: KnowledgeBase) -> None:
+    p = plan(kb, {"child_age": 4, "concerns": ["behavior"], "therapy": "play"})
+    assert p.attendance.id == "some-sessions"
+    assert p.attendance_rule == "attendance-play"
+    assert Overruled("attendance-young-child", "attendance-play") in p.overruled
+    assert "attendance-young-child" not in p.trace
+    weekly = " ".join(i.text for m in p.moments if m.id == "weekly" for i in m.items)
+    assert "don't normally sit in on every session" in weekly
+    assert "a parent is often in the room for every session" not in weekly
+
+
+@pytest.mark.parametrize("age", range(0, 7))
+def test_a_young_child_with_therapy_unknown_is_every_session(kb: KnowledgeBase, age: int) -> None:
+    p = plan(kb, {"child_age": age, "concerns": ["anxiety"], "therapy": "unsure"})
+    assert p.attendance.id == "every-session"
+    assert p.attendance_rule == "attendance-young-child"
+    assert Overruled("attendance-default", "attendance-young-child") in p.overruled
+
+
+def test_an_older_child_with_therapy_unknown_falls_back_to_the_default(kb: KnowledgeBase) -> None:
+    p = plan(kb, {"child_age": 7, "concerns": ["anxiety"], "therapy": "unsure"})
+    assert p.attendance.id == "check-ins"
+    assert p.attendance_rule == "attendance-default"
+
+
+@pytest.mark.parametrize("age", AGES)
+def test_space_is_parent_only(kb: KnowledgeBase, age: int) -> None:
+    p = plan(kb, {"child_age": age, "concerns": ["anxiety"], "therapy": "space"})
+    assert p.attendance.id == "parent-only"
+    # The child is not seen, so nothing about what the child keeps private from you.
+    assert not {"confidentiality-teen", "confidentiality-younger"} & set(p.trace)
+
+
+def test_dbt_with_self_harm_keeps_the_stronger_danger_note(kb: KnowledgeBase) -> None:
+    p = plan(kb, {"child_age": 15, "concerns": ["self-harm"], "therapy": "dbt", "region": "uk"})
+    assert Overruled("confidentiality-self-harm", "confidentiality-dbt") in p.overruled
+    private = " ".join(i.text for i in p.confidentiality)
+    assert "confidentiality agreement" in private and "must tell you" in private
+    assert p.safety is not None and p.safety.region == "uk" and p.safety.emergency == "999"
+
+
+def test_self_harm_without_a_region_shows_the_default_region(kb: KnowledgeBase) -> None:
+    p = plan(kb, {"child_age": 15, "concerns": ["self-harm"], "therapy": "cbt"})
+    assert p.safety is not None
+    assert p.safety.region == kb.question("region").default
+    assert p.answers["region"] == p.safety.region
+
+
+def test_unsure_suggestions_follow_the_answers(kb: KnowledgeBase) -> None:
+    def suggested(age: int, *concerns: str) -> set[str]:
+        return {s.id for s in plan(kb, {"child_age": age, "concerns": list(concerns), "therapy": "unsure"}).suggested}
+
+    assert "pcit" in suggested(5, "behavior")
+    assert "pcit" not in suggested(9, "behavior")
+    assert "dbt" in suggested(15, "self-harm")
+    assert "dbt" not in suggested(11, "self-harm")
+    assert "tf-cbt" in suggested(10, "trauma")
+    assert suggested(12, "other") == {"cbt", "family"}
+
+
+# --- conflict resolution on a small knowledge base of our own ------------------------------------------------
+
+SOURCE = "psychcentral-parent-involvement"
+ASKS = "[goals, kept-informed, at-home, crisis-plan, which-therapy]"
+
+
+def rule(rid: str, when: str = "", **fields: object) -> str:
+    lines = [f"- id: {rid}", f"  sources: [{SOURCE}]"]
+    if when:
+        lines.append(f"  when: {when}")
+    lines += [f"  {key}: {value}" for key, value in fields.items()]
+    return "\n".join(lines) + "\n"
+
+
+def synthetic(content_copy: Path, *rules: str) -> KnowledgeBase:
+    """The shipped content with rules.yaml replaced: a default rule, then `rules` in order."""
+    text = rule("default", attendance="check-ins", ask=ASKS) + "".join(rules)
+    (content_copy / "rules.yaml").write_text(text, encoding="utf-8")
+    return loader.load(content_copy)
+
+
+ANSWERS = {"child_age": 5, "concerns": ["behavior"], "therapy": "cbt"}
+
+
+def test_priority_beats_specificity(content_copy: Path) -> None:
+    kb = synthetic(
+        content_copy,
+        rule("specific", "{therapy: cbt, child_age: {max: 6}}", priority=10, attendance="every-session"),
+        rule("important", "{therapy: cbt}", priority=20, attendance="some-sessions"),
+    )
+    p = plan(kb, ANSWERS)
+    assert (p.attendance.id, p.attendance_rule) == ("some-sessions", "important")
+    assert Overruled("specific", "important") in p.overruled
+    assert Overruled("default", "important") in p.overruled
+
+
+def test_on_equal_priority_the_more_specific_wins(content_copy: Path) -> None:
+    kb = synthetic(
+        content_copy,
+        rule("general", "{therapy: cbt}", priority=10, attendance="some-sessions"),
+        rule("specific", "{therapy: cbt, child_age: {max: 6}}", priority=10, attendance="every-session"),
+    )
+    p = plan(kb, ANSWERS)
+    assert (p.attendance.id, p.attendance_rule) == ("every-session", "specific")
+    assert Overruled("general", "specific") in p.overruled
+    # When the specific rule does not apply, the general one wins.
+    older = plan(kb, {**ANSWERS, "child_age": 9})
+    assert older.attendance_rule == "general"
+    assert "specific" not in older.trace
+
+
+@pytest.mark.parametrize("first", ["one", "two"])
+def test_on_a_full_tie_the_earlier_rule_wins(content_copy: Path, first: str) -> None:
+    rules = {
+        "one": rule("one", "{therapy: cbt}", priority=10, attendance="some-sessions"),
+        "two": rule("two", "{child_age: {max: 6}}", priority=10, attendance="every-session"),
+    }
+    second = "two" if first == "one" else "one"
+    kb = synthetic(content_copy, rules[first], rules[second])
+    p = plan(kb, ANSWERS)
+    assert p.attendance_rule == first
+    assert Overruled(second, first) in p.overruled
+
+
+def test_only_the_strongest_rule_of_a_group_contributes(content_copy: Path) -> None:
+    kb = synthetic(
+        content_copy,
+        rule("weak", "{therapy: cbt}", group="note", priority=1, why="[Weak words.]", ask="[custody]"),
+        rule("strong", "{therapy: cbt}", group="note", priority=2, why="[Strong words.]", ask="[records]"),
+        rule("free", "{therapy: cbt}", why="[Free words.]"),
+    )
+    p = plan(kb, ANSWERS)
+    why = [i.text for i in p.why]
+    asks = [i.rule for i in p.asks]
+    assert "Strong words." in why and "Free words." in why and "Weak words." not in why
+    assert "strong" in asks and "weak" not in asks
+    assert Overruled("weak", "strong") in p.overruled
+    assert "weak" not in p.trace and {"strong", "free"} <= set(p.trace)
+
+
+def test_a_rule_whose_condition_fails_adds_nothing(content_copy: Path) -> None:
+    kb = synthetic(content_copy, rule("teen", "{child_age: {min: 13}}", why="[Teen words.]"))
+    p = plan(kb, ANSWERS)
+    assert "teen" not in p.trace
+    assert all(i.text != "Teen words." for i in p.why)
+    assert "Teen words." in [i.text for i in plan(kb, {**ANSWERS, "child_age": 13}).why]
+
+
+# --- purity ---------------------------------------------------------------------------------------------------
+
+
+def test_plan_is_pure(kb: KnowledgeBase) -> None:
+    answers = {"child_age": 14, "concerns": ["self-harm", "anxiety"], "therapy": "dbt", "stage": "ongoing"}
+    before = copy.deepcopy(answers)
+    first, second = plan(kb, answers), plan(kb, answers)
+    assert first == second
+    assert answers == before
+    assert plan(kb, MappingProxyType(answers)) == first  # a read-only mapping is fine: nothing is written to it
+
+
+def test_answers_are_normalised_the_same_way_as_an_answers_file(kb: KnowledgeBase) -> None:
+    messy = {"child_age": "9", "concerns": ["Anxiety", "family_change"], "therapy": "TF CBT"}
+    clean = {"child_age": 9, "concerns": ["family-change", "anxiety"], "therapy": "tf-cbt"}
+    assert plan(kb, messy) == plan(kb, clean)
+
+
+# --- bad answers --------------------------------------------------------------------------------------------------
+
+GOOD = {"child_age": 9, "concerns": ["anxiety"], "therapy": "cbt"}
+
+
+NOT_A_NUMBER = "is not a whole number; give a whole number from 0 to 17"
+OUT_OF_RANGE = "is out of range; give a whole number from 0 to 17"
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"child_age": 18}, ("child_age: 18 ", OUT_OF_RANGE)),
+        ({"child_age": -1}, ("child_age: -1 ", OUT_OF_RANGE)),
+        ({"child_age": "nine"}, ("child_age: ", "nine", NOT_A_NUMBER)),
+        ({"child_age": True}, ("child_age: ", NOT_A_NUMBER)),
+        ({"child_age": 9.5}, ("child_age: 9.5 ", NOT_A_NUMBER)),
+        ({"concerns": []}, ("concerns: pick at least one; give a list of one or more of: behavior,",)),
+        ({"concerns": "anxiety"}, ("concerns: should be a list",)),
+        ({"concerns": ["anxiety", "anxiety"]}, ("concerns: ", "anxiety", "is listed twice")),
+        ({"concerns": ["anxeity"]}, ("concerns: ", "(did you mean: anxiety?)")),
+        ({"therapy": "pcti"}, ("therapy: ", "pcti", "is not one of: cbt,", "(did you mean: pcit?)")),
+        ({"therapy": 3}, ("therapy: 3 should be one of: cbt,",)),
+        ({"therapyy": "cbt"}, ("unknown question ", "therapyy", "(did you mean: therapy?)")),
+        ({"region": "mars"}, ("region: ", "mars", "is not one of: us, uk, ca, au, ie")),
+    ],
+)
+def test_invalid_answers_raise_answers_error(
+    kb: KnowledgeBase, change: dict[str, object], expected: tuple[str, ...]
+) -> None:
+    with pytest.raises(AnswersError) as caught:
+        plan(kb, {**GOOD, **change})
+    assert caught.value.exit_code == EXIT_USAGE == 2
+    lines = caught.value.lines()
+    assert len(lines) == 1 and lines[0].startswith("answers: ")
+    assert all(part in lines[0] for part in expected), lines[0]
+
+
+def test_missing_answers_are_all_named_at_once(kb: KnowledgeBase) -> None:
+    with pytest.raises(AnswersError) as caught:
+        plan(kb, {"stage": "ongoing"})
+    lines = caught.value.lines()
+    assert lines == [
+        "answers: child_age is missing: give a whole number from 0 to 17",
+        "answers: concerns is missing: give a list of one or more of: "
+        "behavior, anxiety, depression, self-harm, family-change, trauma, other",
+        "answers: therapy is missing: give one of: cbt, play, pcit, dbt, family, space, tf-cbt, cprt, unsure",
+    ]
+
+
+# Any mapping at all: a plan, or a clear AnswersError; never anything else.
+answer_values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 30),
+    st.floats(allow_nan=True),
+    st.text(max_size=10),
+    st.sampled_from([*THERAPIES, *CONCERNS, "us", "uk", "starting", "ongoing"]),
+    st.lists(st.sampled_from(CONCERNS) | st.text(max_size=5), max_size=4),
+)
+answer_keys = st.sampled_from(["child_age", "concerns", "therapy", "stage", "region"]) | st.text(max_size=8)
+
+
+SHIPPED = loader.load(CONTENT)  # hypothesis runs the test many times: load once
+
+
+@settings(max_examples=300, deadline=None)
+@given(raw=st.dictionaries(answer_keys, answer_values, max_size=6))
+def test_any_answers_give_a_plan_or_an_answers_error(raw: dict[str, object]) -> None:
+    try:
+        p = plan(SHIPPED, raw)
+    except AnswersError as exc:
+        assert exc.lines() and all(line.startswith("answers: ") for line in exc.lines())
+    else:
+        check_plan(SHIPPED, p)

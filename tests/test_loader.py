@@ -1,0 +1,448 @@
+"""The loader and validator: every problem in a content folder is found at once, located, in plain words."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import CONTENT, edit, line_of
+from parentinvolve import loader
+from parentinvolve.errors import EXIT_ERROR, ContentError
+from parentinvolve.knowledge import KnowledgeBase
+
+LOCATED = re.compile(r"^(?P<path>.+\.yaml|.+):(?P<line>\d+):(?P<col>\d+): (?P<message>\S.*)$")
+
+
+def problems(root: Path) -> list[str]:
+    """Every problem `validate` would print for `root`, as `path:line:col: message`."""
+    kb, found, _ = loader.check(root)
+    assert (kb is None) == bool(found), "a knowledge base must be returned exactly when there is no problem"
+    lines = [str(p) for p in sorted(found, key=lambda p: (p.path, p.line, p.col))]  # as `validate` prints them
+    for line in lines:
+        assert LOCATED.match(line), line
+    return lines
+
+
+# --- the shipped content ------------------------------------------------------------------------------------
+
+
+def test_shipped_content_loads_with_no_problems() -> None:
+    kb, found, counts = loader.check(CONTENT)
+    assert found == []
+    assert isinstance(kb, KnowledgeBase)
+    assert counts.files == len(loader.FILES)
+    assert counts.numbers["therapies"] == len(kb.entries_of("therapy")) >= 5
+    assert counts.numbers["rules"] == len(kb.rules)
+
+
+def test_shipped_content_has_every_required_id(kb: KnowledgeBase) -> None:
+    ids = {e.id for e in kb.entries}
+    assert {"cbt", "play", "pcit", "dbt", "family"} <= ids
+    assert {"consent", "intake", "weekly", "collateral"} <= ids
+    assert {"confidentiality", "why"} <= ids
+    for entry in kb.entries:
+        assert entry.sources, entry.id
+        assert all(s in kb.sources for s in entry.sources), entry.id
+
+
+# --- several problems, all at once --------------------------------------------------------------------------
+
+
+def test_duplicate_key_unknown_therapy_and_text_for_a_list_are_all_reported_at_once(content_copy: Path) -> None:
+    therapies, rules = content_copy / "therapies.yaml", content_copy / "rules.yaml"
+    edit(
+        therapies,
+        "  name: Cognitive behavioral therapy (CBT)\n",
+        "  name: Cognitive behavioral therapy (CBT)\n  name: CBT\n",
+    )
+    edit(rules, "  suggest: [pcit]\n", "  suggest: [pcti]\n")
+    edit(
+        therapies,
+        "  ages:\n    - >-\n      CBT is used with children",
+        "  ages: >-\n      CBT is used with children",
+    )
+    first_name = line_of(therapies, "  name: Cognitive")
+    suggest = line_of(rules, "  suggest: [pcti]")
+    ages = line_of(therapies, "  ages: >-")
+    assert problems(content_copy) == [
+        f"{rules}:{suggest}:13: unknown therapy 'pcti' (did you mean: pcit?)",
+        f"{therapies}:{first_name}:3: duplicate key 'name' (again at line {first_name + 1})",
+        f"{therapies}:{first_name + 1}:3: duplicate key 'name' (first at line {first_name}); keep only one",
+        f"{therapies}:{ages}:9: ages should be a list of paragraphs (lines starting with `- `), not text",
+    ]
+
+
+def test_load_raises_one_content_error_carrying_every_problem(content_copy: Path) -> None:
+    edit(content_copy / "rules.yaml", "  suggest: [pcit]\n", "  suggest: [pcti]\n")
+    edit(content_copy / "sources.yaml", "- id: fwv-pcit\n", "- id: fwv-pcit\n  colour: red\n")
+    with pytest.raises(ContentError) as caught:
+        loader.load(content_copy)
+    assert caught.value.exit_code == EXIT_ERROR
+    assert len(caught.value.problems) == 2
+    assert caught.value.message == f"The content in {content_copy} has 2 problems."
+
+
+# --- YAML itself --------------------------------------------------------------------------------------------
+
+
+def test_yaml_syntax_error_is_located_and_does_not_cascade(content_copy: Path) -> None:
+    moments = content_copy / "moments.yaml"
+    edit(moments, "  name: Giving consent\n", "  name: Giving consent\n  summary: [unclosed\n")
+    line = line_of(moments, "  summary: [unclosed")
+    found = problems(content_copy)
+    # Only the syntax error: rules naming moments in the unreadable file are not each reported as unknown.
+    assert len(found) == 1, found
+    path, at_line, _, message = found[0].split(":", 3)
+    assert path == str(moments)
+    assert int(at_line) in (line, line + 1)
+    assert message.startswith(" invalid YAML: ")
+
+
+def test_unreadable_sources_file_does_not_make_every_citation_unknown(content_copy: Path) -> None:
+    sources = content_copy / "sources.yaml"
+    edit(sources, "- id: fwv-pcit\n", "- id: fwv-pcit\n  title: {\n")
+    found = problems(content_copy)
+    assert len(found) == 1, found
+    assert found[0].startswith(f"{sources}:") and "invalid YAML" in found[0]
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "what"),
+    [
+        ("attendance.yaml", "- id: every-session\n", "- id: Every Session\n", "attendance id 'Every Session'"),
+        ("moments.yaml", "- id: weekly\n", "- id: Weekly\n", "moment id 'Weekly'"),
+        ("therapies.yaml", "- id: pcit\n", "- id: PCIT\n", "therapy id 'PCIT'"),
+        ("asks.yaml", "- id: goals\n", "- id: goals!\n", "id 'goals!'"),
+        ("sources.yaml", "- id: fwv-pcit\n", "- id: FWV_PCIT\n", "source id 'FWV_PCIT'"),
+    ],
+)
+def test_a_malformed_id_is_one_problem_not_one_per_reference(
+    content_copy: Path, file: str, old: str, new: str, what: str
+) -> None:
+    path = content_copy / file
+    edit(path, old, new)
+    found = problems(content_copy)
+    assert found == [
+        f"{path}:{line_of(path, new)}:7: {what} should be lower-case words joined by hyphens, like `tf-cbt`"
+    ]
+
+
+def test_no_read_as_yes_no_where_text_is_expected_says_to_quote_it(content_copy: Path) -> None:
+    moments = content_copy / "moments.yaml"
+    edit(moments, "  name: Giving consent\n", "  name: no\n")
+    line = line_of(moments, "  name: no")
+    assert problems(content_copy) == [
+        f"{moments}:{line}:9: name should be text, not yes/no (true/false); "
+        "YAML reads `no` as yes/no (true/false): put it in quotes"
+    ]
+
+
+def test_1_10_read_as_a_decimal_number_is_caught(content_copy: Path) -> None:
+    moments = content_copy / "moments.yaml"
+    edit(moments, "  name: Giving consent\n", "  name: 1.10\n")
+    line = line_of(moments, "  name: 1.10")
+    assert problems(content_copy) == [
+        f"{moments}:{line}:9: name should be text, not a decimal number; "
+        "YAML reads `1.10` as a decimal number: put it in quotes"
+    ]
+
+
+def test_quoted_no_and_1_10_are_accepted_as_text(content_copy: Path) -> None:
+    edit(content_copy / "moments.yaml", "  name: Giving consent\n", '  name: "no"\n')
+    edit(content_copy / "attendance.yaml", "  label: Every session\n", "  label: '1.10'\n")
+    assert problems(content_copy) == []
+    kb = loader.load(content_copy)
+    consent = kb.entry("consent")
+    assert consent is not None and consent.name == "no"
+    assert kb.attendance["every-session"].label == "1.10"
+
+
+def test_anchors_and_aliases_are_rejected(content_copy: Path) -> None:
+    moments = content_copy / "moments.yaml"
+    edit(moments, "  aliases:\n    - consent form\n", "  aliases: &names\n    - consent form\n")
+    edit(moments, "  aliases:\n    - intake appointment\n", "  aliases: *names\n  details:\n    - intake appointment\n")
+    found = problems(content_copy)
+    anchor = line_of(moments, "  aliases: &names")
+    assert f"{moments}:{anchor}:12: anchors and aliases (&name, *name) are not allowed; write the value out" in found
+
+
+@pytest.mark.parametrize(
+    "tagged",
+    [
+        '!!python/object/apply:os.system ["echo hi"]',
+        "!!python/object/apply:os.system [\"touch '{sentinel}'\"]",
+        "!!python/name:os.system",
+    ],
+)
+def test_python_tags_are_rejected_and_never_run(
+    content_copy: Path, tmp_path: Path, capfd: pytest.CaptureFixture[str], tagged: str
+) -> None:
+    sentinel = tmp_path / "ran"
+    moments = content_copy / "moments.yaml"
+    edit(moments, "  name: Giving consent\n", f"  name: {tagged.format(sentinel=sentinel)}\n")
+    line = line_of(moments, "  name: !!python")
+    found = problems(content_copy)
+    assert len(found) == 1, found
+    assert found[0].startswith(f"{moments}:{line}:9: unsupported tag 'tag:yaml.org,2002:python/")
+    assert not sentinel.exists()
+    out, err = capfd.readouterr()
+    assert "hi" not in out.split() and "hi" not in err.split()
+
+
+# --- fields ---------------------------------------------------------------------------------------------------
+
+
+def test_missing_required_field(content_copy: Path) -> None:
+    moments = content_copy / "moments.yaml"
+    edit(moments, "  name: Giving consent\n", "")
+    line = line_of(moments, "- id: consent")
+    assert problems(content_copy) == [f"{moments}:{line}:3: a moment is missing the field 'name'"]
+
+
+def test_unknown_field_suggests_the_closest(content_copy: Path) -> None:
+    therapies = content_copy / "therapies.yaml"
+    edit(therapies, "  attendance: parent-only\n", "  attendence: parent-only\n")
+    line = line_of(therapies, "  attendence: parent-only")
+    entry = line_of(therapies, "- id: space")
+    assert problems(content_copy) == [
+        f"{therapies}:{entry}:3: a therapy is missing the field 'attendance'",
+        f"{therapies}:{line}:3: unknown field 'attendence' in a therapy (did you mean: attendance?)",
+    ]
+
+
+def test_unknown_source_id_suggests_the_closest(content_copy: Path) -> None:
+    asks = content_copy / "asks.yaml"
+    edit(
+        asks,
+        "why that one?\n  sources: [psychcentral-parent-involvement]\n",
+        "why that one?\n  sources: [psychcentral-parent-involvment]\n",
+    )
+    line = line_of(asks, "  sources: [psychcentral-parent-involvment]")
+    assert problems(content_copy) == [
+        f"{asks}:{line}:13: unknown source 'psychcentral-parent-involvment' "
+        "(did you mean: psychcentral-parent-involvement?)"
+    ]
+
+
+def test_unknown_attendance_level_suggests_the_closest(content_copy: Path) -> None:
+    therapies = content_copy / "therapies.yaml"
+    edit(therapies, "  attendance: parent-only\n", "  attendance: parents-only\n")
+    line = line_of(therapies, "  attendance: parents-only")
+    assert problems(content_copy) == [
+        f"{therapies}:{line}:15: unknown attendance 'parents-only' (did you mean: parent-only?)"
+    ]
+
+
+def test_select_question_with_no_choices_is_a_problem(content_copy: Path) -> None:
+    questions = content_copy / "questions.yaml"
+    text = questions.read_text(encoding="utf-8")
+    start = text.index("  choices:\n    - id: starting")
+    end = text.index("  default: starting\n")
+    questions.write_text(text[:start] + "  choices: []\n" + text[end:], encoding="utf-8")
+    line = line_of(questions, "  choices: []")
+    found = problems(content_copy)
+    assert f"{questions}:{line}:12: question 'stage' needs at least one choice" in found
+
+
+# --- ids and names across files -------------------------------------------------------------------------------
+
+
+def test_duplicate_id_across_therapies_moments_and_topics(content_copy: Path) -> None:
+    topics, therapies = content_copy / "topics.yaml", content_copy / "therapies.yaml"
+    edit(topics, "- id: involvement\n", "- id: pcit\n")
+    assert problems(content_copy) == [
+        f"{topics}:{line_of(topics, '- id: pcit')}:3: duplicate id 'pcit' "
+        f"(also at {therapies}:{line_of(therapies, '- id: pcit')}); therapies, moments and topics share one set of ids"
+    ]
+
+
+def test_duplicate_alias_across_files_ignoring_case_and_hyphens(content_copy: Path) -> None:
+    topics, therapies = content_copy / "topics.yaml", content_copy / "therapies.yaml"
+    edit(topics, "    - parent involvement\n", "    - PLAY-therapy\n")
+    assert problems(content_copy) == [
+        f"{topics}:{line_of(topics, '    - PLAY-therapy')}:7: the name or alias 'PLAY-therapy' of 'involvement' is "
+        f"already used by 'play' (at {therapies}:{line_of(therapies, '  name: Play therapy')}); "
+        "names must be unique, ignoring case, hyphens and spaces"
+    ]
+
+
+def test_duplicate_rule_id(content_copy: Path) -> None:
+    rules = content_copy / "rules.yaml"
+    first = line_of(rules, "- id: role-play\n")
+    second = line_of(rules, "- id: role-cbt\n")
+    edit(rules, "- id: role-cbt\n", "- id: role-play\n")
+    assert problems(content_copy) == [f"{rules}:{second}:3: duplicate rule id 'role-play' (also at {rules}:{first})"]
+
+
+def test_therapy_choice_that_is_not_a_therapy_is_located_at_the_choice(content_copy: Path) -> None:
+    questions = content_copy / "questions.yaml"
+    edit(questions, "    - id: cprt\n", "    - id: cprtt\n")
+    line = line_of(questions, "    - id: cprtt")
+    assert (
+        f"{questions}:{line}:11: therapy choice 'cprtt' is not a therapy in therapies.yaml (did you mean: cprt?)"
+        in problems(content_copy)
+    )
+
+
+# --- rule conditions --------------------------------------------------------------------------------------------
+
+
+def test_condition_naming_an_unknown_question_suggests_the_closest(content_copy: Path) -> None:
+    rules = content_copy / "rules.yaml"
+    edit(rules, "  when: {therapy: cbt}\n  group: attendance\n", "  when: {thrapy: cbt}\n  group: attendance\n")
+    line = line_of(rules, "  when: {thrapy: cbt}")
+    assert problems(content_copy) == [
+        f"{rules}:{line}:10: unknown question 'thrapy' in condition (did you mean: therapy?)"
+    ]
+
+
+def test_condition_naming_an_unknown_therapy_choice_suggests_the_closest(content_copy: Path) -> None:
+    rules = content_copy / "rules.yaml"
+    edit(rules, "  when: {therapy: pcit}\n  group: attendance\n", "  when: {therapy: pcitt}\n  group: attendance\n")
+    line = line_of(rules, "  when: {therapy: pcitt}")
+    assert problems(content_copy) == [f"{rules}:{line}:19: 'pcitt' is not a choice of therapy (did you mean: pcit?)"]
+
+
+def test_condition_naming_an_unknown_concern_suggests_the_closest(content_copy: Path) -> None:
+    rules = content_copy / "rules.yaml"
+    edit(
+        rules,
+        "  when: {concerns: {includes: family-change}}\n  priority: 20",
+        "  when: {concerns: {includes: family-chnge}}\n  priority: 20",
+    )
+    line = line_of(rules, "family-chnge")
+    assert problems(content_copy) == [
+        f"{rules}:{line}:31: 'family-chnge' is not a choice of concerns (did you mean: family-change?)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("condition", "message"),
+    [
+        ("{child_age: {min: 13, max: 12}}", "child_age: min 13 is larger than max 12"),
+        ("{child_age: {min: teen}}", "child_age min should be a whole number, not text"),
+        ("{child_age: {from: 3}}", "unknown key 'from' in a number range: use min and max"),
+        ("{concerns: anxiety}", "concerns allows several answers: write {includes: CHOICE} or {includes: [A, B]}"),
+        ("{therapy: {includes: cbt}}", "therapy is a single choice: write a choice id or a list of them"),
+        ("{any: []}", "`any` needs at least one condition"),
+        ("[therapy, cbt]", "a condition should be a mapping like {therapy: pcit}, not a list"),
+    ],
+)
+def test_badly_shaped_conditions_are_reported(content_copy: Path, condition: str, message: str) -> None:
+    rules = content_copy / "rules.yaml"
+    edit(rules, "  when: {therapy: cbt}\n  group: attendance\n", f"  when: {condition}\n  group: attendance\n")
+    found = problems(content_copy)
+    assert len(found) == 1, found
+    assert found[0].startswith(f"{rules}:{line_of(rules, '  when: ' + condition)}:")
+    assert found[0].endswith(": " + message)
+
+
+def test_question_condition_on_a_later_question_says_so(content_copy: Path) -> None:
+    questions = content_copy / "questions.yaml"
+    edit(questions, "  max: 17\n", "  max: 17\n  when: {stage: ongoing}\n")
+    line = line_of(questions, "  when: {stage: ongoing}")
+    assert problems(content_copy) == [
+        f"{questions}:{line}:10: question 'stage' is asked later; a question's `when` can only use the questions "
+        "before it"
+    ]
+
+
+# --- the guarantee that every plan has an attendance level ----------------------------------------------------
+
+
+def test_default_attendance_rule_that_a_group_can_silence_is_a_problem(content_copy: Path) -> None:
+    rules = content_copy / "rules.yaml"
+    edit(
+        rules,
+        "- id: attendance-young-child\n",
+        "- id: attendance-silencer\n  when: {child_age: {min: 0}}\n  group: attendance\n  priority: 5\n"
+        "  sources: [psychcentral-parent-involvement]\n  why: [Something.]\n\n- id: attendance-young-child\n",
+    )
+    line = line_of(rules, "- id: attendance-silencer")
+    assert problems(content_copy) == [
+        f"{rules}:{line}:3: rule 'attendance-silencer' sets no attendance but can overrule 'attendance-default', "
+        "the default attendance rule, in group 'attendance', so some plans would have none; "
+        "give it an attendance or move it out of the group"
+    ]
+
+
+def test_no_default_attendance_rule_is_a_problem(content_copy: Path) -> None:
+    rules = content_copy / "rules.yaml"
+    edit(rules, "  priority: 0\n  sources: [psychcentral-parent-involvement]\n  attendance: check-ins\n",
+         "  priority: 0\n  when: {stage: starting}\n  sources: [psychcentral-parent-involvement]\n  attendance: check-ins\n")  # fmt: skip
+    assert problems(content_copy) == [
+        f"{rules}:{line_of(rules, '- id: moments-base')}:1: no rule without `when` sets attendance, so some plans would have none; add a default rule"
+    ]
+
+
+# --- folders ------------------------------------------------------------------------------------------------------
+
+
+def test_missing_folder(tmp_path: Path) -> None:
+    missing = tmp_path / "nope"
+    assert problems(missing) == [f"{missing}:1:1: no such folder; give the folder that holds the content YAML files"]
+
+
+def test_a_file_is_not_a_folder(tmp_path: Path) -> None:
+    file = tmp_path / "rules.yaml"
+    file.write_text("[]\n", encoding="utf-8")
+    assert problems(file) == [f"{file}:1:1: is not a folder; give the folder that holds the content YAML files"]
+
+
+def test_empty_folder_is_one_problem(tmp_path: Path) -> None:
+    found = problems(tmp_path)
+    assert len(found) == 1
+    assert found[0].startswith(f"{tmp_path}:1:1: no content files here; a content folder holds sources.yaml, ")
+
+
+def test_one_missing_file_is_named(content_copy: Path) -> None:
+    (content_copy / "asks.yaml").unlink()
+    found = problems(content_copy)
+    assert found == [
+        f"{content_copy / 'asks.yaml'}:1:1: missing file asks.yaml (see the authoring guide, content/README.md)"
+    ]
+
+
+def test_empty_file_is_reported(content_copy: Path) -> None:
+    (content_copy / "attendance.yaml").write_text("# nothing yet\n", encoding="utf-8")
+    found = problems(content_copy)
+    assert found == [f"{content_copy / 'attendance.yaml'}:1:1: the file is empty"]
+
+
+# --- never a crash ------------------------------------------------------------------------------------------------
+
+# Any YAML value a careless edit could put in place of a field.
+yaml_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=8,
+)
+TARGETS = [
+    ("therapies.yaml", "  attendance: parent-only\n", "  attendance: {}\n"),
+    ("rules.yaml", "  when: {therapy: cbt}\n  group: attendance\n", "  when: {}\n  group: attendance\n"),
+    ("rules.yaml", "  priority: 30\n  sources: [tfcbt-review]\n", "  priority: {}\n  sources: [tfcbt-review]\n"),
+    ("questions.yaml", "  min: 0\n", "  min: {}\n"),
+    ("crisis.yaml", '    emergency: "911"\n', "    emergency: {}\n"),
+    ("moments.yaml", "  aliases:\n    - consent form\n", "  aliases: {}\n  details:\n    - consent form\n"),
+]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(target=st.sampled_from(TARGETS), value=yaml_values)
+def test_any_value_in_any_field_gives_a_knowledge_base_or_located_problems(
+    content_copy: Path, target: tuple[str, str, str], value: object
+) -> None:
+    name, old, template = target
+    path = content_copy / name
+    original = (CONTENT / name).read_text(encoding="utf-8")
+    flow = yaml.safe_dump(value, default_flow_style=True, width=10_000).strip().removesuffix("\n...")
+    path.write_text(original.replace(old, template.format(flow), 1), encoding="utf-8")
+    kb, found, _ = loader.check(content_copy)
+    assert (kb is None) == bool(found)
+    for p in found:
+        assert LOCATED.match(str(p)), p

@@ -1,0 +1,303 @@
+"""The questionnaire in-process: prompt_toolkit pipe input for the keys, a recording output for the screen.
+
+Each test presses keys only once the prompt they answer is on the screen, like a person would, and checks
+what the parent sees and the answers that come back.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from prompt_toolkit.application import create_app_session
+from prompt_toolkit.data_structures import Size
+from prompt_toolkit.input import PipeInput, create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from parentinvolve import prompts
+from parentinvolve.content import load_kb
+from parentinvolve.errors import Interrupted
+from parentinvolve.knowledge import KnowledgeBase
+
+DOWN, ENTER, SPACE, BACK = "\x1b[B", "\r", " ", "\x7f"
+CTRL_C, CTRL_D = "\x03", "\x04"
+
+AGE = "How old is your child?"
+CONCERNS = "What are you most worried about?"
+THERAPY = "What kind of therapy is your child having"
+STAGE = "How far along are you?"
+REGION = "Which country do you live in?"
+ASKING = "? "  # questionary's mark before a question being asked
+REGION_HELP = "We use this to show crisis lines"
+REVIEW = "Is this right?"
+
+
+class Screen(DummyOutput):
+    """A tiny terminal: an output that keeps a grid of characters (colours dropped), and a log of every row
+    each time it changed, so text that was shown and later replaced (a validation message) is still seen."""
+
+    def __init__(self) -> None:
+        self.rows: dict[int, list[str]] = {}
+        self.x = self.y = 0
+        self.shown: dict[int, str] = {}
+        self.log: list[str] = []
+
+    def write(self, data: str) -> None:
+        for char in data:
+            if char == "\r":
+                self.x = 0
+            elif char == "\n":
+                self.y += 1
+            else:
+                row = self.rows.setdefault(self.y, [])
+                row.extend(" " * (self.x + 1 - len(row)))
+                row[self.x] = char
+                self.x += 1
+
+    def cursor_forward(self, amount: int) -> None:
+        self.x += amount
+
+    def cursor_backward(self, amount: int) -> None:
+        self.x = max(0, self.x - amount)
+
+    def cursor_up(self, amount: int) -> None:
+        self.y = max(0, self.y - amount)
+
+    def cursor_down(self, amount: int) -> None:
+        self.y += amount
+
+    def erase_end_of_line(self) -> None:
+        del self.rows.setdefault(self.y, [])[self.x :]
+
+    def erase_down(self) -> None:
+        self.erase_end_of_line()
+        for y in [y for y in self.rows if y > self.y]:
+            del self.rows[y]
+
+    def flush(self) -> None:
+        for y in sorted(self.rows):
+            line = "".join(self.rows[y]).rstrip()
+            if line and self.shown.get(y) != line:
+                self.shown[y] = line
+                self.log.append(line)
+
+    def get_size(self) -> Size:
+        return Size(rows=50, columns=200)
+
+    def seen(self) -> str:
+        """Everything shown up to the last flush (the end of a redraw), white space runs as one space."""
+        return " ".join(" ".join(self.log).split())
+
+    def text(self) -> str:
+        """Everything shown so far."""
+        self.flush()
+        return self.seen()
+
+
+Step = tuple[str, str]  # (text to wait for on the screen, keys to press then)
+
+
+def drive(fn: Callable[[], Any], steps: list[Step], timeout: float = 10.0) -> tuple[Any, str]:
+    """Run `fn` with a pipe for a keyboard; its result and the text shown. Each step waits for its text to
+    appear (after the previous step's) before pressing its keys. After the last step `fn` must end within
+    `timeout`: a run still asking then, or a step whose text never came, unplugs the keyboard and fails."""
+    screen = Screen()
+    problems: list[str] = []
+    done = threading.Event()
+
+    def feed(keyboard: PipeInput) -> None:
+        position = 0
+        for wanted, keys in steps:
+            deadline = time.monotonic() + timeout
+            while (found := screen.seen().find(wanted, position)) < 0:
+                if done.is_set() or time.monotonic() > deadline:
+                    problems.append(f"never saw {wanted!r} on the screen")
+                    keyboard.close()
+                    return
+                time.sleep(0.01)
+            position = found + len(wanted)
+            keyboard.send_text(keys)
+        if not done.wait(timeout):
+            problems.append("still asking after the last key was pressed")
+            keyboard.close()
+
+    with create_pipe_input() as keyboard, create_app_session(input=keyboard, output=screen):
+        feeder = threading.Thread(target=feed, args=(keyboard,), daemon=True)
+        feeder.start()
+        try:
+            result = fn()
+        except KeyboardInterrupt as exc:  # would stop pytest itself: make it an ordinary failure
+            raise AssertionError("Ctrl-C escaped as KeyboardInterrupt instead of Interrupted") from exc
+        finally:
+            done.set()
+            feeder.join(timeout + 1)
+            assert not problems, problems  # a step that never came, or a run that never ended
+    return result, screen.text()
+
+
+@pytest.fixture(scope="module")
+def knowledge() -> KnowledgeBase:
+    return load_kb()
+
+
+def interview(kb: KnowledgeBase) -> Callable[[], Any]:
+    return lambda: prompts.interview(kb)
+
+
+def first_pass(age: str = "7", concerns: str = SPACE) -> list[Step]:
+    """Age, concerns (`concerns` keys on the checkbox), CBT, just starting."""
+    return [
+        (ASKING + AGE, age + ENTER),
+        (ASKING + CONCERNS, concerns + ENTER),
+        (ASKING + THERAPY, ENTER),
+        (ASKING + STAGE, ENTER),
+    ]
+
+
+# --- skip logic ----------------------------------------------------------------------------------
+
+
+def test_region_is_not_asked_without_self_harm(knowledge: KnowledgeBase) -> None:
+    answers, seen = drive(interview(knowledge), [*first_pass(), (ASKING + REVIEW, ENTER)])
+    assert answers == {"child_age": 7, "concerns": ("behavior",), "therapy": "cbt", "stage": "starting"}
+    assert REGION not in seen
+    assert REGION_HELP not in seen
+    assert "Your answers:" in seen
+    assert f"{AGE} 7" in seen
+
+
+def test_region_is_asked_when_self_harm_is_a_concern(knowledge: KnowledgeBase) -> None:
+    self_harm = DOWN * 3 + SPACE  # behaviour, anxiety, depression, self-harm
+    steps = [*first_pass(age="15", concerns=self_harm), (ASKING + REGION, DOWN + ENTER), (ASKING + REVIEW, ENTER)]
+    answers, seen = drive(interview(knowledge), steps)
+    assert answers == {
+        "child_age": 15,
+        "concerns": ("self-harm",),
+        "therapy": "cbt",
+        "stage": "starting",
+        "region": "uk",
+    }
+    assert REGION_HELP in seen
+    assert f"{REGION} United Kingdom" in seen  # in the review list
+
+
+def test_every_question_shows_its_help_line(knowledge: KnowledgeBase) -> None:
+    _, seen = drive(interview(knowledge), [*first_pass(), (ASKING + REVIEW, ENTER)])
+    for q in knowledge.questions:
+        if q.id != "region":
+            assert " ".join(q.help.split()) in seen
+    assert "Ctrl-C" in seen  # how to stop is said up front
+
+
+# --- the review ----------------------------------------------------------------------------------
+
+
+def test_changing_the_age_in_the_review(knowledge: KnowledgeBase) -> None:
+    steps = [
+        *first_pass(age="5"),
+        (ASKING + REVIEW, DOWN + ENTER),  # "Change: How old is your child?"
+        (ASKING + AGE, BACK + "9" + ENTER),  # the old answer is there to edit
+        (ASKING + REVIEW, ENTER),  # "Show my plan"
+    ]
+    answers, seen = drive(interview(knowledge), steps)
+    assert answers == {"child_age": 9, "concerns": ("behavior",), "therapy": "cbt", "stage": "starting"}
+    before, after = seen.split("Change: How old is your child?", 1)
+    assert f"{AGE} 5" in before
+    assert f"{AGE} 9" in after
+    assert "Show my plan" in seen
+
+
+def test_adding_self_harm_in_the_review_then_asks_the_region(knowledge: KnowledgeBase) -> None:
+    steps = [
+        *first_pass(),
+        (ASKING + REVIEW, DOWN * 2 + ENTER),  # "Change: What are you most worried about?"
+        (ASKING + CONCERNS, DOWN * 3 + SPACE + ENTER),  # behaviour stays ticked; tick self-harm
+        (ASKING + REGION, DOWN * 2 + ENTER),  # Canada
+        (ASKING + REVIEW, ENTER),
+    ]
+    answers, seen = drive(interview(knowledge), steps)
+    assert answers["concerns"] == ("behavior", "self-harm")
+    assert answers["region"] == "ca"
+    first_review = seen.split(ASKING + REVIEW, 1)[0]
+    assert REGION not in first_review
+    assert f"{REGION} Canada" in seen.rsplit("Your answers:", 1)[1]
+
+
+def test_removing_self_harm_in_the_review_drops_the_region(knowledge: KnowledgeBase) -> None:
+    both = SPACE + DOWN * 3 + SPACE  # behaviour and self-harm
+    steps = [
+        *first_pass(concerns=both),
+        (ASKING + REGION, ENTER),
+        (ASKING + REVIEW, DOWN * 2 + ENTER),
+        (ASKING + CONCERNS, DOWN * 3 + SPACE + ENTER),  # untick self-harm
+        (ASKING + REVIEW, ENTER),
+    ]
+    answers, seen = drive(interview(knowledge), steps)
+    assert answers == {"child_age": 7, "concerns": ("behavior",), "therapy": "cbt", "stage": "starting"}
+    assert REGION not in seen.rsplit("Your answers:", 1)[1]
+
+
+def test_fill_asks_only_what_is_missing(knowledge: KnowledgeBase) -> None:
+    start = {"child_age": 15, "concerns": ("self-harm",), "therapy": "dbt"}
+    answers, seen = drive(
+        lambda: prompts.fill(knowledge, start), [(ASKING + STAGE, DOWN + ENTER), (ASKING + REGION, ENTER)]
+    )
+    assert answers == {**start, "stage": "ongoing", "region": "us"}
+    assert AGE not in seen and THERAPY not in seen
+
+
+# --- validation ----------------------------------------------------------------------------------
+
+
+def test_an_age_in_words_or_out_of_range_is_refused_with_a_reason(knowledge: KnowledgeBase) -> None:
+    age = knowledge.question("child_age")
+    steps = [
+        (ASKING + AGE, "five" + ENTER),
+        ("Please type the age as a number", BACK * 4 + "40" + ENTER),
+        ("This guide covers children aged 0 to 17", BACK * 2 + "7" + ENTER),
+    ]
+    answer, seen = drive(lambda: prompts.ask_one(age), steps)
+    assert answer == 7
+    assert "not 'five'" in seen
+
+
+def test_a_concern_must_be_picked(knowledge: KnowledgeBase) -> None:
+    concerns = knowledge.question("concerns")
+    steps = [(ASKING + CONCERNS, ENTER), ("Pick at least one", DOWN + SPACE + ENTER)]
+    answer, seen = drive(lambda: prompts.ask_one(concerns), steps)
+    assert answer == ("anxiety",)
+    assert "Pick at least one (space to tick, enter when done)." in seen
+
+
+# --- Ctrl-C and Ctrl-D ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", [CTRL_C, CTRL_D], ids=["ctrl-c", "ctrl-d"])
+@pytest.mark.parametrize(
+    ("question", "shown", "typed"),
+    [("child_age", AGE, ""), ("child_age", AGE, "1"), ("concerns", CONCERNS, SPACE), ("therapy", THERAPY, DOWN)],
+    ids=["text", "text-typed", "checkbox", "select"],
+)
+def test_ctrl_c_and_ctrl_d_stop_at_any_prompt(
+    knowledge: KnowledgeBase, key: str, question: str, shown: str, typed: str
+) -> None:
+    q = knowledge.question(question)
+    with pytest.raises(Interrupted) as info:
+        drive(lambda: prompts.ask_one(q), [(ASKING + shown, typed + key)])
+    assert info.value.exit_code == 130
+    assert "Nothing was saved" in info.value.message
+
+
+@pytest.mark.parametrize("key", [CTRL_C, CTRL_D], ids=["ctrl-c", "ctrl-d"])
+def test_ctrl_c_and_ctrl_d_stop_the_review(knowledge: KnowledgeBase, key: str) -> None:
+    with pytest.raises(Interrupted):
+        drive(interview(knowledge), [*first_pass(), (ASKING + REVIEW, key)])
+
+
+@pytest.fixture(autouse=True)
+def _no_stray_threads() -> Iterator[None]:
+    yield
+    assert all(t.daemon or t is threading.main_thread() for t in threading.enumerate())

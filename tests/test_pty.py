@@ -1,0 +1,235 @@
+"""`parentinvolve ask` in a real pseudo-terminal, pressing real keys (pexpect)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+DOWN, ENTER, SPACE = "\x1b[B", "\r", " "
+CTRL_C, CTRL_D = "\x03", "\x04"
+ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+TITLE = "Your part in your child's therapy"
+STOPPED = "parentinvolve: stopped. Nothing was saved."
+PROMPT_ONLY = ["(arrow keys", "space to tick", "Is this right?", "Show my plan", "Change:", "Ctrl-C to stop"]
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX-only")
+
+
+def script() -> list[str]:
+    exe = Path(sys.executable).parent / "parentinvolve"
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "parentinvolve"]
+
+
+def command(args: str) -> str:
+    """A shell command line running parentinvolve with `args` (which may redirect)."""
+    return " ".join(shlex.quote(part) for part in script()) + " " + args
+
+
+def terminal_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"NO_COLOR", "FORCE_COLOR"}}
+    env.update(PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm", COLUMNS="100", LINES="40")
+    return env
+
+
+def spawn(command: str, cwd: Path) -> pexpect.spawn:
+    """Run a shell command line in a new pseudo-terminal, 100 columns wide."""
+    return pexpect.spawn(
+        "bash",
+        ["-c", command],
+        env=terminal_env(),
+        cwd=str(cwd),
+        encoding="utf-8",
+        dimensions=(40, 100),
+        timeout=30,
+    )
+
+
+def finish(child: pexpect.spawn) -> tuple[int, str]:
+    """Wait for the end; the exit status and everything the terminal showed since the last expect."""
+    child.expect(pexpect.EOF)
+    shown = ANSI.sub("", child.before)
+    child.close()
+    assert child.exitstatus is not None, f"killed by signal {child.signalstatus}"
+    return child.exitstatus, shown
+
+
+def answer_everything(child: pexpect.spawn) -> None:
+    """A 15-year-old, self-harm, DBT, just starting, in the UK: every question, with real keys."""
+    child.expect_exact("How old is your child?")
+    child.send("15" + ENTER)
+    child.expect_exact("(space to tick, enter when done)")
+    child.send(DOWN * 3 + SPACE)  # behaviour, anxiety, depression -> self-harm
+    child.send(ENTER)
+    child.expect_exact("What kind of therapy")
+    child.send(DOWN * 3 + ENTER)  # cbt, play, pcit -> dbt
+    child.expect_exact("How far along are you?")
+    child.send(ENTER)  # just starting (the default)
+    child.expect_exact("Which country do you live in?")
+    child.send(DOWN + ENTER)  # us -> uk
+    child.expect_exact("Is this right?")
+    child.expect_exact("Change: Which country do you live in?")
+    child.send(ENTER)  # Show my plan
+
+
+def test_answer_every_question_review_and_get_the_plan(tmp_path: Path) -> None:
+    child = spawn(command("ask"), tmp_path)
+    answer_everything(child)
+    code, shown = finish(child)
+    assert code == 0
+    assert TITLE in shown
+    for heading in ("At a glance", "What stays private", "Questions to ask the therapist", "Sources"):
+        assert heading in shown
+    assert "Childline" in shown and "0800 1111 (under 19)" in shown
+    assert "Dialectical behavior therapy" in shown
+    assert "Traceback" not in shown
+
+
+def test_the_review_shows_the_answers_in_words(tmp_path: Path) -> None:
+    child = spawn(command("ask --format plain"), tmp_path)
+    child.expect_exact("How old is your child?")
+    child.send("9" + ENTER)
+    child.expect_exact("(space to tick, enter when done)")
+    child.send(DOWN + SPACE + ENTER)  # anxiety
+    child.expect_exact("What kind of therapy")
+    child.send(ENTER)  # cbt
+    child.expect_exact("How far along are you?")
+    child.send(DOWN + ENTER)  # under way
+    child.expect_exact("Your answers:")
+    child.expect_exact("Is this right?")
+    review = ANSI.sub("", child.before)
+    assert "How old is your child? 9" in review
+    assert "Anxiety or a lot of worry" in review
+    assert "Under way" in review
+    assert "Which country" not in review  # only asked for self-harm
+    child.send(ENTER)
+    code, shown = finish(child)
+    assert code == 0
+    assert "Before the first appointment" not in shown  # sessions are under way
+
+
+@pytest.mark.parametrize("key", [CTRL_C, CTRL_D], ids=["ctrl-c", "ctrl-d"])
+def test_stopping_at_the_second_question_exits_130_with_nothing_on_stdout(tmp_path: Path, key: str) -> None:
+    out = tmp_path / "OUT"
+    child = spawn(command(f"ask --save answers.yaml > {shlex.quote(str(out))}"), tmp_path)
+    child.expect_exact("How old is your child?")
+    child.send("7" + ENTER)
+    child.expect_exact("What are you most worried about?")
+    child.expect_exact("(space to tick, enter when done)")
+    child.send(key)
+    code, shown = finish(child)
+    assert code == 130
+    assert out.read_text() == ""
+    assert shown.count(STOPPED) == 1
+    assert shown.strip().endswith(STOPPED)
+    assert "Traceback" not in shown
+    assert not (tmp_path / "answers.yaml").exists()
+
+
+def test_ctrl_c_at_the_first_question(tmp_path: Path) -> None:
+    out = tmp_path / "OUT"
+    child = spawn(command(f"ask > {shlex.quote(str(out))}"), tmp_path)
+    child.expect_exact("How old is your child?")
+    child.send("1" + CTRL_C)
+    code, shown = finish(child)
+    assert code == 130
+    assert out.read_text() == ""
+    assert STOPPED in shown and "Traceback" not in shown
+
+
+def test_stdout_to_a_file_gets_only_the_plan_and_save_replays_it(tmp_path: Path) -> None:
+    plan = tmp_path / "plan.txt"
+    child = spawn(command("ask --save answers.yaml > plan.txt"), tmp_path)
+    answer_everything(child)
+    code, shown = finish(child)
+    assert code == 0
+    text = plan.read_text(encoding="utf-8")
+    assert text.startswith(TITLE + "\n")
+    assert "At a glance" in text and "Childline: 0800 1111 (under 19)" in text
+    for prompt_text in PROMPT_ONLY:
+        assert prompt_text not in text
+    assert "\x1b" not in text
+    assert TITLE not in shown  # the plan went to the file, not the screen
+
+    saved = tmp_path / "answers.yaml"
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+    replay = subprocess.run(
+        [*script(), "ask", "--answers", str(saved), "--format", "plain"],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        env=terminal_env(),
+        timeout=60,
+    )
+    assert replay.returncode == 0, replay.stderr
+    assert replay.stdout == text
+
+
+@pytest.mark.parametrize("stdin", [subprocess.DEVNULL, "pipe"], ids=["devnull", "pipe"])
+def test_without_a_terminal_and_without_answers_it_says_to_use_answers_file(stdin: object) -> None:
+    proc = subprocess.run(
+        [*script(), "ask"],
+        input="7\n" if stdin == "pipe" else None,
+        stdin=None if stdin == "pipe" else subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert "--answers FILE" in proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
+
+
+def test_a_partial_answers_file_on_a_terminal_asks_only_what_is_missing(tmp_path: Path) -> None:
+    (tmp_path / "partial.yaml").write_text("child_age: 15\nconcerns: [self-harm]\ntherapy: dbt\n")
+    child = spawn(command("ask --answers partial.yaml --format json > plan.json"), tmp_path)
+    child.expect_exact("How far along are you?")
+    asked_first = ANSI.sub("", child.before)
+    child.send(DOWN + ENTER)  # under way
+    child.expect_exact("Which country do you live in?")
+    child.send(DOWN * 4 + ENTER)  # ie
+    code, shown = finish(child)
+    assert code == 0
+    for already in ("How old is your child?", "What are you most worried about?", "What kind of therapy"):
+        assert already not in asked_first + shown
+    data = json.loads((tmp_path / "plan.json").read_text())
+    assert data["answers"] == {
+        "child_age": 15,
+        "concerns": ["self-harm"],
+        "therapy": "dbt",
+        "stage": "ongoing",
+        "region": "ie",
+    }
+
+
+def test_a_complete_answers_file_on_a_terminal_asks_nothing(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("child_age: 4\nconcerns: [behavior]\ntherapy: pcit\nstage: starting\n")
+    child = spawn(command("ask --answers a.yaml --format plain"), tmp_path)
+    code, shown = finish(child)
+    assert code == 0
+    assert shown.startswith(TITLE)
+    assert "?" not in shown.split("\n", 1)[0]
+    for prompt_text in PROMPT_ONLY:
+        assert prompt_text not in shown
+
+
+def test_no_input_never_prompts_even_on_a_terminal(tmp_path: Path) -> None:
+    (tmp_path / "partial.yaml").write_text("concerns: [anxiety]\ntherapy: cbt\n")
+    child = spawn(command("ask --no-input --answers partial.yaml"), tmp_path)
+    code, shown = finish(child)
+    assert code == 2
+    assert "child_age is missing" in shown
+    assert "How old is your child?" not in shown
+    child = spawn(command("ask --no-input"), tmp_path)
+    code, shown = finish(child)
+    assert code == 2
+    assert "--answers FILE" in shown
