@@ -91,3 +91,10 @@ def line_of(path: Path, snippet: str) -> int:
     text = path.read_text(encoding="utf-8")
     assert snippet in text, f"{snippet!r} not in {path.name}"
     return text[: text.index(snippet)].count("\n") + 1
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    """Show how many bad-input cases the table holds (issue: the count is printed in the test output)."""
+    from _bad_inputs_header import header
+
+    return header()

@@ -195,7 +195,7 @@ def test_unsure_plain_output_names_the_suggestions_and_how_to_ask(cli: Any, tmp_
 def test_json_has_every_documented_key_with_its_shape(cli: Any, tmp_path: Path) -> None:
     data = plan_json(cli, tmp_path, "child_age: 15\nconcerns: [self-harm, anxiety]\ntherapy: dbt\n")
     assert set(data) >= DOCUMENTED_KEYS
-    # answers: normalised, defaults filled (stage; region because self-harm is a concern)
+    # answers: normalised, defaults filled (stage, and region, which every plan uses)
     assert data["answers"] == {
         "child_age": 15,
         "concerns": ["anxiety", "self-harm"],
@@ -220,12 +220,16 @@ def test_json_has_every_documented_key_with_its_shape(cli: Any, tmp_path: Path) 
     assert data["trace"] and all(isinstance(r, str) for r in data["trace"])
 
 
-def test_json_without_self_harm_has_null_safety_and_no_region(cli: Any, tmp_path: Path) -> None:
+def test_json_without_self_harm_has_null_safety_and_the_default_region(cli: Any, tmp_path: Path) -> None:
     data = plan_json(cli, tmp_path, "child_age: 6\nconcerns: [behavior]\ntherapy: play\nstage: ongoing\n")
-    assert data["safety"] is None
-    assert "region" not in data["answers"]
+    assert data["safety"] is None  # no crisis lines without self-harm, whatever the region
+    assert data["answers"]["region"] == "us"  # the region is always asked, so its default is filled
     assert data["answers"]["stage"] == "ongoing"
     assert data["prepare"] == []
+    # ... and the default region's local rules are in the plan, with a word to ask what applies
+    private = " ".join(data["confidentiality"])
+    assert "HIPAA" in private and "ask the therapist what applies" in private
+    assert "region-us-records" in data["trace"]
 
 
 # --- the plain text plan -------------------------------------------------------------------------

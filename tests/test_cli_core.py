@@ -234,13 +234,14 @@ def test_validate_a_broken_copy_lists_every_problem(run_cli: RunCli, content_cop
     problems = [line for line in lines if PROBLEM.match(line)]
     assert len(problems) == 4, lines
     name = line_of(therapies, "  name: Play therapy")
-    assert problems[0].endswith(
-        f"{rules}:{line_of(rules, 'suggest: [pcti]')}:13: unknown therapy 'pcti' (did you mean: pcit?)"
+    # located lines start with the path, so editors can jump to them
+    assert (
+        problems[0] == f"{rules}:{line_of(rules, 'suggest: [pcti]')}:13: unknown therapy 'pcti' (did you mean: pcit?)"
     )
     assert f"{therapies}:{line_of(therapies, '  ages: >-')}:9: ages should be a list of paragraphs" in r.stderr
     assert f"{therapies}:{name}:3: duplicate key 'name' (again at line {name + 1})" in lines
     assert f"{therapies}:{name + 1}:3: duplicate key 'name' (first at line {name}); keep only one" in lines
-    assert lines[-1].startswith(f"The content in {content_copy} has 4 problems.")
+    assert lines[-1].startswith(f"parentinvolve: The content in {content_copy} has 4 problems.")
 
 
 def test_validate_follows_the_content_option(run_cli: RunCli, content_copy: Path) -> None:

@@ -92,16 +92,18 @@ def test_every_therapy_age_and_concern_gives_a_sound_plan(
 
 def test_every_combination_of_concerns_stages_and_regions_gives_a_sound_plan(kb: KnowledgeBase) -> None:
     regions = kb.question("region").choice_ids()
+    turn = itertools.count()
     for therapy, age, stage in itertools.product(THERAPIES, (0, 1, 5, 6, 7, 12, 13, 16, 17), ("starting", "ongoing")):
         for n in (1, 2, 3, len(CONCERNS)):
             for concerns in itertools.combinations(CONCERNS, n):
                 answers: dict[str, Any] = {"child_age": age, "concerns": list(concerns), "therapy": therapy}
                 answers["stage"] = stage
-                if "self-harm" in concerns:
-                    answers["region"] = regions[age % len(regions)]
+                region = answers["region"] = regions[next(turn) % len(regions)]  # every family has a region
                 p = plan(kb, answers)
                 check_plan(kb, p)
                 assert (p.safety is not None) == ("self-harm" in concerns)
+                assert p.answers["region"] == region
+                assert any(r.startswith(f"region-{region}-") or r == "region-other-consent" for r in p.trace)
 
 
 def test_the_plan_for_a_therapy_matches_what_explain_says_about_it(kb: KnowledgeBase) -> None:
@@ -176,6 +178,17 @@ def test_self_harm_without_a_region_shows_the_default_region(kb: KnowledgeBase) 
     assert p.safety is not None
     assert p.safety.region == kb.question("region").default
     assert p.answers["region"] == p.safety.region
+
+
+def test_without_a_region_every_plan_uses_the_default_region(kb: KnowledgeBase) -> None:
+    """The region is asked of every family, so answers without one get the default and its local rules."""
+    default = kb.question("region").default
+    assert default == "us" and kb.question("region").when is None
+    p = plan(kb, {"child_age": 13, "concerns": ["anxiety"], "therapy": "cbt"})
+    assert p.answers["region"] == default
+    assert p.safety is None
+    assert {"region-us-records", "region-us-teen-consent"} <= set(p.trace)
+    assert not [r for r in p.trace if r.startswith(("region-uk-", "region-other-"))]
 
 
 def test_unsure_suggestions_follow_the_answers(kb: KnowledgeBase) -> None:

@@ -2,13 +2,18 @@
 
 Each test presses keys only once the prompt they answer is on the screen, like a person would, and checks
 what the parent sees and the answers that come back.
+
+The shipped `region` question is asked of everyone (the rules on consent and records differ by place). The
+`when` skip logic is tested on a copy of the content where `region` is asked only for self-harm.
 """
 
 from __future__ import annotations
 
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,8 +22,10 @@ from prompt_toolkit.data_structures import Size
 from prompt_toolkit.input import PipeInput, create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
+from conftest import CONTENT, edit
 from parentinvolve import prompts
 from parentinvolve.content import load_kb
+from parentinvolve.engine import plan
 from parentinvolve.errors import Interrupted
 from parentinvolve.knowledge import KnowledgeBase
 
@@ -31,7 +38,7 @@ THERAPY = "What kind of therapy is your child having"
 STAGE = "How far along are you?"
 REGION = "Which country do you live in?"
 ASKING = "? "  # questionary's mark before a question being asked
-REGION_HELP = "We use this to show crisis lines"
+REGION_HELP = "We use this for crisis lines"
 REVIEW = "Is this right?"
 
 
@@ -140,28 +147,85 @@ def drive(fn: Callable[[], Any], steps: list[Step], timeout: float = 10.0) -> tu
 
 @pytest.fixture(scope="module")
 def knowledge() -> KnowledgeBase:
+    """The shipped content: `region` is asked of every family."""
     return load_kb()
+
+
+CONDITIONAL_REGION = "  default: us\n  when: {concerns: {includes: self-harm}}\n"
+
+
+@pytest.fixture(scope="module")
+def conditional(tmp_path_factory: pytest.TempPathFactory) -> KnowledgeBase:
+    """A copy of the content whose `region` question has a `when`: asked only when self-harm is a concern."""
+    folder = Path(shutil.copytree(CONTENT, tmp_path_factory.mktemp("conditional") / "content"))
+    questions = folder / "questions.yaml"
+    edit(questions, "  default: us\n", CONDITIONAL_REGION)
+    assert questions.read_text(encoding="utf-8").endswith(CONDITIONAL_REGION)  # the edit is on `region`
+    kb = load_kb(folder)
+    assert kb.question("region").when is not None
+    return kb
 
 
 def interview(kb: KnowledgeBase) -> Callable[[], Any]:
     return lambda: prompts.interview(kb)
 
 
-def first_pass(age: str = "7", concerns: str = SPACE) -> list[Step]:
-    """Age, concerns (`concerns` keys on the checkbox), CBT, just starting."""
-    return [
+def first_pass(age: str = "7", concerns: str = SPACE, region: str | None = ENTER) -> list[Step]:
+    """Age, concerns (`concerns` keys on the checkbox), CBT, just starting, then the `region` keys (the
+    default, United States, unless told), or no region step when `region` is None (it is not asked)."""
+    steps = [
         (ASKING + AGE, age + ENTER),
         (ASKING + CONCERNS, concerns + ENTER),
         (ASKING + THERAPY, ENTER),
         (ASKING + STAGE, ENTER),
     ]
+    return steps if region is None else [*steps, (ASKING + REGION, region)]
 
 
-# --- skip logic ----------------------------------------------------------------------------------
+# --- the shipped questions: region is asked of everyone -------------------------------------------
 
 
-def test_region_is_not_asked_without_self_harm(knowledge: KnowledgeBase) -> None:
+def test_region_is_asked_without_self_harm_and_changes_the_plan(knowledge: KnowledgeBase) -> None:
+    assert knowledge.question("region").when is None
+    answers, seen = drive(interview(knowledge), [*first_pass(region=DOWN + ENTER), (ASKING + REVIEW, ENTER)])
+    assert answers == {
+        "child_age": 7,
+        "concerns": ("behavior",),
+        "therapy": "cbt",
+        "stage": "starting",
+        "region": "uk",
+    }
+    assert REGION_HELP in seen
+    assert f"{REGION} United Kingdom" in seen  # in the review list
+    p = plan(knowledge, answers)
+    assert p.safety is None  # no self-harm: no crisis lines, but the local rules still apply
+    consent = " ".join(i.text for m in p.moments if m.id == "consent" for i in m.items)
+    assert "In England" in consent and "Gillick competent" in consent
+    assert "ask the therapist what applies" in consent
+    assert "region-uk-consent" in p.trace and "region-us-records" not in p.trace
+
+
+def test_the_default_region_is_the_united_states(knowledge: KnowledgeBase) -> None:
     answers, seen = drive(interview(knowledge), [*first_pass(), (ASKING + REVIEW, ENTER)])
+    assert answers["region"] == "us"
+    assert f"{REGION} United States" in seen
+    private = " ".join(i.text for i in plan(knowledge, answers).confidentiality)
+    assert "HIPAA" in private
+
+
+def test_every_question_shows_its_help_line(knowledge: KnowledgeBase) -> None:
+    _, seen = drive(interview(knowledge), [*first_pass(), (ASKING + REVIEW, ENTER)])
+    for q in knowledge.questions:
+        assert " ".join(q.help.split()) in seen
+    assert "Ctrl-C" in seen  # how to stop is said up front
+
+
+# --- the `when` mechanism (on the copy where region is asked only for self-harm) -----------------
+
+
+def test_when_skips_a_question_whose_condition_fails(conditional: KnowledgeBase) -> None:
+    """`when` false (no self-harm): the question is not put, and has no answer or review line."""
+    answers, seen = drive(interview(conditional), [*first_pass(region=None), (ASKING + REVIEW, ENTER)])
     assert answers == {"child_age": 7, "concerns": ("behavior",), "therapy": "cbt", "stage": "starting"}
     assert REGION not in seen
     assert REGION_HELP not in seen
@@ -169,10 +233,11 @@ def test_region_is_not_asked_without_self_harm(knowledge: KnowledgeBase) -> None
     assert f"{AGE} 7" in seen
 
 
-def test_region_is_asked_when_self_harm_is_a_concern(knowledge: KnowledgeBase) -> None:
+def test_when_asks_a_question_whose_condition_holds(conditional: KnowledgeBase) -> None:
+    """`when` true (self-harm): the question is put after the ones before it, and is in the review."""
     self_harm = DOWN * 3 + SPACE  # behaviour, anxiety, depression, self-harm
-    steps = [*first_pass(age="15", concerns=self_harm), (ASKING + REGION, DOWN + ENTER), (ASKING + REVIEW, ENTER)]
-    answers, seen = drive(interview(knowledge), steps)
+    steps = [*first_pass(age="15", concerns=self_harm, region=DOWN + ENTER), (ASKING + REVIEW, ENTER)]
+    answers, seen = drive(interview(conditional), steps)
     assert answers == {
         "child_age": 15,
         "concerns": ("self-harm",),
@@ -182,14 +247,6 @@ def test_region_is_asked_when_self_harm_is_a_concern(knowledge: KnowledgeBase) -
     }
     assert REGION_HELP in seen
     assert f"{REGION} United Kingdom" in seen  # in the review list
-
-
-def test_every_question_shows_its_help_line(knowledge: KnowledgeBase) -> None:
-    _, seen = drive(interview(knowledge), [*first_pass(), (ASKING + REVIEW, ENTER)])
-    for q in knowledge.questions:
-        if q.id != "region":
-            assert " ".join(q.help.split()) in seen
-    assert "Ctrl-C" in seen  # how to stop is said up front
 
 
 # --- the review ----------------------------------------------------------------------------------
@@ -203,22 +260,29 @@ def test_changing_the_age_in_the_review(knowledge: KnowledgeBase) -> None:
         (ASKING + REVIEW, ENTER),  # "Show my plan"
     ]
     answers, seen = drive(interview(knowledge), steps)
-    assert answers == {"child_age": 9, "concerns": ("behavior",), "therapy": "cbt", "stage": "starting"}
+    assert answers == {
+        "child_age": 9,
+        "concerns": ("behavior",),
+        "therapy": "cbt",
+        "stage": "starting",
+        "region": "us",
+    }
     before, after = seen.split("Change: How old is your child?", 1)
     assert f"{AGE} 5" in before
     assert f"{AGE} 9" in after
     assert "Show my plan" in seen
 
 
-def test_adding_self_harm_in_the_review_then_asks_the_region(knowledge: KnowledgeBase) -> None:
+def test_a_change_in_the_review_that_makes_a_when_hold_asks_that_question(conditional: KnowledgeBase) -> None:
+    """The "change an answer" path re-runs `when`: ticking self-harm then asks the region."""
     steps = [
-        *first_pass(),
+        *first_pass(region=None),
         (ASKING + REVIEW, DOWN * 2 + ENTER),  # "Change: What are you most worried about?"
         (ASKING + CONCERNS, DOWN * 3 + SPACE + ENTER),  # behaviour stays ticked; tick self-harm
         (ASKING + REGION, DOWN * 2 + ENTER),  # Canada
         (ASKING + REVIEW, ENTER),
     ]
-    answers, seen = drive(interview(knowledge), steps)
+    answers, seen = drive(interview(conditional), steps)
     assert answers["concerns"] == ("behavior", "self-harm")
     assert answers["region"] == "ca"
     first_review = seen.split(ASKING + REVIEW, 1)[0]
@@ -226,16 +290,16 @@ def test_adding_self_harm_in_the_review_then_asks_the_region(knowledge: Knowledg
     assert f"{REGION} Canada" in seen.rsplit("Your answers:", 1)[1]
 
 
-def test_removing_self_harm_in_the_review_drops_the_region(knowledge: KnowledgeBase) -> None:
+def test_a_change_in_the_review_that_makes_a_when_fail_drops_that_answer(conditional: KnowledgeBase) -> None:
+    """The "change an answer" path re-runs `when`: unticking self-harm drops the region answer."""
     both = SPACE + DOWN * 3 + SPACE  # behaviour and self-harm
     steps = [
         *first_pass(concerns=both),
-        (ASKING + REGION, ENTER),
         (ASKING + REVIEW, DOWN * 2 + ENTER),
         (ASKING + CONCERNS, DOWN * 3 + SPACE + ENTER),  # untick self-harm
         (ASKING + REVIEW, ENTER),
     ]
-    answers, seen = drive(interview(knowledge), steps)
+    answers, seen = drive(interview(conditional), steps)
     assert answers == {"child_age": 7, "concerns": ("behavior",), "therapy": "cbt", "stage": "starting"}
     assert REGION not in seen.rsplit("Your answers:", 1)[1]
 

@@ -103,17 +103,21 @@ def test_the_review_shows_the_answers_in_words(tmp_path: Path) -> None:
     child.send(ENTER)  # cbt
     child.expect_exact("How far along are you?")
     child.send(DOWN + ENTER)  # under way
+    child.expect_exact("Which country do you live in?")  # asked of everyone, not only for self-harm
+    child.send(DOWN + ENTER)  # us -> uk
     child.expect_exact("Your answers:")
     child.expect_exact("Is this right?")
     review = ANSI.sub("", child.before)
     assert "How old is your child? 9" in review
     assert "Anxiety or a lot of worry" in review
     assert "Under way" in review
-    assert "Which country" not in review  # only asked for self-harm
+    assert "Which country do you live in? United Kingdom" in review
     child.send(ENTER)
     code, shown = finish(child)
     assert code == 0
     assert "Before the first appointment" not in shown  # sessions are under way
+    assert "Gillick" in shown  # the region changes the plan even without self-harm
+    assert "Safety first" not in shown
 
 
 @pytest.mark.parametrize("key", [CTRL_C, CTRL_D], ids=["ctrl-c", "ctrl-d"])
@@ -212,7 +216,7 @@ def test_a_partial_answers_file_on_a_terminal_asks_only_what_is_missing(tmp_path
 
 
 def test_a_complete_answers_file_on_a_terminal_asks_nothing(tmp_path: Path) -> None:
-    (tmp_path / "a.yaml").write_text("child_age: 4\nconcerns: [behavior]\ntherapy: pcit\nstage: starting\n")
+    (tmp_path / "a.yaml").write_text("child_age: 4\nconcerns: [behavior]\ntherapy: pcit\nstage: starting\nregion: us\n")
     child = spawn(command("ask --answers a.yaml --format plain"), tmp_path)
     code, shown = finish(child)
     assert code == 0
@@ -220,6 +224,22 @@ def test_a_complete_answers_file_on_a_terminal_asks_nothing(tmp_path: Path) -> N
     assert "?" not in shown.split("\n", 1)[0]
     for prompt_text in PROMPT_ONLY:
         assert prompt_text not in shown
+
+
+def test_an_answers_file_without_a_region_on_a_terminal_asks_only_the_region(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("child_age: 16\nconcerns: [anxiety]\ntherapy: cbt\nstage: ongoing\n")
+    child = spawn(command("ask --answers a.yaml --format json > plan.json"), tmp_path)
+    child.expect_exact("Which country do you live in?")
+    asked_first = ANSI.sub("", child.before)
+    child.send(DOWN + ENTER)  # us -> uk
+    code, shown = finish(child)
+    assert code == 0
+    for already in ("How old is your child?", "What are you most worried about?", "How far along are you?"):
+        assert already not in asked_first + shown
+    data = json.loads((tmp_path / "plan.json").read_text())
+    assert data["answers"]["region"] == "uk"
+    consent = " ".join(" ".join(m["what_to_expect"]) for m in data["moments"] if m["id"] == "consent")
+    assert "16- and 17-year-olds" in consent
 
 
 def test_no_input_never_prompts_even_on_a_terminal(tmp_path: Path) -> None:

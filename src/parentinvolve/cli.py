@@ -18,6 +18,7 @@ from parentinvolve.errors import (
     EXIT_INTERRUPTED,
     EXIT_OK,
     EXIT_USAGE,
+    ContentError,
     ParentInvolveError,
     UsageError,
 )
@@ -142,9 +143,13 @@ def explain(
     if entry is None:
         raise UsageError(_unknown_topic(kb, topic))
     from parentinvolve.doc import entry_doc
-    from parentinvolve.render import jsonout
 
-    emit(entry_doc(kb, entry), chosen, jsonout.entry(kb, entry) if chosen == "json" else None)
+    data = None
+    if chosen == "json":  # imported only when asked for: plain output needs no `json`
+        from parentinvolve.render import jsonout
+
+        data = jsonout.entry(kb, entry)
+    emit(entry_doc(kb, entry), chosen, data)
 
 
 def _unknown_topic(kb, topic: str) -> str:  # type: ignore[no-untyped-def]
@@ -173,9 +178,13 @@ def topics(ctx: typer.Context, fmt: Optional[str] = FormatOpt) -> None:
     chosen = pick_format(fmt, ("rich", "plain", "markdown", "json"))
     kb = _kb(ctx)
     from parentinvolve.doc import topics_doc
-    from parentinvolve.render import jsonout
 
-    emit(topics_doc(kb), chosen, jsonout.topics(kb) if chosen == "json" else None)
+    data = None
+    if chosen == "json":
+        from parentinvolve.render import jsonout
+
+        data = jsonout.topics(kb)
+    emit(topics_doc(kb), chosen, data)
 
 
 @app.command()
@@ -282,8 +291,11 @@ def main(argv: Optional[list[str]] = None) -> int:
         finally:
             sys.stdout.flush()
     except ParentInvolveError as exc:
+        # Located problems stay `path:line:col: message` at the start of the line, so editors can jump to them.
+        located = isinstance(exc, ContentError)
         for n, line in enumerate(exc.lines()):
-            _say(f"parentinvolve: {line}" if n == 0 else line)
+            last = n == len(exc.lines()) - 1
+            _say(f"parentinvolve: {line}" if (last if located else n == 0) else line)
         return exc.exit_code
     except (KeyboardInterrupt, EOFError):
         _say("parentinvolve: stopped. Nothing was saved.", fresh_line=True)

@@ -6,10 +6,12 @@ Builders here decide the words and their order once; `render/*` only decide how 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
-from parentinvolve.engine import Item, Plan
 from parentinvolve.knowledge import KIND_TITLES, Entry, KnowledgeBase, Source
+
+if TYPE_CHECKING:  # `explain` and `topics` never load the engine
+    from parentinvolve.engine import Item, Plan
 
 DISCLAIMER = (
     "This is general information to help you talk with your child's therapist. "
@@ -154,6 +156,8 @@ def plan_doc(kb: KnowledgeBase, p: Plan, *, why: bool = False) -> Doc:
 
 
 def _glance(p: Plan, why: bool) -> list[Block]:
+    from parentinvolve.engine import Item
+
     blocks: list[Block] = [Heading("At a glance")]
     level = f"How involved you will be: {p.attendance.label}. {p.attendance.description}"
     blocks.append(Bullets((Bullet(level, f"Why: rule {p.attendance_rule}" if why else ""),)))

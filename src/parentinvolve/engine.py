@@ -87,7 +87,7 @@ class Plan:
 def plan(kb: KnowledgeBase, raw_answers: Mapping[Any, Any]) -> Plan:
     """The plan for these answers. Raises AnswersError if the answers don't fit the questions."""
     answers = normalise(kb, raw_answers)
-    fired = [r for r in kb.rules if r.when is None or holds(r.when, answers)]
+    fired = _fired(kb.rules, answers)
     used, overruled = _resolve_groups(fired)
     setting = [r for r in used if r.attendance]
     winner = max(setting, key=lambda r: r.rank)  # the loader guarantees an unconditional attendance rule
@@ -101,7 +101,7 @@ def plan(kb: KnowledgeBase, raw_answers: Mapping[Any, Any]) -> Plan:
         )
 
     cited: set[str] = set(chosen.sources if therapy and chosen else ())
-    texts = _collect(used, cited)
+    moments, confidentiality, prepare, why = _collect(used, cited)
     safety = _safety(kb, answers)
     if safety is not None:
         cited.update(kb.crisis.sources)
@@ -115,16 +115,34 @@ def plan(kb: KnowledgeBase, raw_answers: Mapping[Any, Any]) -> Plan:
         therapy=therapy,
         suggested=_suggestions(kb, used) if therapy is None else (),
         moments=tuple(
-            MomentPlan(m.id, m.name, m.summary, tuple(texts.moments.get(m.id, ()))) for m in kb.entries_of(MOMENT)
+            MomentPlan(m.id, m.name, m.summary, tuple(moments.get(m.id, {}).values())) for m in kb.entries_of(MOMENT)
         ),
-        confidentiality=tuple(texts.confidentiality),
-        prepare=tuple(texts.prepare),
+        confidentiality=tuple(confidentiality.values()),
+        prepare=tuple(prepare.values()),
         asks=_asks(kb, used),
-        why=tuple(texts.why),
+        why=tuple(why.values()),
         sources=tuple(s for sid, s in kb.sources.items() if sid in cited),
         trace=((SAFETY_RULE,) if safety else ()) + tuple(r.id for r in used),
         overruled=tuple(overruled),
     )
+
+
+def _fired(rules: tuple[Rule, ...], answers: Mapping[str, AnswerValue]) -> list[Rule]:
+    """The rules whose condition holds, each condition object checked once: rules often share one (the
+    cache makes equal conditions one object), and with thousands of rules that is most of the work."""
+    checked: dict[int, bool] = {}
+    out = []
+    for r in rules:
+        when = r.when
+        if when is None:
+            out.append(r)
+            continue
+        ok = checked.get(id(when))
+        if ok is None:
+            ok = checked[id(when)] = holds(when, answers)
+        if ok:
+            out.append(r)
+    return out
 
 
 def _resolve_groups(fired: list[Rule]) -> tuple[list[Rule], list[Overruled]]:
@@ -138,39 +156,36 @@ def _resolve_groups(fired: list[Rule]) -> tuple[list[Rule], list[Overruled]]:
     return used, overruled
 
 
-@dataclass
-class _Texts:
-    """What the rules add, by where it goes, in rule order, each text once per place."""
-
-    moments: dict[str, list[Item]]
-    confidentiality: list[Item]
-    prepare: list[Item]
-    why: list[Item]
+_Place = dict[str, Item]  # text -> the item that first said it, in order
 
 
-def _collect(rules: list[Rule], cited: set[str]) -> _Texts:
-    """One pass over the rules (not one per place): it stays fast with many rules. Also fills `cited`."""
-    out = _Texts({}, [], [], [])
-    seen: dict[int, set[str]] = {}
-    moment_seen: dict[str, set[str]] = {}
+def _collect(rules: list[Rule], cited: set[str]) -> tuple[dict[str, _Place], _Place, _Place, _Place]:
+    """What the rules add to each moment, to confidentiality, prepare and why: text -> Item, in rule order,
+    each text once per place; and the sources they cite, into `cited`. One pass over the rules, not one per
+    place: with thousands of rules, going over them again costs more than the work itself (benchmarks/).
+    """
+    moments: dict[str, _Place] = {}
+    confidentiality: _Place = {}
+    prepare: _Place = {}
+    why: _Place = {}
     for r in rules:
         cited.update(r.sources)
-        if r.moments:
-            for mid, texts in dict(r.moments).items():
-                if mid not in out.moments:
-                    out.moments[mid], moment_seen[mid] = [], set()
-                _add(out.moments[mid], moment_seen[mid], texts, r)
-        for place, texts in ((out.confidentiality, r.confidentiality), (out.prepare, r.prepare), (out.why, r.why)):
-            if texts:
-                _add(place, seen.setdefault(id(place), set()), texts, r)
-    return out
+        if r.moments:  # (one moment is the usual case: no need for dict(), which keeps the last of a repeat)
+            for mid, texts in r.moments if len(r.moments) == 1 else dict(r.moments).items():
+                _add(moments.setdefault(mid, {}), texts, r)
+        if r.confidentiality:
+            _add(confidentiality, r.confidentiality, r)
+        if r.prepare:
+            _add(prepare, r.prepare, r)
+        if r.why:
+            _add(why, r.why, r)
+    return moments, confidentiality, prepare, why
 
 
-def _add(items: list[Item], seen: set[str], texts: tuple[str, ...], r: Rule) -> None:
+def _add(place: _Place, texts: tuple[str, ...], r: Rule) -> None:
     for text in texts:
-        if text not in seen:
-            seen.add(text)
-            items.append(Item(text, r.id, r.because))
+        if text not in place:
+            place[text] = Item(text, r.id, r.because)
 
 
 def _asks(kb: KnowledgeBase, rules: list[Rule]) -> tuple[Item, ...]:

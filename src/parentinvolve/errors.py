@@ -48,7 +48,7 @@ class ContentError(ParentInvolveError):
         where = f" in {root}" if root else ""
         super().__init__(
             f"The content{where} has {count} problem{'s' if count != 1 else ''}.",
-            hint="Fix them, then check again with `parentinvolve validate`.",
+            hint=f"Fix {'it' if count == 1 else 'them'}, then check again with `parentinvolve validate`.",
         )
 
     def lines(self) -> list[str]:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from parentinvolve.engine import Item, Plan
 from parentinvolve.knowledge import Entry, KnowledgeBase, Source
+
+if TYPE_CHECKING:  # `explain --format json` never loads the engine
+    from parentinvolve.engine import Item, Plan
 
 
 def dumps(data: Any) -> str:

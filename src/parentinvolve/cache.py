@@ -1,0 +1,296 @@
+"""A cache of the validated knowledge base, so that `explain`, `topics` and `ask` skip reading YAML.
+
+What is stored: the `KnowledgeBase` built from a content folder, as plain data (tuples, lists, dicts,
+frozensets, strings and whole numbers) written with `marshal`. Never answers, never anything else.
+Where: `$XDG_CACHE_HOME/parentinvolve/` (or `~/.cache/parentinvolve/`), folder 0700, files 0600, one file
+per content folder, replaced atomically.
+When it is used: only when its key matches. The key is a hash of the content folder's YAML files (names and
+bytes), the package version, this cache format, the Python version and the shape and source files of the
+code that builds the knowledge base; anything else is a miss.
+Safety: no pickle. Reading builds only the frozen dataclasses listed in `_CLASSES`, field by field, from
+plain values whose types are checked, so a tampered file cannot run code; the payload carries its own
+checksum, so a truncated or corrupt file is noticed before it is decoded. Every failure (missing, stale,
+corrupt, unreadable, unwritable, not ours) means "no cache": the YAML is read as usual and what is shown never
+changes. `PARENTINVOLVE_NO_CACHE=1` turns the cache off. `validate` never uses it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import os
+import sys
+from dataclasses import fields, is_dataclass
+from pathlib import Path
+from typing import Any
+
+from parentinvolve import __version__
+from parentinvolve.conditions import All, AnyOf, Includes, InRange, Is, Not
+from parentinvolve.knowledge import (
+    Ask,
+    Attendance,
+    Choice,
+    Crisis,
+    Entry,
+    KnowledgeBase,
+    Line,
+    Question,
+    Region,
+    Rule,
+    Section,
+    Source,
+)
+
+FORMAT = 1
+ENV_OFF = "PARENTINVOLVE_NO_CACHE"
+MAGIC = b"parentinvolve-kb-cache\n"
+MAX_FILE_BYTES = 32 * 1024 * 1024  # the loader's own limit per content file
+MAX_CACHE_BYTES = 512 * 1024 * 1024
+_DIGEST = 32
+
+_CLASSES: dict[str, type[Any]] = {
+    cls.__name__: cls
+    for cls in (
+        KnowledgeBase,
+        Source,
+        Question,
+        Choice,
+        Attendance,
+        Entry,
+        Section,
+        Ask,
+        Crisis,
+        Region,
+        Line,
+        Rule,
+        Is,
+        InRange,
+        Includes,
+        All,
+        AnyOf,
+        Not,
+    )
+}
+_FIELDS: dict[type[Any], tuple[str, ...]] = {cls: tuple(f.name for f in fields(cls)) for cls in _CLASSES.values()}
+
+
+class _Bad(Exception):
+    """The cached data is not what this version writes."""
+
+
+def enabled() -> bool:
+    return os.environ.get(ENV_OFF, "").strip() in ("", "0")
+
+
+def folder() -> Path | None:
+    """The cache folder: $XDG_CACHE_HOME/parentinvolve, else ~/.cache/parentinvolve; None if there is no home."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # the XDG spec: a relative path is invalid and ignored
+        try:
+            base = os.path.join(Path.home(), ".cache")
+        except (RuntimeError, KeyError, OSError):
+            return None
+    return Path(base) / "parentinvolve"
+
+
+def _hash() -> Any:
+    """BLAKE2b-256, from the built-in module: `hashlib` would load OpenSSL first (3 ms, on every run)."""
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - CPython always has it
+        from hashlib import blake2b
+    return blake2b(digest_size=_DIGEST)
+
+
+def _code_fingerprint(h: Any) -> None:
+    """The shape of the model and the source files that build it: a changed loader means a new key."""
+    for cls in _CLASSES.values():
+        h.update(f"{cls.__name__}({','.join(_FIELDS[cls])})".encode())
+    here = os.path.dirname(os.path.abspath(__file__))
+    with os.scandir(here) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            if entry.name.endswith(".py"):
+                st = entry.stat()
+                h.update(f"{entry.name}:{st.st_size}:{st.st_mtime_ns};".encode())
+
+
+def content_key(root: Path) -> bytes | None:
+    """The hash of everything the knowledge base in `root` is made from; None when it can't be worked out."""
+    h = _hash()
+    h.update(MAGIC)
+    h.update(f"format={FORMAT};version={__version__};python={sys.version_info[:2]};marshal={marshal.version};".encode())
+    try:
+        _code_fingerprint(h)
+        with os.scandir(root) as entries:
+            names = sorted(e.name for e in entries if e.name.endswith(".yaml") and e.is_file())
+        for name in names:
+            with open(os.path.join(root, name), "rb") as fh:
+                if os.fstat(fh.fileno()).st_size > MAX_FILE_BYTES:
+                    return None  # the loader will say it is too big
+                data = fh.read(MAX_FILE_BYTES + 1)
+            encoded = name.encode("utf-8", "surrogateescape")
+            h.update(b"%d:%s%d:" % (len(encoded), encoded, len(data)))
+            h.update(data)
+    except (OSError, ValueError):
+        return None
+    return bytes(h.digest())
+
+
+def _slot(root: Path) -> Path | None:
+    """The cache file for one content folder (each folder has its own, replaced when the content changes)."""
+    base = folder()
+    if base is None:
+        return None
+    h = _hash()
+    h.update(os.fsencode(os.path.abspath(root)))
+    return base / f"kb-{h.hexdigest()[:24]}.bin"
+
+
+def _ours(st: os.stat_result) -> bool:
+    getuid = getattr(os, "getuid", None)
+    return getuid is None or st.st_uid == getuid()
+
+
+def _safe_folder(path: Path) -> bool:
+    """Our own folder, not a symlink, not writable by anyone else."""
+    import stat
+
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    return stat.S_ISDIR(st.st_mode) and _ours(st) and not st.st_mode & 0o022
+
+
+def load(root: Path, key: bytes) -> KnowledgeBase | None:
+    """The cached knowledge base for `root` if its key is `key`; None on any problem at all."""
+    slot = _slot(root)
+    if slot is None or not _safe_folder(slot.parent):
+        return None
+    try:
+        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(slot, flags)
+        with open(fd, "rb") as fh:
+            st = os.fstat(fh.fileno())
+            if not _ours(st) or st.st_size > MAX_CACHE_BYTES:
+                return None
+            blob = fh.read()
+    except OSError:
+        return None
+    start = len(MAGIC) + 2 * _DIGEST
+    if len(blob) <= start or blob[: len(MAGIC)] != MAGIC or blob[len(MAGIC) : len(MAGIC) + _DIGEST] != key:
+        return None
+    payload = memoryview(blob)[start:]
+    h = _hash()
+    h.update(payload)
+    if h.digest() != blob[len(MAGIC) + _DIGEST : start]:
+        return None
+    try:
+        kb = _decode(marshal.loads(payload), {})
+    except Exception:  # anything at all wrong with the data is a miss
+        return None
+    if not isinstance(kb, KnowledgeBase):
+        return None
+    return _with_root(kb, root)
+
+
+def _with_root(kb: KnowledgeBase, root: Path) -> KnowledgeBase:
+    from dataclasses import replace
+
+    return kb if kb.root == str(root) else replace(kb, root=str(root))
+
+
+def store(root: Path, key: bytes, kb: KnowledgeBase) -> None:
+    """Write the cache for `root` atomically (a temporary file, then a rename); ignore any failure."""
+    slot = _slot(root)
+    if slot is None:
+        return
+    try:
+        payload = marshal.dumps(_encode(kb))
+    except (ValueError, TypeError, _Bad):
+        return
+    h = _hash()
+    h.update(payload)
+    tmp = ""
+    try:
+        os.makedirs(slot.parent, mode=0o700, exist_ok=True)
+        if not _safe_folder(slot.parent):
+            os.chmod(slot.parent, 0o700)  # ours but too open: close it (fails, and so skips, if not ours)
+            if not _safe_folder(slot.parent):
+                return
+        import tempfile
+
+        fd, tmp = tempfile.mkstemp(prefix=".kb-", suffix=".tmp", dir=slot.parent)  # created 0600
+        with open(fd, "wb") as fh:
+            os.fchmod(fh.fileno(), 0o600)
+            fh.write(MAGIC + key + h.digest())
+            fh.write(payload)
+        os.replace(tmp, slot)  # readers see the old file or the new one, never half of one
+        tmp = ""
+    except OSError:
+        return
+    finally:
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+# Plain data: a dataclass becomes a list [class name, field values...]; tuples, dicts, frozensets, strings,
+# whole numbers, booleans and None stay as they are (the model itself holds no lists). Short strings (ids,
+# names, choices) are interned, so marshal writes each once and every mention shares one object; equal
+# conditions are shared too. Both keep a large knowledge base small in memory, which is what keeps `plan()`
+# linear (see benchmarks/run.py).
+
+SHORT = 80
+_SHARED = frozenset({Is, InRange, Includes, All, AnyOf, Not})
+
+
+def _encode(value: Any) -> Any:
+    kind = type(value)
+    if kind is str:
+        return sys.intern(value) if len(value) <= SHORT else value
+    if kind is int or kind is bool or value is None:
+        return value
+    if kind is tuple:
+        return tuple([_encode(v) for v in value])
+    if kind is frozenset:
+        if not all(type(v) is str or type(v) is int for v in value):
+            raise _Bad("frozenset")
+        return frozenset(_encode(v) for v in value)
+    if kind is dict:
+        return {_encode(_key(k)): _encode(v) for k, v in value.items()}
+    if is_dataclass(value) and _CLASSES.get(kind.__name__) is kind:
+        return [kind.__name__, *(_encode(getattr(value, name)) for name in _FIELDS[kind])]
+    raise _Bad(f"cannot cache a {kind.__name__}")
+
+
+def _key(key: Any) -> str:
+    if type(key) is not str:
+        raise _Bad("dict key")
+    return str(key)
+
+
+def _decode(value: Any, shared: dict[Any, Any]) -> Any:
+    """The model again from plain data, checking every type on the way; raises on anything unexpected."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is tuple:
+        return tuple([_decode(v, shared) for v in value])
+    if kind is list:
+        if not value or type(value[0]) is not str or value[0] not in _CLASSES:
+            raise _Bad("unknown record")
+        cls = _CLASSES[value[0]]
+        if len(value) != len(_FIELDS[cls]) + 1:
+            raise _Bad("wrong number of fields")
+        obj = cls(*[_decode(v, shared) for v in value[1:]])
+        return shared.setdefault(obj, obj) if cls in _SHARED else obj
+    if kind is frozenset:
+        if not all(type(v) is str or type(v) is int for v in value):
+            raise _Bad("frozenset")
+        return value
+    if kind is dict:
+        if not all(type(k) is str for k in value):
+            raise _Bad("dict key")
+        return {k: _decode(v, shared) for k, v in value.items()}
+    raise _Bad(f"unexpected {kind.__name__}")
