@@ -50,6 +50,7 @@ FormatOpt = typer.Option(
     None,
     "--format",
     "-f",
+    metavar="FORMAT",
     help="rich, plain, markdown or json. Default: rich on a terminal, else plain.",
     show_default=False,
 )
@@ -120,6 +121,71 @@ def emit(doc: object, fmt: str, data: object) -> None:
         from parentinvolve.render.plain import render as plain
 
         sys.stdout.write(plain(doc, width()))
+
+
+@app.command()
+def ask(
+    ctx: typer.Context,
+    answers: Optional[Path] = typer.Option(
+        None, "--answers", "-a", help="Read the answers from this YAML or JSON file instead of asking.", metavar="FILE"
+    ),
+    no_input: bool = typer.Option(
+        False, "--no-input", help="Never prompt; fail if an answer is missing (needs --answers)."
+    ),
+    save: Optional[Path] = typer.Option(
+        None,
+        "--save",
+        help="Also save your answers to this file (readable by you only), to replay with --answers.",
+        metavar="FILE",
+    ),
+    output: Optional[Path] = typer.Option(
+        None,
+        "--output",
+        "-o",
+        help="Write the plan to this file (readable by you only) instead of the screen.",
+        metavar="FILE",
+    ),
+    force: bool = typer.Option(False, "--force", help="Let --output and --save replace an existing file."),
+    fmt: Optional[str] = typer.Option(
+        None,
+        "--format",
+        "-f",
+        metavar="FORMAT",
+        help="rich, plain, markdown, json or html. Default: from the --output file name, else rich on a terminal, else plain.",
+        show_default=False,
+    ),
+    why: bool = typer.Option(False, "--why", help="Show under each item the rule that produced it."),
+) -> None:
+    """Answer a few questions and get a plan for your part in your child's therapy.
+
+    \b
+    Examples:
+      parentinvolve ask
+      parentinvolve ask --save answers.yaml
+      parentinvolve ask --answers answers.yaml --format json
+      parentinvolve ask --answers answers.yaml --output plan.html
+      parentinvolve ask --answers answers.yaml --why
+
+    \b
+    An answers file (YAML or JSON) looks like:
+      child_age: 9
+      concerns: [anxiety]
+      therapy: cbt
+      stage: starting
+      region: uk
+    """
+    from parentinvolve.askcmd import run
+
+    run(
+        lambda: _kb(ctx),
+        answers_file=answers,
+        no_input=no_input,
+        save=save,
+        output=output,
+        force=force,
+        fmt=fmt,
+        why=why,
+    )
 
 
 @app.command()
@@ -210,69 +276,6 @@ def validate(
     if problems:
         raise ContentError(problems, root=str(target))
     print(f"{target}: no problems found ({counts.summary()}).")
-
-
-@app.command()
-def ask(
-    ctx: typer.Context,
-    answers: Optional[Path] = typer.Option(
-        None, "--answers", "-a", help="Read the answers from this YAML or JSON file instead of asking.", metavar="FILE"
-    ),
-    no_input: bool = typer.Option(
-        False, "--no-input", help="Never prompt; fail if an answer is missing (needs --answers)."
-    ),
-    save: Optional[Path] = typer.Option(
-        None,
-        "--save",
-        help="Also save your answers to this file (readable by you only), to replay with --answers.",
-        metavar="FILE",
-    ),
-    output: Optional[Path] = typer.Option(
-        None,
-        "--output",
-        "-o",
-        help="Write the plan to this file (readable by you only) instead of the screen.",
-        metavar="FILE",
-    ),
-    force: bool = typer.Option(False, "--force", help="Let --output and --save replace an existing file."),
-    fmt: Optional[str] = typer.Option(
-        None,
-        "--format",
-        "-f",
-        help="rich, plain, markdown, json or html. Default: from the --output file name, else rich on a terminal, else plain.",
-        show_default=False,
-    ),
-    why: bool = typer.Option(False, "--why", help="Show under each item the rule that produced it."),
-) -> None:
-    """Answer a few questions and get a plan for your part in your child's therapy.
-
-    \b
-    Examples:
-      parentinvolve ask
-      parentinvolve ask --save answers.yaml
-      parentinvolve ask --answers answers.yaml --format json
-      parentinvolve ask --answers answers.yaml --output plan.html
-      parentinvolve ask --answers answers.yaml --why
-
-    \b
-    An answers file (YAML or JSON) looks like:
-      child_age: 9
-      concerns: [anxiety]
-      therapy: cbt
-      stage: starting
-    """
-    from parentinvolve.askcmd import run
-
-    run(
-        lambda: _kb(ctx),
-        answers_file=answers,
-        no_input=no_input,
-        save=save,
-        output=output,
-        force=force,
-        fmt=fmt,
-        why=why,
-    )
 
 
 def main(argv: Optional[list[str]] = None) -> int:

@@ -1,0 +1,48 @@
+"""The README stays true: its help text, its JSON keys and its test command match the program and CI."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from conftest import RunCli
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_shows_the_current_help(run_cli: RunCli) -> None:
+    r = run_cli("--help")
+    assert r.exit_code == 0
+    assert r.stdout.rstrip("\n") in README, "README's `parentinvolve --help` block is out of date"
+
+
+def test_readme_shows_the_current_topics(run_cli: RunCli) -> None:
+    r = run_cli("topics", "--format", "plain")
+    assert r.stdout.rstrip("\n") in README, "README's `parentinvolve topics` block is out of date"
+
+
+def test_readme_documents_every_json_key(run_cli: RunCli, tmp_path: Path) -> None:
+    answers = tmp_path / "a.yaml"
+    answers.write_text("child_age: 15\nconcerns: [self-harm]\ntherapy: dbt\nregion: uk\n", encoding="utf-8")
+    r = run_cli("ask", "--answers", str(answers), "--format", "json", "--why")
+    assert r.exit_code == 0, r.stderr
+    section = README.split("#### The plan as JSON", 1)[1].split("\n### ", 1)[0]
+    for key in json.loads(r.stdout):
+        assert f"`{key}`" in section, f"README does not document the JSON key {key!r}"
+
+
+def test_readme_has_the_two_set_up_commands_and_ci_runs_the_test_one() -> None:
+    blocks = re.findall(r"```\n(python3 -m venv .venv[^\n]*)\n```", README)
+    assert len(blocks) == 2, blocks
+    main_job, test_command = blocks
+    assert main_job.endswith("parentinvolve ask")
+    assert "pytest" in test_command
+    assert test_command in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_readme_lists_every_exit_code() -> None:
+    codes = README.split("## Exit codes", 1)[1].split("\n## ", 1)[0]
+    for code in ("0", "1", "2", "130"):
+        assert f"| {code} |" in codes
