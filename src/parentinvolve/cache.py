@@ -4,14 +4,15 @@ What is stored: the `KnowledgeBase` built from a content folder, as plain data (
 frozensets, strings and whole numbers) written with `marshal`. Never answers, never anything else.
 Where: `$XDG_CACHE_HOME/parentinvolve/` (or `~/.cache/parentinvolve/`), folder 0700, files 0600, one file
 per content folder, replaced atomically.
-When it is used: only when its key matches. The key is a hash of the content folder's YAML files (names and
-bytes), the package version, this cache format, the Python version and the shape and source files of the
-code that builds the knowledge base; anything else is a miss.
-Safety: no pickle. Reading builds only the frozen dataclasses listed in `_CLASSES`, field by field, from
-plain values whose types are checked, so a tampered file cannot run code; the payload carries its own
-checksum, so a truncated or corrupt file is noticed before it is decoded. Every failure (missing, stale,
-corrupt, unreadable, unwritable, not ours) means "no cache": the YAML is read as usual and what is shown never
-changes. `PARENTINVOLVE_NO_CACHE=1` turns the cache off. `validate` never uses it.
+When it is used: only when its key matches. The key hashes the content folder's YAML files (names and bytes),
+the package version, this cache format, the Python version, the model's field names and the size and time
+of change of the package's source files (so a changed loader is a new key); anything else is a miss.
+Safety: no pickle. Reading rebuilds only the frozen dataclasses listed in `_CLASSES`, from plain values of
+the expected kinds (a float, bytes, a code object or an unknown record is refused), so a tampered file
+cannot run code; the payload carries its own checksum, so a truncated or corrupt file is noticed before it
+is decoded. Every failure (missing, stale, corrupt, unreadable, unwritable, not ours) means "no cache": the
+YAML is read as usual and what is shown never changes. `PARENTINVOLVE_NO_CACHE=1` turns the cache off.
+`validate` never uses it.
 """
 
 from __future__ import annotations

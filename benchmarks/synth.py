@@ -1,0 +1,121 @@
+"""Synthetic knowledge bases for the benchmark: the shipped content, grown to N rules and T topics.
+
+Every generated file follows content/README.md, so the result passes `parentinvolve validate`. Conditions use
+the shipped questions and choices in all six shapes; texts are unique so nothing is merged away.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from pathlib import Path
+
+from parentinvolve import loader
+from parentinvolve.content import shipped_content
+from parentinvolve.knowledge import MOMENT, KnowledgeBase
+
+KEEP = ("sources", "questions", "attendance", "therapies", "moments", "asks", "crisis")
+
+# Answer sets the plan benchmark runs, covering a young child, a teen in crisis and an unsure parent.
+ANSWERS: tuple[dict[str, object], ...] = (
+    {"child_age": 9, "concerns": ["anxiety"], "therapy": "cbt", "stage": "starting"},
+    {"child_age": 15, "concerns": ["depression", "self-harm"], "therapy": "dbt", "stage": "ongoing", "region": "uk"},
+    {"child_age": 5, "concerns": ["behavior", "family-change"], "therapy": "unsure", "stage": "starting"},
+)
+
+
+def q(text: str) -> str:
+    """A YAML scalar that is always read as this exact text (JSON strings are YAML flow scalars)."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+class _Vocab:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.choices = {qu.id: list(qu.choice_ids()) for qu in kb.questions}
+        self.sources = list(kb.sources)
+        self.asks = list(kb.asks)
+        self.attendance = list(kb.attendance)
+        self.moments = [e.id for e in kb.entries_of(MOMENT)]
+
+
+def _condition(rng: random.Random, v: _Vocab) -> str:
+    therapy = rng.choice(v.choices["therapy"])
+    concern = rng.choice(v.choices["concerns"])
+    stage = rng.choice(v.choices["stage"])
+    region = rng.choice(v.choices["region"])
+    low = rng.randint(0, 14)
+    shapes = (
+        f"{{therapy: {therapy}}}",
+        f"{{therapy: [{therapy}, {rng.choice(v.choices['therapy'])}]}}",
+        f"{{child_age: {{min: {low}, max: {low + rng.randint(0, 3)}}}}}",
+        f"{{concerns: {{includes: {concern}}}}}",
+        f"{{therapy: {therapy}, child_age: {{min: {low}}}}}",
+        f"{{all: [{{stage: {stage}}}, {{not: {{therapy: {therapy}}}}}]}}",
+        f"{{any: [{{region: {region}}}, {{concerns: {{includes: [{concern}]}}}}]}}",
+        f"{{not: {{concerns: {{includes: {concern}}}}}}}",
+    )
+    return rng.choice(shapes)
+
+
+def _rule(i: int, rng: random.Random, v: _Vocab) -> str:
+    lines = [
+        f"- id: gen-rule-{i}",
+        f"  because: {q(f'generated rule {i}')}",
+        f"  when: {_condition(rng, v)}",
+        f"  priority: {rng.choice((0, 10, 20, 30))}",
+        f"  sources: [{rng.choice(v.sources)}]",
+    ]
+    if i % 7 == 0:
+        lines.append(f"  group: gen-group-{i % 91}")
+    if i % 13 == 0:
+        lines.append(f"  attendance: {rng.choice(v.attendance)}")
+    lines.append("  moments:")
+    lines.append(f"    {rng.choice(v.moments)}: [{q(f'Generated advice {i} for this moment, in plain words.')}]")
+    lines.append(f"  prepare: [{q(f'Generated preparation step {i}.')}]")
+    lines.append(f"  ask: [{rng.choice(v.asks)}]")
+    if i % 3 == 0:
+        lines.append(f"  why: [{q(f'Generated reason {i}: your part matters.')}]")
+    if i % 5 == 0:
+        lines.append(f"  confidentiality: [{q(f'Generated privacy note {i}.')}]")
+    return "\n".join(lines)
+
+
+def _topic(i: int, rng: random.Random, v: _Vocab) -> str:
+    return "\n".join(
+        [
+            f"- id: gen-topic-{i}",
+            f"  name: {q(f'Generated subject {i}')}",
+            f"  aliases: [{q(f'synthetic subject {i}')}]",
+            f"  summary: {q(f'A generated topic for the benchmark, number {i}.')}",
+            "  sections:",
+            f"    - heading: {q('What it is')}",
+            f"      text: [{q(f'Generated explanation {i}, first paragraph.')}, {q(f'Second paragraph {i}.')}]",
+            f"    - heading: {q('What you can do')}",
+            f"      text: [{q(f'Generated suggestion {i}.')}]",
+            f"  sources: [{rng.choice(v.sources)}]",
+        ]
+    )
+
+
+def make_kb(target: Path, rules: int, topics: int | None = None, seed: int = 5) -> Path:
+    """Write a content folder with exactly `rules` rules (and `topics` topics, if given) into `target`."""
+    src = shipped_content()
+    kb = loader.load(src)
+    v = _Vocab(kb)
+    rng = random.Random(seed)
+    target.mkdir(parents=True, exist_ok=True)
+    for name in KEEP:
+        shutil.copyfile(src / f"{name}.yaml", target / f"{name}.yaml")
+    shipped_rules = len(kb.rules)
+    if rules < shipped_rules:
+        raise ValueError(f"at least {shipped_rules} rules (the shipped ones) are needed")
+    text = (src / "rules.yaml").read_text(encoding="utf-8").rstrip("\n") + "\n\n"
+    text += "\n\n".join(_rule(i, rng, v) for i in range(rules - shipped_rules)) + "\n"
+    (target / "rules.yaml").write_text(text, encoding="utf-8")
+    shipped_topics = sum(e.kind == "topic" for e in kb.entries)
+    extra = max(0, (topics if topics is not None else shipped_topics) - shipped_topics)
+    text = (src / "topics.yaml").read_text(encoding="utf-8").rstrip("\n") + "\n\n"
+    text += "\n\n".join(_topic(i, rng, v) for i in range(extra)) + "\n"
+    (target / "topics.yaml").write_text(text, encoding="utf-8")
+    return target
