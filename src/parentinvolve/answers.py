@@ -8,8 +8,8 @@ from typing import Any
 
 from parentinvolve.conditions import AnswerValue, holds
 from parentinvolve.errors import AnswersError
-from parentinvolve.fields import did_you_mean
 from parentinvolve.knowledge import KnowledgeBase, Question
+from parentinvolve.suggest import did_you_mean
 
 
 def asked(question: Question, answers: Mapping[str, AnswerValue]) -> bool:

@@ -99,16 +99,16 @@ def _complete(kb: KnowledgeBase, answers: dict[str, AnswerValue]) -> bool:
 
 def render(kb: KnowledgeBase, result: Plan, fmt: str, why: bool, *, to_terminal: bool) -> str:
     """The plan as text in `fmt`; rich output to the terminal is printed directly (and "" returned)."""
-    from parentinvolve.doc import plan_doc
-
-    doc = plan_doc(kb, result, why=why)
-    if fmt == "json":
+    if fmt == "json":  # straight from the Plan: the document layer is not even imported
         from parentinvolve.render.jsonout import dumps, plan
 
         data = plan(result)
         if why:
             data["why_details"] = _why_details(result)
         return dumps(data)
+    from parentinvolve.doc import plan_doc
+
+    doc = plan_doc(kb, result, why=why)
     if fmt == "markdown":
         from parentinvolve.render.markdown import render as md
 

@@ -88,7 +88,7 @@ def pick_format(fmt: Optional[str], allowed: tuple[str, ...]) -> str:
         return "rich" if sys.stdout.isatty() and not dumb else "plain"
     fmt = fmt.strip().lower()
     if fmt not in allowed:
-        from parentinvolve.fields import did_you_mean
+        from parentinvolve.suggest import did_you_mean
 
         raise UsageError(f"Unknown format {fmt!r}{did_you_mean(fmt, allowed)}. Choose one of: {', '.join(allowed)}.")
     return fmt

@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 
 from parentinvolve.conditions import All, AnyOf, Condition, Includes, InRange, Is, Not
-from parentinvolve.fields import Reader, did_you_mean
+from parentinvolve.fields import Reader
 from parentinvolve.knowledge import Question
+from parentinvolve.suggest import did_you_mean
 from parentinvolve.yamlsrc import Map, Node, Scalar, Seq, kind_of
 
 COMBINATORS = ("all", "any", "not")

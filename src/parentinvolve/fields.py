@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 
 from parentinvolve.errors import Problem
+from parentinvolve.suggest import did_you_mean
 from parentinvolve.yamlsrc import Loc, Map, Node, Scalar, Seq, kind_of
 
 ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
@@ -19,11 +19,6 @@ _ESCAPES = re.compile(
 
 def clean(text: str) -> str:
     return _ESCAPES.sub("", text)
-
-
-def did_you_mean(word: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(known), n=3, cutoff=0.6)
-    return f" (did you mean: {', '.join(close)}?)" if close else ""
 
 
 def _quote_hint(node: Scalar) -> str:

@@ -6,7 +6,6 @@ import contextlib
 import errno
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -42,7 +41,10 @@ def _parse(text: str, shown: str, suffix: str) -> tuple[Node | None, list[Proble
     if suffix == ".json":
         return parse_json(text, shown)
     if not text.lstrip().startswith("{"):
-        return parse_yaml(text, shown)
+        from parentinvolve.flatyaml import parse_flat
+
+        flat = parse_flat(text, shown)  # the common case, without importing PyYAML
+        return (flat, []) if flat is not None else parse_yaml(text, shown)
     node, problems = parse_json(text, shown)
     if not problems:
         return node, problems
@@ -109,6 +111,8 @@ def write_private(path: Path, text: str, *, force: bool) -> None:
     unless `force` is given.
     """
     folder = path.parent if str(path.parent) else Path(".")
+    import tempfile
+
     tmp = ""
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)

@@ -10,7 +10,7 @@ from pathlib import Path
 from parentinvolve.conditions import specificity
 from parentinvolve.condparse import parse_condition
 from parentinvolve.errors import ContentError, Problem
-from parentinvolve.fields import Reader, did_you_mean
+from parentinvolve.fields import Reader
 from parentinvolve.knowledge import (
     MOMENT,
     THERAPY,
@@ -30,6 +30,7 @@ from parentinvolve.knowledge import (
     Source,
     lookup_key,
 )
+from parentinvolve.suggest import did_you_mean
 from parentinvolve.yamlsrc import Loc, Map, Node, Scalar, Seq, parse_yaml, read_text
 
 FILES = ("sources", "questions", "attendance", "therapies", "moments", "topics", "asks", "crisis", "rules")

