@@ -34,19 +34,9 @@ def load_kb(folder: Path | None = None) -> KnowledgeBase:
         kb = cache.load(root, key)
         if kb is not None:
             return kb
-    import gc
-
     from parentinvolve import loader
 
-    # Reading YAML makes millions of small objects and no cycles; the cyclic collector rescanning them all
-    # made a 10,000-rule load 4x slower (measured: benchmarks/run.py). Reference counting still frees them.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        kb = loader.load(root)
-    finally:
-        if collecting:
-            gc.enable()
+    kb = loader.load(root)  # validates everything; pauses the cyclic GC while it reads
     if key is not None and cache.content_key(root) == key:  # unchanged while we read it
         cache.store(root, key, kb)
     return kb
