@@ -52,7 +52,9 @@ QUOTED = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=8)
 SCALARS = WORDS | NUMBERS | QUOTED
 VALUES = SCALARS | st.lists(SCALARS, max_size=4).map(lambda xs: "[" + ", ".join(xs) + "]")
 KEYS = st.sampled_from(["child_age", "concerns", "therapy", "stage", "region", "no", "on", "x"])
-NOISE = st.sampled_from(["", " ", "  # note", "\t", ",", "]", "[", ":", " &a", " *a", " !!str", "\\", "#"])
+NOISE = st.sampled_from(
+    ["", " ", "  # note", "#x", " #", "\t#t", "\t", ",", "]", "[", ":", " &a", " *a", " !!str", "\\", "#"]
+)
 LINES = st.tuples(KEYS, VALUES, NOISE).map(lambda t: f"{t[0]}: {t[1]}{t[2]}") | st.sampled_from(
     ["", "# a comment", "---", "  indented: 1", "- item", "key:value", "key:  \t pcit"]
 )

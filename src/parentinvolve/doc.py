@@ -129,7 +129,8 @@ def plan_doc(kb: KnowledgeBase, p: Plan, *, why: bool = False) -> Doc:
                 tuple(f"{line.name}: {line.contact}" for line in s.lines) + s.safety_plan,
             )
         )
-    blocks.append(Para("Your answers: " + "; ".join(f"{q} {a}" for q, a in p.answer_labels), "note"))
+    blocks.append(Para("Your answers:", "note"))
+    blocks.append(Bullets(tuple(Bullet(f"{q} {a}") for q, a in p.answer_labels)))
     blocks += _glance(p, why)
     blocks.append(Heading("Your part, moment by moment"))
     blocks.append(Timeline(tuple(Step(m.title, tuple(i.text for i in m.items) or (m.summary,)) for m in p.moments)))

@@ -101,7 +101,9 @@ def plan(kb: KnowledgeBase, raw_answers: Mapping[Any, Any]) -> Plan:
         )
 
     cited: set[str] = set(chosen.sources if therapy and chosen else ())
-    moments, confidentiality, prepare, why = _collect(used, cited)
+    # Within each section the stronger rules speak first: a therapy's own arrangement before the general note.
+    by_priority = sorted(used, key=lambda r: -r.priority)
+    moments, confidentiality, prepare, why = _collect(by_priority, cited)
     safety = _safety(kb, answers)
     if safety is not None:
         cited.update(kb.crisis.sources)

@@ -15,7 +15,8 @@ from parentinvolve.yamlsrc import Loc, Map, Node, Scalar, Seq
 
 _SCALAR = r"""-?(?:0|[1-9][0-9]{0,17})|[A-Za-z][A-Za-z0-9-]*|"[ !#-\[\]-~]*"|'[ -&(-~]*'"""
 _ITEM = re.compile(rf"\s*({_SCALAR})\s*")
-_LINE = re.compile(rf"([a-z][a-z0-9_]*):[ \t]+(\[[^\]\[]*\]|{_SCALAR})[ \t]*(?:#[ -~\t]*)?")
+# A comment needs a space before its `#`: in YAML, `pcit#x` is all one word.
+_LINE = re.compile(rf"([a-z][a-z0-9_]*):[ \t]+(\[[^\]\[]*\]|{_SCALAR})(?:[ \t]+(?:#[ -~\t]*)?)?")
 _BLANK = re.compile(r"[ \t]*(?:#[ -~\t]*)?")
 # Plain words YAML 1.1 reads as something other than text: leave those to PyYAML.
 _SPECIAL = {

@@ -26,11 +26,7 @@ def render(doc: Doc, out: Console) -> None:
             style = {"lead": "italic", "note": "dim"}.get(block.style, "")
             out.print(Text(block.text, style=style))
         elif isinstance(block, Bullets):
-            for b in block.items:
-                line = Text("• ", style="cyan") + Text(b.text)
-                out.print(line)
-                if b.note:
-                    out.print(Text("   " + b.note, style="dim italic"))
+            out.print(_bullets(block))
         elif isinstance(block, Timeline):
             out.print(_timeline(block))
         elif isinstance(block, Alert):
@@ -42,6 +38,18 @@ def render(doc: Doc, out: Console) -> None:
         out.print()
 
 
+def _bullets(block: Bullets) -> Table:
+    """Bullets with a hanging indent: wrapped lines stay under the text, not under the bullet."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(width=1, style="cyan")
+    grid.add_column(ratio=1)
+    for b in block.items:
+        grid.add_row("•", Text(b.text))
+        if b.note:
+            grid.add_row("", Text(b.note, style="dim italic"))
+    return grid
+
+
 def _timeline(block: Timeline) -> Table:
     grid = Table.grid(expand=True, padding=(0, 1))
     for _ in block.steps:
@@ -50,6 +58,7 @@ def _timeline(block: Timeline) -> Table:
     for n, step in enumerate(block.steps, 1):
         first = step.lines[0] if step.lines else ""
         short = first if len(first) <= 90 else first[:87].rsplit(" ", 1)[0] + "…"
-        panels.append(Panel(Text(short), title=Text(f"{n}. {step.title}", style="bold"), border_style="cyan"))
+        body = Group(Text(f"{n}. {step.title}", style="bold"), Text(short, style="dim"))
+        panels.append(Panel(body, border_style="cyan"))
     grid.add_row(*panels)
     return grid

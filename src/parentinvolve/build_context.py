@@ -1,0 +1,74 @@
+"""What every builder of the knowledge base shares: the parsed files, the Reader, and the cross-reference checks."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from parentinvolve.fields import Reader
+from parentinvolve.knowledge import Source
+from parentinvolve.yamlsrc import Loc, Node, Scalar, Seq
+
+
+def _loose(text: str) -> str:
+    """An id with case and everything but letters and digits ignored: `Every Session` ~ `every-session`."""
+    return re.sub(r"[^0-9a-z]+", "", text.casefold())
+
+
+class Context:
+    """One content folder being built: its parsed files, the Reader that collects every problem, and what the
+    builders note for each other (malformed ids, where choices and names are written, files that are broken)."""
+
+    def __init__(self, root: Path, docs: dict[str, Node | None]) -> None:
+        self.root = root
+        self.docs = docs
+        self.r = Reader()
+        self.bad_ids: dict[str, set[str]] = {}  # file -> loose keys of entry ids that are malformed
+        self.choice_locs: dict[tuple[str, str], Loc] = {}  # (question id, choice id) -> where the id is written
+        self.name_locs: list[tuple[str, str, Loc]] = []  # (entry id, id|name|alias, where it is written)
+        # Files that could not be read (or are not a list): their problem is already reported, so
+        # references into them are not checked (one syntax error must not bring dozens of "unknown ...").
+        self.broken = {
+            name for name, node in docs.items() if node is None or (name != "crisis" and not isinstance(node, Seq))
+        }
+
+    def own_id(self, node: Node | None, what: str, file: str) -> str:
+        """The id of an entry of `file`; a malformed one is remembered so references to it are not reported too."""
+        value = self.r.ident(node, what)
+        if not value and isinstance(node, Scalar) and node.kind == "str":
+            self.bad_ids.setdefault(file, set()).add(_loose(str(node.value)))
+        return value
+
+    def missing(self, value: str, known: Iterable[str], file: str) -> bool:
+        """Whether `value` names nothing in `file`, and that is a new problem: not a file that could not be
+        read, nor an entry whose own id is malformed (`Every Session` for `every-session`), both reported."""
+        if not value or value in known or file in self.broken:
+            return False
+        return _loose(value) not in self.bad_ids.get(file, set())
+
+    def refs(self, pairs: Iterable[tuple[str, Loc]], known: Iterable[str], what: str, file: str) -> tuple[str, ...]:
+        known = list(known)
+        return self.r.refs(((v, loc) for v, loc in pairs if v in known or self.missing(v, known, file)), known, what)
+
+    def entries(self, name: str) -> tuple[Node, ...]:
+        node = self.docs.get(name)
+        return self.r.items(node, f"{name}.yaml") if node is not None else ()
+
+    def unique(self, pairs: Iterable[tuple[str, Loc]], what: str, note: str = "") -> None:
+        seen: dict[str, Loc] = {}
+        for value, loc in pairs:
+            if not value:
+                continue
+            if value in seen:
+                first = seen[value]
+                self.r.error(loc, f"duplicate {what} {value!r} (also at {first.path}:{first.line}){note}")
+            else:
+                seen[value] = loc
+
+    def source_refs(self, fields: dict[str, Node], what: str, sources: dict[str, Source]) -> tuple[str, ...]:
+        node = fields.get("sources")
+        pairs = self.r.idents(node, f"{what} sources")
+        if isinstance(node, Seq) and not node.items:
+            self.r.error(node.loc, f"{what} needs at least one source id")
+        return self.refs(pairs, sources, "source", "sources")

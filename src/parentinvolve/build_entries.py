@@ -1,0 +1,249 @@
+"""Building the entries of the knowledge base: sources, questions, attendance levels, therapies, moments and
+topics, the names they go by, and the questions to ask."""
+
+from __future__ import annotations
+
+from parentinvolve.build_context import Context
+from parentinvolve.condparse import parse_condition
+from parentinvolve.knowledge import (
+    MOMENT,
+    THERAPY,
+    TOPIC,
+    Ask,
+    Attendance,
+    Choice,
+    Entry,
+    Question,
+    Section,
+    Source,
+    lookup_key,
+)
+from parentinvolve.suggest import did_you_mean
+from parentinvolve.yamlsrc import Loc, Map, Node, Scalar, Seq
+
+# The questions the program itself relies on, and the kind each must be.
+REQUIRED_QUESTIONS = {
+    "child_age": "integer",
+    "concerns": "multi",
+    "therapy": "select",
+    "stage": "select",
+    "region": "select",
+}
+QUESTION_KINDS = ("integer", "select", "multi")
+THERAPY_SECTIONS = (
+    ("what_it_is", "What it is", True),
+    ("used_for", "What it is used for", True),
+    ("ages", "Ages", True),
+    ("parent_role", "Your part as a parent", True),
+    ("how_often", "How often you take part", True),
+    ("confidentiality", "What stays private", True),
+    ("length", "How long it lasts and how it ends", False),
+    ("details", "More to know", False),
+)
+MOMENT_SECTIONS = (
+    ("when", "When it happens", True),
+    ("asks", "What it asks of you", True),
+    ("prepare", "How to prepare", True),
+)
+
+
+def sources(ctx: Context) -> dict[str, Source]:
+    out: dict[str, Source] = {}
+    pairs = []
+    for node in ctx.entries("sources"):
+        f = ctx.r.fields(node, "a source", ["id", "title"], ["publisher", "citation", "url", "note"])
+        sid = ctx.own_id(f.get("id"), "source id", "sources")
+        pairs.append((sid, node.loc))
+        src = Source(
+            id=sid,
+            title=ctx.r.text(f.get("title"), "title"),
+            publisher=ctx.r.text(f.get("publisher"), "publisher"),
+            citation=ctx.r.text(f.get("citation"), "citation"),
+            url=ctx.r.text(f.get("url"), "url"),
+            note=ctx.r.text(f.get("note"), "note"),
+        )
+        if sid and sid not in out:
+            out[sid] = src
+    ctx.unique(pairs, "source id")
+    return out
+
+
+def questions(ctx: Context) -> dict[str, Question]:
+    out: dict[str, Question] = {}
+    locs: dict[str, Loc] = {}
+    all_ids = {
+        str(id_node.value)
+        for node in ctx.entries("questions")
+        if isinstance(node, Map) and isinstance(id_node := node.items.get("id"), Scalar)
+    }
+    for node in ctx.entries("questions"):
+        f = ctx.r.fields(
+            node, "a question", ["id", "kind", "prompt", "help"], ["choices", "min", "max", "default", "when"]
+        )
+        qid = ctx.r.ident(f.get("id"), "question id")
+        kind = ctx.r.text(f.get("kind"), "kind")
+        if kind and kind not in QUESTION_KINDS:
+            ctx.r.error(
+                f["kind"].loc,
+                f"kind {kind!r} should be one of {', '.join(QUESTION_KINDS)}{did_you_mean(kind, QUESTION_KINDS)}",
+            )
+        choices = _choices(ctx, f.get("choices"), kind, qid, node.loc)
+        low, high = ctx.r.integer(f.get("min"), "min"), ctx.r.integer(f.get("max"), "max")
+        if kind != "integer" and (low is not None or high is not None):
+            ctx.r.error(node.loc, f"question {qid!r}: min and max are for integer questions only")
+        if low is not None and high is not None and low > high:
+            ctx.r.error(node.loc, f"question {qid!r}: min {low} is larger than max {high}")
+        default = ctx.r.text(f.get("default"), "default") or None
+        if default is not None and kind != "select":
+            ctx.r.error(f["default"].loc, f"question {qid!r}: only select questions take a default")
+        elif default is not None and default not in [c.id for c in choices]:
+            ctx.r.error(
+                f["default"].loc,
+                f"default {default!r} is not a choice of {qid}{did_you_mean(default, [c.id for c in choices])}",
+            )
+        when = parse_condition(f["when"], out, ctx.r, later=all_ids) if "when" in f else None
+        if qid in out:
+            ctx.r.error(node.loc, f"duplicate question id {qid!r} (also at line {locs[qid].line})")
+            continue
+        q = Question(
+            qid,
+            kind,
+            ctx.r.text(f.get("prompt"), "prompt"),
+            ctx.r.text(f.get("help"), "help"),
+            choices,
+            low,
+            high,
+            default,
+            when,
+        )
+        if qid:
+            out[qid], locs[qid] = q, node.loc
+    where = ctx.docs.get("questions")
+    if where is not None:
+        for qid, kind in REQUIRED_QUESTIONS.items():
+            if qid not in out:
+                ctx.r.error(
+                    where.loc, f"questions.yaml must have the question {qid!r} ({kind}); the program relies on it"
+                )
+            elif out[qid].kind != kind:
+                ctx.r.error(locs[qid], f"question {qid!r} must be of kind {kind}")
+    return out
+
+
+def _choices(ctx: Context, node: Node | None, kind: str, qid: str, loc: Loc) -> tuple[Choice, ...]:
+    if kind in ("select", "multi") and node is None:
+        ctx.r.error(loc, f"question {qid!r} needs a list of choices")
+    if kind == "integer" and node is not None:
+        ctx.r.error(node.loc, f"question {qid!r}: an integer question has no choices")
+    out = []
+    pairs = []
+    for item in ctx.r.items(node, "choices"):
+        f = ctx.r.fields(item, "a choice", ["id", "label"])
+        cid = ctx.r.ident(f.get("id"), "choice id")
+        pairs.append((cid, item.loc))
+        ctx.choice_locs.setdefault((qid, cid), f["id"].loc if "id" in f else item.loc)
+        out.append(Choice(cid, ctx.r.text(f.get("label"), "label")))
+    if kind in ("select", "multi") and isinstance(node, Seq) and not node.items:
+        ctx.r.error(node.loc, f"question {qid!r} needs at least one choice")
+    ctx.unique(pairs, f"choice of {qid}")
+    return tuple(out)
+
+
+def attendance_levels(ctx: Context) -> dict[str, Attendance]:
+    out: dict[str, Attendance] = {}
+    pairs = []
+    for node in ctx.entries("attendance"):
+        f = ctx.r.fields(node, "an attendance level", ["id", "label", "description"])
+        aid = ctx.own_id(f.get("id"), "attendance id", "attendance")
+        pairs.append((aid, node.loc))
+        out.setdefault(
+            aid,
+            Attendance(aid, ctx.r.text(f.get("label"), "label"), ctx.r.text(f.get("description"), "description")),
+        )
+    ctx.unique(pairs, "attendance id")
+    return out
+
+
+def explain_entries(ctx: Context, sources: dict[str, Source], attendance: dict[str, Attendance]) -> tuple[Entry, ...]:
+    out: list[Entry] = []
+    pairs = []
+    common = ["id", "name", "summary", "sources"]
+    for kind, file, sections in ((THERAPY, "therapies", THERAPY_SECTIONS), (MOMENT, "moments", MOMENT_SECTIONS)):
+        for node in ctx.entries(file):
+            req = [k for k, _, needed in sections if needed] + (["attendance"] if kind == THERAPY else [])
+            opt = ["aliases"] + [k for k, _, needed in sections if not needed]
+            f = ctx.r.fields(node, f"a {kind}", common + req, opt)
+            secs = tuple(Section(k, h, ctx.r.paragraphs(f.get(k), k)) for k, h, _ in sections if k in f)
+            level = ""
+            if kind == THERAPY and "attendance" in f:
+                level = ctx.r.ident(f["attendance"], "attendance")
+                if ctx.missing(level, attendance, "attendance"):
+                    ctx.r.error(f["attendance"].loc, f"unknown attendance {level!r}{did_you_mean(level, attendance)}")
+            out.append(_entry(ctx, kind, f, secs, sources, level))
+            pairs.append((out[-1].id, node.loc))
+    for node in ctx.entries("topics"):
+        f = ctx.r.fields(node, "a topic", [*common, "sections"], ["aliases"])
+        topic_secs: list[Section] = []
+        for item in ctx.r.items(f.get("sections"), "sections"):
+            sf = ctx.r.fields(item, "a section", ["heading", "text"])
+            heading = ctx.r.text(sf.get("heading"), "heading")
+            topic_secs.append(Section(lookup_key(heading), heading, ctx.r.paragraphs(sf.get("text"), "text")))
+        out.append(_entry(ctx, TOPIC, f, tuple(topic_secs), sources, ""))
+        pairs.append((out[-1].id, node.loc))
+    ctx.unique(pairs, "id", "; therapies, moments and topics share one set of ids")
+    return tuple(out)
+
+
+def _entry(
+    ctx: Context, kind: str, f: dict[str, Node], secs: tuple[Section, ...], sources: dict[str, Source], level: str
+) -> Entry:
+    alias_nodes = ctx.r.items(f.get("aliases"), "aliases")
+    aliases = tuple(ctx.r.text(a, "alias") for a in alias_nodes)
+    entry_id = ctx.own_id(f.get("id"), f"{kind} id", {THERAPY: "therapies", MOMENT: "moments"}.get(kind, "topics"))
+    name = ctx.r.text(f.get("name"), "name")
+    for value, key in ((entry_id, "id"), (name, "name")):
+        if value:
+            ctx.name_locs.append((entry_id, value, f[key].loc))
+    ctx.name_locs += [(entry_id, a, node.loc) for a, node in zip(aliases, alias_nodes, strict=True) if a]
+    return Entry(
+        kind=kind,
+        id=entry_id,
+        name=name,
+        summary=ctx.r.text(f.get("summary"), "summary"),
+        sections=secs,
+        sources=ctx.source_refs(f, f"this {kind}", sources),
+        aliases=tuple(a for a in aliases if a),
+        attendance=level,
+    )
+
+
+def names(ctx: Context) -> dict[str, str]:
+    """Every way to name an entry (as `explain` compares them); a name that two entries claim is a problem."""
+    out: dict[str, str] = {}
+    first: dict[str, Loc] = {}
+    for entry_id, name, loc in ctx.name_locs:
+        key = lookup_key(name)
+        if not key or not entry_id:
+            continue
+        other = out.setdefault(key, entry_id)
+        first.setdefault(key, loc)
+        if other != entry_id:
+            was = first[key]
+            ctx.r.error(
+                loc,
+                f"the name or alias {name!r} of {entry_id!r} is already used by {other!r} "
+                f"(at {was.path}:{was.line}); names must be unique, ignoring case, hyphens and spaces",
+            )
+    return out
+
+
+def asks(ctx: Context, sources: dict[str, Source]) -> dict[str, Ask]:
+    out: dict[str, Ask] = {}
+    pairs = []
+    for node in ctx.entries("asks"):
+        f = ctx.r.fields(node, "a question to ask", ["id", "text", "sources"])
+        aid = ctx.own_id(f.get("id"), "id", "asks")
+        pairs.append((aid, node.loc))
+        out.setdefault(aid, Ask(aid, ctx.r.text(f.get("text"), "text"), ctx.source_refs(f, "this question", sources)))
+    ctx.unique(pairs, "question id")
+    return out
