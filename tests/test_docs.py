@@ -46,3 +46,19 @@ def test_readme_lists_every_exit_code() -> None:
     codes = README.split("## Exit codes", 1)[1].split("\n## ", 1)[0]
     for code in ("0", "1", "2", "130"):
         assert f"| {code} |" in codes
+
+
+def _excerpt(command: str) -> list[str]:
+    block = README.split(f"$ {command}\n", 1)[1].split("\n...\n", 1)[0]
+    return block.splitlines()
+
+
+def test_readme_excerpts_match_what_the_program_prints(run_cli: RunCli, tmp_path: Path) -> None:
+    teen = tmp_path / "teen.yaml"
+    teen.write_text("child_age: 15\nconcerns: [self-harm]\ntherapy: dbt\nregion: uk\n", encoding="utf-8")
+    shown = _excerpt("parentinvolve ask --answers teen.yaml")
+    actual = run_cli("ask", "--answers", str(teen), "--format", "plain").stdout.splitlines()
+    assert actual[: len(shown)] == shown, "README's example plan is out of date"
+    shown = _excerpt("parentinvolve explain pcit")
+    actual = run_cli("explain", "pcit", "--format", "plain").stdout.splitlines()
+    assert actual[: len(shown)] == shown, "README's `explain pcit` example is out of date"

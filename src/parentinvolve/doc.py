@@ -122,10 +122,11 @@ def plan_doc(kb: KnowledgeBase, p: Plan, *, why: bool = False) -> Doc:
     blocks: list[Block] = []
     if p.safety is not None:
         s = p.safety
+        listed = any(s.emergency in line.contact for line in s.lines)  # say the number once, not twice
         blocks.append(
             Alert(
                 f"Safety first — crisis lines ({s.region_name})",
-                (s.message, f"Emergency number: {s.emergency}."),
+                (s.message,) if listed else (s.message, f"Emergency number: {s.emergency}."),
                 tuple(f"{line.name}: {line.contact}" for line in s.lines) + s.safety_plan,
             )
         )
