@@ -106,30 +106,17 @@ def render(kb: KnowledgeBase, result: Plan, fmt: str, why: bool, *, to_terminal:
         if why:
             data["why_details"] = _why_details(result)
         return dumps(data)
+    from parentinvolve.cli import width
     from parentinvolve.doc import plan_doc
+    from parentinvolve.render import write_doc
 
     doc = plan_doc(kb, result, why=why)
-    if fmt == "markdown":
-        from parentinvolve.render.markdown import render as md
-
-        return md(doc)
-    if fmt == "html":
-        from parentinvolve.render.html import render as html
-
-        return html(doc)
-    if fmt == "rich":
-        from parentinvolve.render import richtext
-
-        if to_terminal:
-            richtext.render(doc, richtext.console(sys.stdout))
-            return ""
-        buffer = io.StringIO()
-        richtext.render(doc, richtext.console(buffer))
-        return buffer.getvalue()
-    from parentinvolve.cli import width
-    from parentinvolve.render.plain import render as plain
-
-    return plain(doc, width())
+    if fmt == "rich" and to_terminal:
+        write_doc(doc, fmt, sys.stdout, width())
+        return ""
+    buffer = io.StringIO()
+    write_doc(doc, fmt, buffer, width())
+    return buffer.getvalue()
 
 
 def render_safety(kb: KnowledgeBase, result: Plan) -> str:

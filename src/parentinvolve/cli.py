@@ -8,9 +8,12 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
+
+if TYPE_CHECKING:
+    from parentinvolve.doc import Doc
 
 from parentinvolve import __version__
 from parentinvolve.errors import (
@@ -100,27 +103,16 @@ def width() -> int:
     return min(shutil.get_terminal_size((80, 24)).columns, 100)
 
 
-def emit(doc: object, fmt: str, data: object) -> None:
+def emit(doc: Doc, fmt: str, data: object) -> None:
     """Write a document to stdout in `fmt`; `data` is its JSON form."""
-    from parentinvolve.doc import Doc
-
-    assert isinstance(doc, Doc)
     if fmt == "json":
         from parentinvolve.render.jsonout import dumps
 
         sys.stdout.write(dumps(data))
-    elif fmt == "markdown":
-        from parentinvolve.render.markdown import render as md
-
-        sys.stdout.write(md(doc))
-    elif fmt == "rich":
-        from parentinvolve.render import richtext
-
-        richtext.render(doc, richtext.console(sys.stdout))
     else:
-        from parentinvolve.render.plain import render as plain
+        from parentinvolve.render import write_doc
 
-        sys.stdout.write(plain(doc, width()))
+        write_doc(doc, fmt, sys.stdout, width())
 
 
 @app.command()

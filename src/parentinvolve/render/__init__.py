@@ -1,4 +1,34 @@
 """Renderers: each turns a `doc.Doc` (or a plan/entry, for JSON) into text in one format."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TextIO
+
+if TYPE_CHECKING:
+    from parentinvolve.doc import Doc
+
 FORMATS = ("rich", "plain", "markdown", "json")
 PLAN_FORMATS = (*FORMATS, "html")
+
+
+def write_doc(doc: Doc, fmt: str, out: TextIO, width: int) -> None:
+    """Write `doc` to `out` in a text format (JSON is written by the caller, from its own data).
+
+    Each renderer is imported only when it is used, so plain output never imports rich.
+    """
+    if fmt == "markdown":
+        from parentinvolve.render.markdown import render as markdown
+
+        out.write(markdown(doc))
+    elif fmt == "html":
+        from parentinvolve.render.html import render as html
+
+        out.write(html(doc))
+    elif fmt == "rich":
+        from parentinvolve.render import richtext
+
+        richtext.render(doc, richtext.console(out))
+    else:
+        from parentinvolve.render.plain import render as plain
+
+        out.write(plain(doc, width))
