@@ -211,7 +211,7 @@ def time_to_prompt(cmd: list[str], env: dict[str, str], text: str, timeout: floa
 
 def child(kind: str, args: list[str]) -> None:
     """Run inside a measured Python process: time `plan()` or `load_kb()` there and print the figures as JSON."""
-    from parentinvolve.content import load_kb
+    from parentinvolve.kb import load as load_kb
 
     folder = Path(args[0])
     if kind == "load":
@@ -307,7 +307,8 @@ def cli_rows(py: str, exe: str, env: dict[str, str], work: Path, n: int) -> list
 
 
 def prompt_row(py: str, exe: str, env: dict[str, str], work: Path, n: int) -> Row:
-    from parentinvolve.content import load_kb, shipped_content
+    from parentinvolve.kb import load as load_kb
+    from parentinvolve.kb import shipped as shipped_content
 
     first = load_kb(shipped_content()).questions[0].prompt
     script = work / "floor_prompt.py"

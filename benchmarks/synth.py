@@ -11,9 +11,9 @@ import random
 import shutil
 from pathlib import Path
 
-from parentinvolve import loader
-from parentinvolve.content import shipped_content
-from parentinvolve.knowledge import MOMENT, KnowledgeBase
+from parentinvolve.kb import build as loader
+from parentinvolve.kb import shipped as shipped_content
+from parentinvolve.model import MOMENT, KnowledgeBase
 
 KEEP = ("sources", "questions", "attendance", "therapies", "moments", "asks", "crisis")
 

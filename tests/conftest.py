@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from parentinvolve.cli import main
-from parentinvolve.content import load_kb
-from parentinvolve.knowledge import KnowledgeBase
+from parentinvolve.kb import load as load_kb
+from parentinvolve.model import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"

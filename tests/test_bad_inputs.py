@@ -199,7 +199,7 @@ def whole_words(entry_id: str) -> Callable[[Result, Path], None]:
     """At COLUMNS=20 every word of the entry's text must still appear whole (never cut mid-word)."""
 
     def check(result: Result, work: Path) -> None:
-        from parentinvolve.loader import load
+        from parentinvolve.kb.build import load
 
         entry = load(CONTENT).entry(entry_id)
         assert entry is not None
@@ -1085,7 +1085,7 @@ def test_ctrl_c_outside_a_prompt_says_stopped(monkeypatch: pytest.MonkeyPatch, r
     def interrupted(folder: object = None) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("parentinvolve.content.load_kb", interrupted)
+    monkeypatch.setattr("parentinvolve.kb.load", interrupted)
     result = run_cli("topics")
     assert (result.exit_code, result.stdout, result.stderr) == (130, "", "parentinvolve: stopped. Nothing was saved.\n")
 
@@ -1094,7 +1094,7 @@ def test_an_unexpected_error_is_one_line_not_a_traceback(monkeypatch: pytest.Mon
     def broken(folder: object = None) -> None:
         raise RuntimeError("something\nunexpected")
 
-    monkeypatch.setattr("parentinvolve.content.load_kb", broken)
+    monkeypatch.setattr("parentinvolve.kb.load", broken)
     result = run_cli("topics")
     assert result.exit_code == 1
     assert result.stderr == (

@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 
 from conftest import CONTENT, RunCli, edit
-from parentinvolve import cache, loader
 from parentinvolve.conditions import All, AnyOf, Includes, InRange, Is, Not
-from parentinvolve.content import load_kb
-from parentinvolve.knowledge import KnowledgeBase, Rule
+from parentinvolve.kb import build as loader
+from parentinvolve.kb import cache
+from parentinvolve.kb import load as load_kb
+from parentinvolve.model import KnowledgeBase, Rule
 
 ANSWERS = "child_age: 15\nconcerns: [depression, self-harm]\ntherapy: dbt\nstage: ongoing\nregion: uk\n"
 

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import RunCli, edit, line_of
 from parentinvolve import __version__
-from parentinvolve.knowledge import KnowledgeBase
+from parentinvolve.model import KnowledgeBase
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 PROBLEM = re.compile(r"^(?:parentinvolve: )?(?P<path>/\S+\.yaml):(?P<line>\d+):(?P<col>\d+): \S")

@@ -17,10 +17,10 @@ from parentinvolve.conditions import (
     questions_named,
     specificity,
 )
-from parentinvolve.condparse import parse_condition
-from parentinvolve.fields import Reader
-from parentinvolve.knowledge import KnowledgeBase
-from parentinvolve.yamlsrc import parse_yaml
+from parentinvolve.kb.conditions import parse_condition
+from parentinvolve.kb.fields import Reader
+from parentinvolve.kb.reader import parse_yaml
+from parentinvolve.model import KnowledgeBase
 
 TEEN_CBT: Answers = {"child_age": 14, "concerns": ("anxiety", "depression"), "therapy": "cbt", "stage": "starting"}
 CHILD_PCIT: Answers = {"child_age": 4, "concerns": ("behavior",), "therapy": "pcit", "stage": "ongoing"}

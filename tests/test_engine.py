@@ -14,10 +14,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import CONTENT
-from parentinvolve import loader
 from parentinvolve.engine import SAFETY_RULE, Overruled, Plan, plan
 from parentinvolve.errors import EXIT_USAGE, AnswersError
-from parentinvolve.knowledge import KnowledgeBase
+from parentinvolve.kb import build as loader
+from parentinvolve.model import KnowledgeBase
 from parentinvolve.render import jsonout
 
 THERAPIES = ["cbt", "play", "pcit", "dbt", "family", "space", "tf-cbt", "cprt", "unsure"]

@@ -1,4 +1,4 @@
-"""files.py: owner-only, all-or-nothing writes; answers files read safely with located problems."""
+"""cli/private_files.py and cli/answers_file.py: owner-only, all-or-nothing writes; answers files read safely with located problems."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from parentinvolve import files
+from parentinvolve.cli import answers_file, private_files
 from parentinvolve.errors import AnswersError, OutputError, UsageError
 
 TEXT = "Your plan — with “quotes” and ünïcödé\n"
@@ -40,7 +40,7 @@ def listing(folder: Path) -> list[str]:
 
 def test_write_private_makes_an_owner_only_file(tmp_path: Path, open_umask: None) -> None:
     target = tmp_path / "plan.txt"
-    files.write_private(target, TEXT, force=False)
+    private_files.write_private(target, TEXT, force=False)
     assert target.read_text(encoding="utf-8") == TEXT
     assert mode(target) == 0o600
     assert listing(tmp_path) == ["plan.txt"]
@@ -48,7 +48,7 @@ def test_write_private_makes_an_owner_only_file(tmp_path: Path, open_umask: None
 
 def test_write_private_keeps_newlines_as_given(tmp_path: Path) -> None:
     target = tmp_path / "plan.txt"
-    files.write_private(target, "a\nb\n", force=False)
+    private_files.write_private(target, "a\nb\n", force=False)
     assert target.read_bytes() == b"a\nb\n"
 
 
@@ -56,7 +56,7 @@ def test_write_private_refuses_to_clobber(tmp_path: Path) -> None:
     target = tmp_path / "plan.txt"
     target.write_text("my own notes\n")
     with pytest.raises(UsageError) as info:
-        files.write_private(target, TEXT, force=False)
+        private_files.write_private(target, TEXT, force=False)
     assert info.value.exit_code == 2
     assert "already exists" in info.value.message and "--force" in info.value.message
     assert target.read_text() == "my own notes\n"
@@ -67,7 +67,7 @@ def test_write_private_with_force_replaces_and_tightens_the_mode(tmp_path: Path,
     target = tmp_path / "plan.txt"
     target.write_text("old\n")
     target.chmod(0o644)
-    files.write_private(target, TEXT, force=True)
+    private_files.write_private(target, TEXT, force=True)
     assert target.read_text(encoding="utf-8") == TEXT
     assert mode(target) == 0o600
     assert listing(tmp_path) == ["plan.txt"]
@@ -82,7 +82,7 @@ def test_a_full_disk_leaves_nothing_behind(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setattr(os, "fsync", _enospc)
     target = tmp_path / "plan.txt"
     with pytest.raises(OutputError) as info:
-        files.write_private(target, TEXT, force=force)
+        private_files.write_private(target, TEXT, force=force)
     assert "no space left" in info.value.message
     assert "Nothing was written" in info.value.message
     assert info.value.exit_code == 1
@@ -113,7 +113,7 @@ def test_a_failed_write_leaves_the_old_file_intact(tmp_path: Path, monkeypatch: 
 
     monkeypatch.setattr(os, "fdopen", lambda *a, **k: FullDisk(real_fdopen(*a, **k)))
     with pytest.raises(OutputError):
-        files.write_private(target, TEXT * 100, force=True)
+        private_files.write_private(target, TEXT * 100, force=True)
     assert target.read_text() == "old plan\n"
     assert listing(tmp_path) == ["plan.txt"]
 
@@ -124,11 +124,11 @@ def test_without_hard_links_it_still_writes_and_never_clobbers(tmp_path: Path, m
 
     monkeypatch.setattr(os, "link", no_links)
     target = tmp_path / "plan.txt"
-    files.write_private(target, TEXT, force=False)
+    private_files.write_private(target, TEXT, force=False)
     assert target.read_text(encoding="utf-8") == TEXT
     assert mode(target) == 0o600
     with pytest.raises(UsageError):
-        files.write_private(target, "other\n", force=False)
+        private_files.write_private(target, "other\n", force=False)
     assert target.read_text(encoding="utf-8") == TEXT
     assert listing(tmp_path) == ["plan.txt"]
 
@@ -136,24 +136,24 @@ def test_without_hard_links_it_still_writes_and_never_clobbers(tmp_path: Path, m
 def test_a_file_that_appears_meanwhile_is_not_clobbered(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Between the early check and the write, someone else creates the file: it must survive."""
     target = tmp_path / "plan.txt"
-    files.check_target(target, force=False, what="output")  # fine now
+    private_files.check_target(target, force=False, what="output")  # fine now
     target.write_text("theirs\n")
     with pytest.raises(UsageError):
-        files.write_private(target, TEXT, force=False)
+        private_files.write_private(target, TEXT, force=False)
     assert target.read_text() == "theirs\n"
 
 
 def test_check_target_refuses_folders_and_missing_folders(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="is a folder"):
-        files.check_target(tmp_path, force=True, what="output")
+        private_files.check_target(tmp_path, force=True, what="output")
     with pytest.raises(UsageError, match="does not exist"):
-        files.check_target(tmp_path / "nope" / "plan.txt", force=False, what="output")
+        private_files.check_target(tmp_path / "nope" / "plan.txt", force=False, what="output")
     (tmp_path / "plan.txt").write_text("x")
     with pytest.raises(UsageError, match=r"plan\.txt is not a folder"):
-        files.check_target(tmp_path / "plan.txt" / "plan.html", force=True, what="output")
+        private_files.check_target(tmp_path / "plan.txt" / "plan.html", force=True, what="output")
     with pytest.raises(UsageError, match="already exists"):
-        files.check_target(tmp_path / "plan.txt", force=False, what="output")
-    files.check_target(tmp_path / "plan.txt", force=True, what="output")
+        private_files.check_target(tmp_path / "plan.txt", force=False, what="output")
+    private_files.check_target(tmp_path / "plan.txt", force=True, what="output")
 
 
 # --- read_answers --------------------------------------------------------------------------------
@@ -171,40 +171,40 @@ EXPECTED = {"child_age": 4, "concerns": ["behavior"], "therapy": "pcit"}
 def test_bom_and_crlf_yaml_is_accepted(tmp_path: Path) -> None:
     text = "child_age: 4\r\nconcerns: [behavior]\r\ntherapy: pcit\r\n"
     path = write_bytes(tmp_path, "a.yaml", b"\xef\xbb\xbf" + text.encode())
-    assert files.read_answers(path) == EXPECTED
+    assert answers_file.read_answers(path) == EXPECTED
 
 
 def test_bom_and_crlf_json_is_accepted(tmp_path: Path) -> None:
     text = '{\r\n"child_age": 4,\r\n"concerns": ["behavior"],\r\n"therapy": "pcit"\r\n}\r\n'
     path = write_bytes(tmp_path, "a.json", b"\xef\xbb\xbf" + text.encode())
-    assert files.read_answers(path) == EXPECTED
+    assert answers_file.read_answers(path) == EXPECTED
 
 
 def test_more_than_a_mebibyte_is_refused_before_parsing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def must_not_parse(*args: Any) -> None:
         raise AssertionError("the file was parsed")
 
-    monkeypatch.setattr(files, "parse_yaml", must_not_parse)
-    monkeypatch.setattr(files, "parse_json", must_not_parse)
-    body = b"child_age: 4\n" + b"#" * files.MAX_ANSWERS_BYTES
+    monkeypatch.setattr(answers_file, "parse_yaml", must_not_parse)
+    monkeypatch.setattr(answers_file, "parse_json", must_not_parse)
+    body = b"child_age: 4\n" + b"#" * answers_file.MAX_ANSWERS_BYTES
     path = write_bytes(tmp_path, "big.yaml", body)
     with pytest.raises(AnswersError) as info:
-        files.read_answers(path)
+        answers_file.read_answers(path)
     assert "too big" in str(info.value.lines())
     assert info.value.exit_code == 2
 
 
 def test_exactly_the_limit_is_still_read(tmp_path: Path) -> None:
     head = b"child_age: 4\nconcerns: [behavior]\ntherapy: pcit\n#"
-    path = write_bytes(tmp_path, "a.yaml", head + b"x" * (files.MAX_ANSWERS_BYTES - len(head)))
-    assert path.stat().st_size == files.MAX_ANSWERS_BYTES
-    assert files.read_answers(path) == EXPECTED
+    path = write_bytes(tmp_path, "a.yaml", head + b"x" * (answers_file.MAX_ANSWERS_BYTES - len(head)))
+    assert path.stat().st_size == answers_file.MAX_ANSWERS_BYTES
+    assert answers_file.read_answers(path) == EXPECTED
 
 
 def test_broken_json_is_reported_with_line_and_column(tmp_path: Path) -> None:
     path = write_bytes(tmp_path, "a.json", b'{"child_age": 4,\n "concerns": [behavior]}\n')
     with pytest.raises(AnswersError) as info:
-        files.read_answers(path)
+        answers_file.read_answers(path)
     (line,) = info.value.lines()
     assert f"{path}:2:15: invalid JSON" in line
 
@@ -212,48 +212,48 @@ def test_broken_json_is_reported_with_line_and_column(tmp_path: Path) -> None:
 def test_broken_yaml_is_reported_with_its_line(tmp_path: Path) -> None:
     path = write_bytes(tmp_path, "a.yaml", b"child_age: 4\nconcerns: [behavior\ntherapy: pcit\n")
     with pytest.raises(AnswersError) as info:
-        files.read_answers(path)
+        answers_file.read_answers(path)
     assert any(f"{path}:" in line for line in info.value.lines())
 
 
 def test_missing_file_and_not_a_mapping(tmp_path: Path) -> None:
     with pytest.raises(AnswersError, match="no such file"):
-        files.read_answers(tmp_path / "nope.yaml")
+        answers_file.read_answers(tmp_path / "nope.yaml")
     path = write_bytes(tmp_path, "a.yaml", b"- 4\n- pcit\n")
     with pytest.raises(AnswersError, match="mapping"):
-        files.read_answers(path)
+        answers_file.read_answers(path)
 
 
 @pytest.mark.parametrize("name", ["saved.yaml", "saved.json"])
 def test_answers_text_reads_back_to_the_same_answers(tmp_path: Path, name: str) -> None:
     answers = {"child_age": 15, "concerns": ("self-harm", "anxiety"), "therapy": "dbt", "region": "uk"}
     path = tmp_path / name
-    files.write_private(path, files.answers_text(answers, path), force=False)
-    assert files.read_answers(path) == {**answers, "concerns": ["self-harm", "anxiety"]}
+    private_files.write_private(path, answers_file.answers_text(answers, path), force=False)
+    assert answers_file.read_answers(path) == {**answers, "concerns": ["self-harm", "anxiety"]}
 
 
 def test_a_yaml_flow_mapping_is_read_as_yaml(tmp_path: Path) -> None:
     path = write_bytes(tmp_path, "a.yaml", b"{child_age: 4, concerns: [behavior], therapy: pcit}\n")
-    assert files.read_answers(path) == EXPECTED
+    assert answers_file.read_answers(path) == EXPECTED
 
 
 def test_json_indented_with_tabs_is_read_whatever_the_name(tmp_path: Path) -> None:
     text = '{\n\t"child_age": 4,\n\t"concerns": ["behavior"],\n\t"therapy": "pcit"\n}\n'
     path = write_bytes(tmp_path, "answers.txt", text.encode())
-    assert files.read_answers(path) == EXPECTED
+    assert answers_file.read_answers(path) == EXPECTED
 
 
 def test_a_broken_flow_mapping_in_a_yaml_file_gets_a_yaml_message(tmp_path: Path) -> None:
     path = write_bytes(tmp_path, "a.yaml", b"{child_age: 4, concerns: [behavior] therapy: pcit}\n")
     with pytest.raises(AnswersError) as info:
-        files.read_answers(path)
+        answers_file.read_answers(path)
     (line,) = info.value.lines()
     assert f"{path}:1:" in line and "YAML" in line
 
 
 def test_an_odd_file_name_cannot_break_the_saved_answers(tmp_path: Path) -> None:
     path = tmp_path / "odd\nname\udcff.yaml"
-    text = files.answers_text({"child_age": 4, "concerns": ("behavior",), "therapy": "pcit"}, path)
+    text = answers_file.answers_text({"child_age": 4, "concerns": ("behavior",), "therapy": "pcit"}, path)
     assert text.splitlines()[0].startswith("# parentinvolve answers.")
     assert len(text.splitlines()) == 4
     text.encode("utf-8")  # no lone surrogates

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from parentinvolve.cli import main
-from parentinvolve.doc import Alert, Bullet, Bullets, Doc, Heading, Para, Step, Timeline
+from parentinvolve.render.doc import Alert, Bullet, Bullets, Doc, Heading, Para, Step, Timeline
 from parentinvolve.render.html import render
 
 ROOT = Path(__file__).resolve().parent.parent

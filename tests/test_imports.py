@@ -78,11 +78,11 @@ def test_no_interactive_and_no_rich_modules(name: str, tmp_path: Path, answers: 
 
 def test_warm_explain_reads_no_yaml(tmp_path: Path) -> None:
     cold = modules(["explain", "pcit"], tmp_path / "cache")
-    assert "yaml" in cold and "parentinvolve.loader" in cold  # the first run reads the YAML and fills the cache
+    assert "yaml" in cold and "parentinvolve.kb.build" in cold  # the first run reads the YAML and fills the cache
     assert list((tmp_path / "cache" / "parentinvolve").glob("kb-*.bin"))
     warm = modules(["explain", "pcit"], tmp_path / "cache")
     assert "yaml" not in roots(warm)
-    assert not {"parentinvolve.loader", "parentinvolve.yamlsrc", "parentinvolve.condparse"} & warm
+    assert not {"parentinvolve.kb.build", "parentinvolve.kb.reader", "parentinvolve.kb.conditions"} & warm
     # Plain text needs neither the engine nor json.
     assert not {"parentinvolve.engine", "json", "parentinvolve.render.jsonout"} & warm
 
@@ -101,5 +101,5 @@ def test_without_the_cache_explain_reads_the_yaml(tmp_path: Path) -> None:
 def test_validate_always_reads_the_yaml(tmp_path: Path) -> None:
     modules(["explain", "pcit"], tmp_path / "cache")  # a warm cache
     loaded = modules(["validate", str(CONTENT)], tmp_path / "cache")
-    assert {"yaml", "parentinvolve.loader"} <= loaded
-    assert "parentinvolve.cache" not in loaded
+    assert {"yaml", "parentinvolve.kb.build"} <= loaded
+    assert "parentinvolve.kb.cache" not in loaded

@@ -20,7 +20,8 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXED_ENV, ROOT
-from parentinvolve import __version__, loader
+from parentinvolve import __version__
+from parentinvolve.kb import build as loader
 
 pytestmark = pytest.mark.slow
 PY = sys.executable
@@ -84,7 +85,7 @@ def check_installed(bin_dir: Path, cwd: Path) -> None:
     where = run(
         bin_dir / "python",
         "-c",
-        "import parentinvolve, parentinvolve.content as c; print(parentinvolve.__file__); print(c.shipped_content())",
+        "import parentinvolve, parentinvolve.kb as c; print(parentinvolve.__file__); print(c.shipped())",
         cwd=cwd,
     ).stdout.split("\n")
     package, content = Path(where[0]).resolve(), Path(where[1]).resolve()
@@ -140,7 +141,7 @@ def test_editable_install_reads_the_content_folder_of_the_checkout(tmp_path: Pat
     where = run(
         bin_dir / "python",
         "-c",
-        "import parentinvolve, parentinvolve.content as c; print(parentinvolve.__file__); print(c.shipped_content())",
+        "import parentinvolve, parentinvolve.kb as c; print(parentinvolve.__file__); print(c.shipped())",
         cwd=tmp_path,
     ).stdout.split("\n")
     if ROOT not in Path(where[0]).resolve().parents:

@@ -20,7 +20,7 @@ import pytest
 
 from conftest import CONTENT, ROOT, RunCli, edit
 from parentinvolve.engine import plan
-from parentinvolve.knowledge import KnowledgeBase
+from parentinvolve.model import KnowledgeBase
 from parentinvolve.render import jsonout
 
 NEW_ENTRIES = ["space", "tf-cbt", "cprt", "records", "consent-by-place"]

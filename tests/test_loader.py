@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import CONTENT, edit, line_of
-from parentinvolve import loader
 from parentinvolve.errors import EXIT_ERROR, ContentError
-from parentinvolve.knowledge import KnowledgeBase
+from parentinvolve.kb import build as loader
+from parentinvolve.model import KnowledgeBase
 
 LOCATED = re.compile(r"^(?P<path>.+\.yaml|.+):(?P<line>\d+):(?P<col>\d+): (?P<message>\S.*)$")
 

@@ -23,11 +23,11 @@ from prompt_toolkit.input import PipeInput, create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from conftest import CONTENT, edit
-from parentinvolve import prompts
-from parentinvolve.content import load_kb
+from parentinvolve.cli import prompts
 from parentinvolve.engine import plan
 from parentinvolve.errors import Interrupted
-from parentinvolve.knowledge import KnowledgeBase
+from parentinvolve.kb import load as load_kb
+from parentinvolve.model import KnowledgeBase
 
 DOWN, ENTER, SPACE, BACK = "\x1b[B", "\r", " ", "\x7f"
 CTRL_C, CTRL_D = "\x03", "\x04"

@@ -15,13 +15,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import CONTENT
-from parentinvolve import loader
 from parentinvolve.answers import normalise
+from parentinvolve.cli.answers_file import MAX_ANSWERS_BYTES, read_answers
 from parentinvolve.engine import Plan, plan
 from parentinvolve.errors import AnswersError, Problem
-from parentinvolve.files import MAX_ANSWERS_BYTES, read_answers
-from parentinvolve.knowledge import KnowledgeBase
-from parentinvolve.yamlsrc import Map, Scalar, Seq, parse_json, parse_yaml, to_plain
+from parentinvolve.kb import build as loader
+from parentinvolve.kb.reader import Map, Scalar, Seq, parse_json, parse_yaml, to_plain
+from parentinvolve.model import KnowledgeBase
 
 FAST = settings(
     max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", 150)),

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from parentinvolve.conditions import AnswerValue, holds
+from parentinvolve.didyoumean import did_you_mean
 from parentinvolve.errors import AnswersError
-from parentinvolve.knowledge import KnowledgeBase, Question
-from parentinvolve.suggest import did_you_mean
+from parentinvolve.model import KnowledgeBase, Question
 
 
 def asked(question: Question, answers: Mapping[str, AnswerValue]) -> bool:

@@ -8,7 +8,7 @@ from typing import Any
 
 from parentinvolve.answers import normalise
 from parentinvolve.conditions import AnswerValue, holds
-from parentinvolve.knowledge import MOMENT, UNSURE, Attendance, KnowledgeBase, Line, Rule, Source
+from parentinvolve.model import MOMENT, UNSURE, Attendance, KnowledgeBase, Line, Rule, Source
 
 MAX_ASKS = 8
 SAFETY_RULE = "safety-first"  # the built-in rule that puts crisis lines first; content cannot switch it off

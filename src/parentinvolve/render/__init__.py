@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
-    from parentinvolve.doc import Doc
+    from parentinvolve.render.doc import Doc
 
 FORMATS = ("rich", "plain", "markdown", "json")
 PLAN_FORMATS = (*FORMATS, "html")

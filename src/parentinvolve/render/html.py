@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from parentinvolve.doc import Alert, Bullets, Doc, Heading, Para, Timeline
+from parentinvolve.render.doc import Alert, Bullets, Doc, Heading, Para, Timeline
 
 CSS = """
 :root { --ink: #1d2a33; --soft: #56656f; --line: #cfd8de; --accent: #1f6f8b; --alert: #a4161a; }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from parentinvolve.knowledge import Entry, KnowledgeBase, Source
+from parentinvolve.model import Entry, KnowledgeBase, Source
 
 if TYPE_CHECKING:  # `explain --format json` never loads the engine
     from parentinvolve.engine import Item, Plan

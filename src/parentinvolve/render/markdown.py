@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from parentinvolve.doc import Alert, Bullets, Doc, Heading, Para, Timeline
+from parentinvolve.render.doc import Alert, Bullets, Doc, Heading, Para, Timeline
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
 

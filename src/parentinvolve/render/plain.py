@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from parentinvolve.doc import Alert, Bullets, Doc, Heading, Para, Timeline
+from parentinvolve.render.doc import Alert, Bullets, Doc, Heading, Para, Timeline
 
 
 def _wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:

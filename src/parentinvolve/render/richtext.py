@@ -9,7 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from parentinvolve.doc import Alert, Bullets, Doc, Heading, Para, Timeline
+from parentinvolve.render.doc import Alert, Bullets, Doc, Heading, Para, Timeline
 
 
 def console(file: TextIO) -> Console:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Union
 
-from parentinvolve.knowledge import KIND_TITLES, Entry, KnowledgeBase, Source
+from parentinvolve.model import KIND_TITLES, Entry, KnowledgeBase, Source
 
 if TYPE_CHECKING:  # `explain` and `topics` never load the engine
     from parentinvolve.engine import Item, Plan

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from parentinvolve.didyoumean import did_you_mean
 from parentinvolve.errors import Problem
-from parentinvolve.suggest import did_you_mean
-from parentinvolve.yamlsrc import Loc, Map, Node, Scalar, Seq, kind_of
+from parentinvolve.kb.reader import Loc, Map, Node, Scalar, Seq, kind_of
 
 ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 # Terminal escape sequences (CSI, OSC, other ESC) and control characters are stripped from all text,

@@ -27,7 +27,7 @@ from typing import Any
 
 from parentinvolve import __version__
 from parentinvolve.conditions import All, AnyOf, Includes, InRange, Is, Not
-from parentinvolve.knowledge import (
+from parentinvolve.model import (
     Ask,
     Attendance,
     Choice,

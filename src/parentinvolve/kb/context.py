@@ -6,9 +6,9 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 
-from parentinvolve.fields import Reader
-from parentinvolve.knowledge import Source
-from parentinvolve.yamlsrc import Loc, Node, Scalar, Seq
+from parentinvolve.kb.fields import Reader
+from parentinvolve.kb.reader import Loc, Node, Scalar, Seq
+from parentinvolve.model import Source
 
 
 def _loose(text: str) -> str:

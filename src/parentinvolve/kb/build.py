@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from parentinvolve import build_entries, build_rules
-from parentinvolve.build_context import Context
-from parentinvolve.build_entries import MOMENT_SECTIONS, QUESTION_KINDS, REQUIRED_QUESTIONS, THERAPY_SECTIONS
-from parentinvolve.build_rules import RULE_ADDS
 from parentinvolve.errors import ContentError, Problem
-from parentinvolve.knowledge import MOMENT, THERAPY, TOPIC, KnowledgeBase
-from parentinvolve.yamlsrc import Node, parse_yaml, read_text
+from parentinvolve.kb import entries as build_entries
+from parentinvolve.kb import rules as build_rules
+from parentinvolve.kb.context import Context
+from parentinvolve.kb.entries import MOMENT_SECTIONS, QUESTION_KINDS, REQUIRED_QUESTIONS, THERAPY_SECTIONS
+from parentinvolve.kb.reader import Node, parse_yaml, read_text
+from parentinvolve.kb.rules import RULE_ADDS
+from parentinvolve.model import MOMENT, THERAPY, TOPIC, KnowledgeBase
 
 __all__ = [
     "FILES",

@@ -3,9 +3,11 @@ topics, the names they go by, and the questions to ask."""
 
 from __future__ import annotations
 
-from parentinvolve.build_context import Context
-from parentinvolve.condparse import parse_condition
-from parentinvolve.knowledge import (
+from parentinvolve.didyoumean import did_you_mean
+from parentinvolve.kb.conditions import parse_condition
+from parentinvolve.kb.context import Context
+from parentinvolve.kb.reader import Loc, Map, Node, Scalar, Seq
+from parentinvolve.model import (
     MOMENT,
     THERAPY,
     TOPIC,
@@ -18,8 +20,6 @@ from parentinvolve.knowledge import (
     Source,
     lookup_key,
 )
-from parentinvolve.suggest import did_you_mean
-from parentinvolve.yamlsrc import Loc, Map, Node, Scalar, Seq
 
 # The questions the program itself relies on, and the kind each must be.
 REQUIRED_QUESTIONS = {

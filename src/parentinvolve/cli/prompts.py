@@ -15,7 +15,7 @@ from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent, merge_key_bin
 from parentinvolve.answers import asked, check_value
 from parentinvolve.conditions import AnswerValue
 from parentinvolve.errors import Interrupted
-from parentinvolve.knowledge import KnowledgeBase, Question
+from parentinvolve.model import KnowledgeBase, Question
 
 SHOW_PLAN = "__plan__"
 STYLE = questionary.Style([("instruction", "italic"), ("help", "italic fg:ansibrightblack")])

@@ -3,10 +3,12 @@ question has crisis lines, each therapy choice is a therapy, and every plan gets
 
 from __future__ import annotations
 
-from parentinvolve.build_context import Context
 from parentinvolve.conditions import specificity
-from parentinvolve.condparse import parse_condition
-from parentinvolve.knowledge import (
+from parentinvolve.didyoumean import did_you_mean
+from parentinvolve.kb.conditions import parse_condition
+from parentinvolve.kb.context import Context
+from parentinvolve.kb.reader import Loc, Map
+from parentinvolve.model import (
     MOMENT,
     THERAPY,
     UNSURE,
@@ -20,8 +22,6 @@ from parentinvolve.knowledge import (
     Rule,
     Source,
 )
-from parentinvolve.suggest import did_you_mean
-from parentinvolve.yamlsrc import Loc, Map
 
 RULE_ADDS = ("attendance", "suggest", "moments", "confidentiality", "prepare", "ask", "why")
 

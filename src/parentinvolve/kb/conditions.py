@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 
 from parentinvolve.conditions import All, AnyOf, Condition, Includes, InRange, Is, Not
-from parentinvolve.fields import Reader
-from parentinvolve.knowledge import Question
-from parentinvolve.suggest import did_you_mean
-from parentinvolve.yamlsrc import Map, Node, Scalar, Seq, kind_of
+from parentinvolve.didyoumean import did_you_mean
+from parentinvolve.kb.fields import Reader
+from parentinvolve.kb.reader import Map, Node, Scalar, Seq, kind_of
+from parentinvolve.model import Question
 
 COMBINATORS = ("all", "any", "not")
 

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import io
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from parentinvolve.conditions import AnswerValue
 from parentinvolve.engine import Plan
 from parentinvolve.errors import UsageError
-from parentinvolve.knowledge import KnowledgeBase
+from parentinvolve.model import KnowledgeBase
 
-SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown", ".json": "json"}
 NO_TTY = (
     "There is no terminal to ask the questions on. Put your answers in a file and run "
     "`parentinvolve ask --answers FILE` (see `parentinvolve ask --help`)."
@@ -20,7 +19,7 @@ NO_TTY = (
 
 
 def run(
-    kb_loader: Any,
+    kb_loader: Callable[[], KnowledgeBase],
     *,
     answers_file: Path | None,
     no_input: bool,
@@ -30,8 +29,8 @@ def run(
     fmt: str | None,
     why: bool,
 ) -> None:
-    from parentinvolve.cli import pick_format
-    from parentinvolve.files import check_target
+    from parentinvolve.cli.output import SUFFIX_FORMATS, pick_format
+    from parentinvolve.cli.private_files import check_target
     from parentinvolve.render import PLAN_FORMATS
 
     if no_input and answers_file is None:
@@ -50,8 +49,9 @@ def run(
     kb: KnowledgeBase = kb_loader()
     answers = gather(kb, answers_file, interactive)
 
+    from parentinvolve.cli.answers_file import answers_text
+    from parentinvolve.cli.private_files import write_private
     from parentinvolve.engine import plan
-    from parentinvolve.files import answers_text, write_private
 
     result = plan(kb, answers)
     if save is not None:
@@ -72,7 +72,7 @@ def gather(kb: KnowledgeBase, answers_file: Path | None, interactive: bool) -> d
 
     start: dict[str, AnswerValue] = {}
     if answers_file is not None:
-        from parentinvolve.files import read_answers
+        from parentinvolve.cli.answers_file import read_answers
 
         raw = read_answers(answers_file)
         if not interactive:
@@ -82,7 +82,7 @@ def gather(kb: KnowledgeBase, answers_file: Path | None, interactive: bool) -> d
             return normalise(kb, start, source=str(answers_file))
     from prompt_toolkit.application import create_app_session_from_tty
 
-    from parentinvolve import prompts
+    from parentinvolve.cli import prompts
 
     with create_app_session_from_tty():  # prompts stay on the terminal even when stdout is a file
         if answers_file is not None:
@@ -106,9 +106,9 @@ def render(kb: KnowledgeBase, result: Plan, fmt: str, why: bool, *, to_terminal:
         if why:
             data["why_details"] = _why_details(result)
         return dumps(data)
-    from parentinvolve.cli import width
-    from parentinvolve.doc import plan_doc
+    from parentinvolve.cli.output import width
     from parentinvolve.render import write_doc
+    from parentinvolve.render.doc import plan_doc
 
     doc = plan_doc(kb, result, why=why)
     if fmt == "rich" and to_terminal:
@@ -120,8 +120,8 @@ def render(kb: KnowledgeBase, result: Plan, fmt: str, why: bool, *, to_terminal:
 
 
 def render_safety(kb: KnowledgeBase, result: Plan) -> str:
-    from parentinvolve.cli import width
-    from parentinvolve.doc import Doc, plan_doc
+    from parentinvolve.cli.output import width
+    from parentinvolve.render.doc import Doc, plan_doc
     from parentinvolve.render.plain import render as plain
 
     first = plan_doc(kb, result).blocks[0]

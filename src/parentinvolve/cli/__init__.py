@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import os
-import re
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
@@ -13,14 +11,15 @@ from typing import TYPE_CHECKING, Optional
 import typer
 
 if TYPE_CHECKING:
-    from parentinvolve.doc import Doc
+    from parentinvolve.model import KnowledgeBase
 
 from parentinvolve import __version__
+from parentinvolve.cli.errors import click_error, drop_stdout, never_fail_to_encode, say
+from parentinvolve.cli.output import emit, pick_format
 from parentinvolve.errors import (
     EXIT_ERROR,
     EXIT_INTERRUPTED,
     EXIT_OK,
-    EXIT_USAGE,
     ContentError,
     ParentInvolveError,
     UsageError,
@@ -79,40 +78,10 @@ def root(
     ctx.obj = {"content": content}
 
 
-def _kb(ctx: typer.Context):  # type: ignore[no-untyped-def]
-    from parentinvolve.content import load_kb
+def _kb(ctx: typer.Context) -> KnowledgeBase:
+    from parentinvolve import kb
 
-    return load_kb(ctx.obj.get("content") if ctx.obj else None)
-
-
-def pick_format(fmt: Optional[str], allowed: tuple[str, ...]) -> str:
-    if fmt is None:
-        dumb = os.environ.get("TERM") == "dumb" or "NO_COLOR" in os.environ
-        return "rich" if sys.stdout.isatty() and not dumb else "plain"
-    fmt = fmt.strip().lower()
-    if fmt not in allowed:
-        from parentinvolve.suggest import did_you_mean
-
-        raise UsageError(f"Unknown format {fmt!r}{did_you_mean(fmt, allowed)}. Choose one of: {', '.join(allowed)}.")
-    return fmt
-
-
-def width() -> int:
-    import shutil
-
-    return min(shutil.get_terminal_size((80, 24)).columns, 100)
-
-
-def emit(doc: Doc, fmt: str, data: object) -> None:
-    """Write a document to stdout in `fmt`; `data` is its JSON form."""
-    if fmt == "json":
-        from parentinvolve.render.jsonout import dumps
-
-        sys.stdout.write(dumps(data))
-    else:
-        from parentinvolve.render import write_doc
-
-        write_doc(doc, fmt, sys.stdout, width())
+    return kb.load(ctx.obj.get("content") if ctx.obj else None)
 
 
 @app.command()
@@ -166,7 +135,7 @@ def ask(
       stage: starting
       region: uk
     """
-    from parentinvolve.askcmd import run
+    from parentinvolve.cli.ask import run
 
     run(
         lambda: _kb(ctx),
@@ -200,7 +169,7 @@ def explain(
     entry = kb.find(topic)
     if entry is None:
         raise UsageError(_unknown_topic(kb, topic))
-    from parentinvolve.doc import entry_doc
+    from parentinvolve.render.doc import entry_doc
 
     data = None
     if chosen == "json":  # imported only when asked for: plain output needs no `json`
@@ -210,10 +179,10 @@ def explain(
     emit(entry_doc(kb, entry), chosen, data)
 
 
-def _unknown_topic(kb, topic: str) -> str:  # type: ignore[no-untyped-def]
+def _unknown_topic(kb: KnowledgeBase, topic: str) -> str:
     import difflib
 
-    from parentinvolve.knowledge import lookup_key
+    from parentinvolve.model import lookup_key
 
     shown = topic if len(topic) <= 40 else topic[:40] + "…"
     key = lookup_key(topic)
@@ -235,7 +204,7 @@ def topics(ctx: typer.Context, fmt: Optional[str] = FormatOpt) -> None:
     """
     chosen = pick_format(fmt, ("rich", "plain", "markdown", "json"))
     kb = _kb(ctx)
-    from parentinvolve.doc import topics_doc
+    from parentinvolve.render.doc import topics_doc
 
     data = None
     if chosen == "json":
@@ -259,12 +228,11 @@ def validate(
       parentinvolve validate
       parentinvolve validate ./my-clinic-content
     """
-    from parentinvolve import loader
-    from parentinvolve.content import shipped_content
+    from parentinvolve import kb
     from parentinvolve.errors import ContentError
 
-    target = folder or (ctx.obj.get("content") if ctx.obj else None) or shipped_content()
-    _, problems, counts = loader.check(target)
+    target = folder or (ctx.obj.get("content") if ctx.obj else None) or kb.shipped()
+    _, problems, counts = kb.check(target)
     if problems:
         raise ContentError(problems, root=str(target))
     print(f"{target}: no problems found ({counts.summary()}).")
@@ -278,7 +246,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     """
     from typer.main import get_command
 
-    _never_fail_to_encode()
+    never_fail_to_encode()
     command = get_command(app)
     try:
         try:
@@ -290,19 +258,19 @@ def main(argv: Optional[list[str]] = None) -> int:
         located = isinstance(exc, ContentError)
         for n, line in enumerate(exc.lines()):
             last = n == len(exc.lines()) - 1
-            _say(f"parentinvolve: {line}" if (last if located else n == 0) else line)
+            say(f"parentinvolve: {line}" if (last if located else n == 0) else line)
         return exc.exit_code
     except (KeyboardInterrupt, EOFError):
-        _say("parentinvolve: stopped. Nothing was saved.", fresh_line=True)
+        say("parentinvolve: stopped. Nothing was saved.", fresh_line=True)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (e.g. `| head -1`): that is not an error. Silence the final flush.
-        _drop_stdout()
+        drop_stdout()
         return EXIT_OK
     except SystemExit as exc:
         # click turns a broken pipe met inside a command into a silent exit 1; it is not an error either.
         if isinstance(exc.__context__, OSError) and exc.__context__.errno == errno.EPIPE:
-            _drop_stdout()
+            drop_stdout()
             return EXIT_OK
         raise
     except OSError as exc:  # e.g. stdout is a full disk: say so in one line, not a traceback
@@ -310,76 +278,13 @@ def main(argv: Optional[list[str]] = None) -> int:
             raise
         reason = (exc.strerror or str(exc)).lower()
         if exc.filename is None:
-            _drop_stdout()
-            _say(f"parentinvolve: could not write the output: {reason}.")
+            drop_stdout()
+            say(f"parentinvolve: could not write the output: {reason}.")
         else:
-            _say(f"parentinvolve: could not use {exc.filename}: {reason}.")
+            say(f"parentinvolve: could not use {exc.filename}: {reason}.")
         return EXIT_ERROR
     except Exception as exc:  # the vendored click's exceptions, without importing them eagerly
-        return _click_error(exc)
+        return click_error(exc)
     if result == EXIT_INTERRUPTED:  # click's answer to Ctrl-C outside a prompt: say what happened
-        _say("parentinvolve: stopped. Nothing was saved.", fresh_line=True)
+        say("parentinvolve: stopped. Nothing was saved.", fresh_line=True)
     return result if isinstance(result, int) else EXIT_OK
-
-
-def _never_fail_to_encode() -> None:
-    """On a terminal that is not UTF-8 (say PYTHONIOENCODING=ascii), show `?` for what it cannot print."""
-    for stream in (sys.stdout, sys.stderr):
-        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
-        if encoding not in ("utf8", "utf8sig") and hasattr(stream, "reconfigure"):
-            with contextlib.suppress(OSError, ValueError):  # a stream that cannot be reconfigured
-                stream.reconfigure(errors="replace")
-
-
-# C0 and C1 control characters (escape sequences among them) are shown as `\x1b`, never sent to the terminal.
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
-
-
-def _say(line: str, *, fresh_line: bool = False) -> None:
-    """One line on stderr, with control characters made visible (paths and topics come from the user)."""
-    line = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", line)
-    if fresh_line and sys.stderr.isatty():  # off the prompt line that Ctrl-C interrupted
-        line = "\n" + line
-    try:
-        print(line, file=sys.stderr)
-        sys.stderr.flush()
-    except (OSError, ValueError):  # stderr itself is gone: nothing more can be said
-        pass
-
-
-def _drop_stdout() -> None:
-    """Point stdout at /dev/null, so the interpreter's last flush of unwritten output cannot fail."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):  # stdout is not a real file (tests); nothing to silence
-        pass
-
-
-def _click_error(exc: Exception) -> int:
-    from typer._click.exceptions import ClickException, NoArgsIsHelpError
-    from typer.exceptions import Abort, Exit
-
-    if isinstance(exc, NoArgsIsHelpError):  # `parentinvolve` alone: show the help, as asked
-        sys.stdout.write(exc.format_message().rstrip() + "\n")
-        return EXIT_OK
-    if isinstance(exc, Exit):
-        return exc.exit_code
-    if isinstance(exc, Abort):
-        _say("parentinvolve: stopped. Nothing was saved.", fresh_line=True)
-        return EXIT_INTERRUPTED
-    if isinstance(exc, ClickException):
-        message = " ".join(exc.format_message().split()).rstrip(".")
-        ctx = getattr(exc, "ctx", None)
-        where = ctx.command_path if ctx is not None and ctx.command_path else "parentinvolve"
-        _say(f"parentinvolve: {message}. Try `{where} --help`.")
-        return EXIT_USAGE if exc.exit_code == 2 else exc.exit_code
-    if os.environ.get("PARENTINVOLVE_DEBUG"):
-        raise exc
-    # A bug, not a bad input: still one line, with what to do.
-    detail = " ".join(str(exc).split())[:200]
-    _say(
-        f"parentinvolve: internal error ({type(exc).__name__}{': ' + detail if detail else ''}). "
-        "Please report it; PARENTINVOLVE_DEBUG=1 shows the details."
-    )
-    return EXIT_ERROR

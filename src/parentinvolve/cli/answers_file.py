@@ -1,0 +1,67 @@
+"""Answers files: reading one (`--answers`, YAML or JSON) and writing one (`--save`)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from parentinvolve.conditions import AnswerValue
+from parentinvolve.errors import AnswersError, Problem
+from parentinvolve.kb.reader import Map, Node, Seq, kind_of, parse_json, parse_yaml, read_text
+
+MAX_ANSWERS_BYTES = 1024 * 1024
+
+
+def read_answers(path: Path) -> dict[str, Any]:
+    """The mapping in a YAML or JSON answers file; AnswersError (exit 2) saying what is wrong where."""
+    shown = str(path)
+    text, problems = read_text(path, shown, max_bytes=MAX_ANSWERS_BYTES)
+    node = None
+    if text is not None:
+        node, problems = _parse(text, shown, path.suffix.lower())
+    if problems:
+        raise AnswersError([str(p) for p in problems[:5]], source="answers file")
+    assert node is not None
+    if not isinstance(node, Map):
+        raise AnswersError(
+            [f"{shown}: should be a mapping like `child_age: 7`, one answer per line, not {kind_of(node)}"],
+            source="answers file",
+        )
+    return {key: _plain(value) for key, value in node.items.items()}
+
+
+def _parse(text: str, shown: str, suffix: str) -> tuple[Node | None, list[Problem]]:
+    """JSON for a .json file; YAML otherwise, except that JSON YAML cannot read (tab indents) is accepted
+    from a file that looks like JSON, and a `{...}` YAML flow mapping in a .yaml file stays YAML."""
+    if suffix == ".json":
+        return parse_json(text, shown)
+    if not text.lstrip().startswith("{"):
+        return parse_yaml(text, shown)
+    node, problems = parse_json(text, shown)
+    if not problems:
+        return node, problems
+    yaml_node, yaml_problems = parse_yaml(text, shown)
+    if not yaml_problems or suffix in (".yaml", ".yml"):
+        return yaml_node, yaml_problems
+    return node, problems
+
+
+def _plain(node: Node) -> Any:
+    if isinstance(node, Map):
+        return {k: _plain(v) for k, v in node.items.items()}
+    if isinstance(node, Seq):
+        return [_plain(v) for v in node.items]
+    return node.raw if node.kind == "timestamp" else node.value
+
+
+def answers_text(answers: Mapping[str, AnswerValue], path: Path) -> str:
+    """Answers in the format `--answers` reads: JSON for a .json file, YAML otherwise."""
+    data = {k: list(v) if isinstance(v, tuple) else v for k, v in answers.items()}
+    if path.suffix.lower() == ".json":
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    name = "".join(c if c.isprintable() else "?" for c in path.name)  # one comment line, always encodable
+    lines = ["# parentinvolve answers. Replay with: parentinvolve ask --answers " + name]
+    lines += [f"{key}: {json.dumps(value, ensure_ascii=False)}" for key, value in data.items()]
+    return "\n".join(lines) + "\n"
