@@ -80,14 +80,9 @@ def gather(kb: KnowledgeBase, answers_file: Path | None, interactive: bool) -> d
         start = normalise(kb, raw, source=str(answers_file), partial=True)
         if _complete(kb, start):  # nothing left to ask: don't open the terminal (or import questionary)
             return normalise(kb, start, source=str(answers_file))
-    from prompt_toolkit.application import create_app_session_from_tty
-
     from parentinvolve.cli import prompts
 
-    with create_app_session_from_tty():  # prompts stay on the terminal even when stdout is a file
-        if answers_file is not None:
-            return prompts.fill(kb, start)
-        return prompts.interview(kb, start)
+    return prompts.on_terminal(kb, start, fill_only=answers_file is not None)
 
 
 def _complete(kb: KnowledgeBase, answers: dict[str, AnswerValue]) -> bool:

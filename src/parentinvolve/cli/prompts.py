@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import questionary
-from prompt_toolkit.application import Application
+from prompt_toolkit.application import Application, create_app_session_from_tty
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent, merge_key_bindings
 
 from parentinvolve.answers import asked, check_value
@@ -26,7 +26,7 @@ def _stop_on_ctrl_d(app: Application[Any]) -> None:
     keys = KeyBindings()
 
     @keys.add("c-d", eager=True)
-    def _(event: KeyPressEvent) -> None:
+    def end_on_ctrl_d(event: KeyPressEvent) -> None:
         event.app.exit(exception=EOFError(), style="class:aborting")
 
     app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), keys])
@@ -136,3 +136,10 @@ def interview(kb: KnowledgeBase, start: dict[str, AnswerValue] | None = None) ->
     """The whole questionnaire: every question that applies, then the review."""
     questionary.print("A few questions about your child (Ctrl-C to stop at any time).", style="bold")
     return review(kb, fill(kb, dict(start or {})))
+
+
+def on_terminal(kb: KnowledgeBase, start: dict[str, AnswerValue], *, fill_only: bool) -> dict[str, AnswerValue]:
+    """Ask on the controlling terminal (even when stdout is a file): the questions an answers file left
+    open (`fill_only`), or the whole interview."""
+    with create_app_session_from_tty():
+        return fill(kb, start) if fill_only else interview(kb, start)
