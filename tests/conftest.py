@@ -21,7 +21,8 @@ FIXED_ENV = {"COLUMNS": "100", "LINES": "40", "NO_COLOR": "1", "TERM": "dumb"}
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "slow: builds and installs the package (seconds, not milliseconds); run by default"
+        "markers",
+        'slow: runs a subprocess, a pty or a browser (seconds, not milliseconds); `pytest -m "not slow"` skips them',
     )
 
 

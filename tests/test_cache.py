@@ -329,3 +329,32 @@ def test_validate_reports_broken_yaml_even_when_a_cache_claims_it_is_fine(
     r = run_cli("validate", str(content_copy))
     assert r.exit_code == 1
     assert "duplicate key 'id'" in r.stdout + r.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("module", ["engine.py", "kb/reader.py", "kb/entries.py", "render/doc.py", "cli/prompts.py"])
+def test_editing_any_module_of_the_package_changes_the_key(tmp_path: Path, module: str) -> None:
+    """The key covers every module, sub-packages included: a changed loader must never meet an old cache."""
+    import shutil
+    import subprocess
+    import sys
+
+    package = Path(cache.__file__).resolve().parent.parent
+    copy = tmp_path / "src" / "parentinvolve"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__", "content"))
+    script = (
+        "import sys; from pathlib import Path; from parentinvolve.kb import cache; "
+        "sys.stdout.write(cache.content_key(Path(sys.argv[1])).hex())"
+    )
+
+    def key() -> str:
+        env = {**os.environ, "PYTHONPATH": str(copy.parent)}
+        done = subprocess.run([sys.executable, "-c", script, str(CONTENT)], env=env, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    before = key()
+    assert key() == before  # stable while nothing changes
+    target = copy / module
+    target.write_text(target.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert key() != before

@@ -130,21 +130,8 @@ def plan(kb: KnowledgeBase, raw_answers: Mapping[Any, Any]) -> Plan:
 
 
 def _fired(rules: tuple[Rule, ...], answers: Mapping[str, AnswerValue]) -> list[Rule]:
-    """The rules whose condition holds, each condition object checked once: rules often share one (the
-    cache makes equal conditions one object), and with thousands of rules that is most of the work."""
-    checked: dict[int, bool] = {}
-    out = []
-    for r in rules:
-        when = r.when
-        if when is None:
-            out.append(r)
-            continue
-        ok = checked.get(id(when))
-        if ok is None:
-            ok = checked[id(when)] = holds(when, answers)
-        if ok:
-            out.append(r)
-    return out
+    """The rules whose condition holds (a rule without one always does)."""
+    return [r for r in rules if r.when is None or holds(r.when, answers)]
 
 
 def _resolve_groups(fired: list[Rule]) -> tuple[list[Rule], list[Overruled]]:

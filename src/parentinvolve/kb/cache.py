@@ -107,12 +107,14 @@ def _code_fingerprint(h: Any) -> None:
     """The shape of the model and the source files that build it: a changed loader means a new key."""
     for cls in _CLASSES.values():
         h.update(f"{cls.__name__}({','.join(_FIELDS[cls])})".encode())
-    here = os.path.dirname(os.path.abspath(__file__))
-    with os.scandir(here) as entries:
-        for entry in sorted(entries, key=lambda e: e.name):
-            if entry.name.endswith(".py"):
-                st = entry.stat()
-                h.update(f"{entry.name}:{st.st_size}:{st.st_mtime_ns};".encode())
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # every module, sub-packages too
+    for dirpath, dirnames, filenames in os.walk(package):
+        dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and d != "content")
+        for name in sorted(filenames):
+            if name.endswith(".py"):
+                st = os.stat(os.path.join(dirpath, name))
+                rel = os.path.relpath(os.path.join(dirpath, name), package)
+                h.update(f"{rel}:{st.st_size}:{st.st_mtime_ns};".encode())
 
 
 def content_key(root: Path) -> bytes | None:
