@@ -6,6 +6,11 @@ import difflib
 from collections.abc import Iterable
 
 
+def close_matches(word: str, known: Iterable[str]) -> list[str]:
+    """Up to three known names close to `word`, closest first."""
+    return difflib.get_close_matches(word, list(known), n=3, cutoff=0.6)
+
+
 def did_you_mean(word: str, known: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(known), n=3, cutoff=0.6)
+    close = close_matches(word, known)
     return f" (did you mean: {', '.join(close)}?)" if close else ""

@@ -159,9 +159,8 @@ def _collect(rules: list[Rule], cited: set[str]) -> tuple[dict[str, _Place], _Pl
     why: _Place = {}
     for r in rules:
         cited.update(r.sources)
-        if r.moments:  # (one moment is the usual case: no need for dict(), which keeps the last of a repeat)
-            for mid, texts in r.moments if len(r.moments) == 1 else dict(r.moments).items():
-                _add(moments.setdefault(mid, {}), texts, r)
+        for mid, texts in r.moments:  # (the loader rejects a moment named twice in one rule)
+            _add(moments.setdefault(mid, {}), texts, r)
         if r.confidentiality:
             _add(confidentiality, r.confidentiality, r)
         if r.prepare:
@@ -212,12 +211,5 @@ def _labels(kb: KnowledgeBase, answers: Mapping[str, AnswerValue]) -> tuple[tupl
     for q in kb.questions:
         if q.id not in answers:
             continue
-        value = answers[q.id]
-        if isinstance(value, tuple):
-            words = ", ".join(q.label(v) for v in value)
-        elif isinstance(value, int):
-            words = str(value)
-        else:
-            words = q.label(value)
-        out.append((q.prompt, words))
+        out.append((q.prompt, q.words(answers[q.id])))
     return tuple(out)

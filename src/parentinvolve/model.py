@@ -79,6 +79,12 @@ class Question:
     def label(self, choice_id: str) -> str:
         return next((c.label for c in self.choices if c.id == choice_id), choice_id)
 
+    def words(self, value: object) -> str:
+        """An answer to this question in words: choice labels, comma-separated for several."""
+        if isinstance(value, tuple):
+            return ", ".join(self.label(v) for v in value)
+        return self.label(value) if isinstance(value, str) else str(value)
+
 
 @dataclass(frozen=True, slots=True)
 class Attendance:

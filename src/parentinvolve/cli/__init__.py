@@ -24,6 +24,7 @@ from parentinvolve.errors import (
     ParentInvolveError,
     UsageError,
 )
+from parentinvolve.render import FORMATS
 
 HELP = """Understand your part in your child's therapy.
 
@@ -164,32 +165,25 @@ def explain(
       parentinvolve explain dbt --format markdown
       parentinvolve explain confidentiality --format json
     """
-    chosen = pick_format(fmt, ("rich", "plain", "markdown", "json"))
+    chosen = pick_format(fmt, FORMATS)
     kb = _kb(ctx)
     entry = kb.find(topic)
     if entry is None:
         raise UsageError(_unknown_topic(kb, topic))
-    from parentinvolve.render.doc import entry_doc
+    from parentinvolve.render import doc, jsonout
 
-    data = None
-    if chosen == "json":  # imported only when asked for: plain output needs no `json`
-        from parentinvolve.render import jsonout
-
-        data = jsonout.entry(kb, entry)
-    emit(entry_doc(kb, entry), chosen, data)
+    emit(chosen, doc=lambda: doc.entry_doc(kb, entry), data=lambda: jsonout.entry(kb, entry))
 
 
 def _unknown_topic(kb: KnowledgeBase, topic: str) -> str:
-    import difflib
-
+    from parentinvolve.didyoumean import close_matches
     from parentinvolve.model import lookup_key
 
     shown = topic if len(topic) <= 40 else topic[:40] + "…"
     key = lookup_key(topic)
     if not key:
         return "Give a topic to explain, like `parentinvolve explain pcit`; `parentinvolve topics` lists them all."
-    close = difflib.get_close_matches(key, list(kb.names), n=3, cutoff=0.6) if len(key) <= 100 else []
-    ids = list(dict.fromkeys(kb.names[c] for c in close))
+    ids = list(dict.fromkeys(kb.names[c] for c in close_matches(key, kb.names))) if len(key) <= 100 else []
     hint = f" Did you mean: {', '.join(ids)}?" if ids else ""
     return f"No topic called {shown!r}.{hint} See every topic with `parentinvolve topics`."
 
@@ -202,16 +196,11 @@ def topics(ctx: typer.Context, fmt: Optional[str] = FormatOpt) -> None:
     Example:
       parentinvolve topics
     """
-    chosen = pick_format(fmt, ("rich", "plain", "markdown", "json"))
+    chosen = pick_format(fmt, FORMATS)
     kb = _kb(ctx)
-    from parentinvolve.render.doc import topics_doc
+    from parentinvolve.render import doc, jsonout
 
-    data = None
-    if chosen == "json":
-        from parentinvolve.render import jsonout
-
-        data = jsonout.topics(kb)
-    emit(topics_doc(kb), chosen, data)
+    emit(chosen, doc=lambda: doc.topics_doc(kb), data=lambda: jsonout.topics(kb))
 
 
 @app.command()

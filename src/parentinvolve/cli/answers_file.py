@@ -9,7 +9,7 @@ from typing import Any
 
 from parentinvolve.conditions import AnswerValue
 from parentinvolve.errors import AnswersError, Problem
-from parentinvolve.kb.reader import Map, Node, Seq, kind_of, parse_json, parse_yaml, read_text
+from parentinvolve.kb.reader import Map, Node, kind_of, parse_json, parse_yaml, read_text, to_plain
 
 MAX_ANSWERS_BYTES = 1024 * 1024
 
@@ -29,7 +29,7 @@ def read_answers(path: Path) -> dict[str, Any]:
             [f"{shown}: should be a mapping like `child_age: 7`, one answer per line, not {kind_of(node)}"],
             source="answers file",
         )
-    return {key: _plain(value) for key, value in node.items.items()}
+    return {key: to_plain(value) for key, value in node.items.items()}
 
 
 def _parse(text: str, shown: str, suffix: str) -> tuple[Node | None, list[Problem]]:
@@ -46,14 +46,6 @@ def _parse(text: str, shown: str, suffix: str) -> tuple[Node | None, list[Proble
     if not yaml_problems or suffix in (".yaml", ".yml"):
         return yaml_node, yaml_problems
     return node, problems
-
-
-def _plain(node: Node) -> Any:
-    if isinstance(node, Map):
-        return {k: _plain(v) for k, v in node.items.items()}
-    if isinstance(node, Seq):
-        return [_plain(v) for v in node.items]
-    return node.raw if node.kind == "timestamp" else node.value
 
 
 def answers_text(answers: Mapping[str, AnswerValue], path: Path) -> str:

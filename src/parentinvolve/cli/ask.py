@@ -61,7 +61,7 @@ def run(
     if output is not None:
         write_private(output, text, force=force)
         if result.safety is not None:  # the crisis lines are never hidden away in a file
-            sys.stderr.write(render_safety(kb, result))
+            sys.stderr.write(render_safety(result))
         print(f"Wrote your plan to {output} (only you can read it).", file=sys.stderr)
     elif text:
         sys.stdout.write(text)
@@ -94,33 +94,31 @@ def _complete(kb: KnowledgeBase, answers: dict[str, AnswerValue]) -> bool:
 
 def render(kb: KnowledgeBase, result: Plan, fmt: str, why: bool, *, to_terminal: bool) -> str:
     """The plan as text in `fmt`; rich output to the terminal is printed directly (and "" returned)."""
-    if fmt == "json":  # straight from the Plan: the document layer is not even imported
-        from parentinvolve.render.jsonout import dumps, plan
-
-        data = plan(result)
-        if why:
-            data["why_details"] = _why_details(result)
-        return dumps(data)
     from parentinvolve.cli.output import width
-    from parentinvolve.render import write_doc
-    from parentinvolve.render.doc import plan_doc
+    from parentinvolve.render import doc, jsonout, write
 
-    doc = plan_doc(kb, result, why=why)
+    def data() -> object:
+        out = jsonout.plan(result)
+        if why:
+            out["why_details"] = _why_details(result)
+        return out
+
     if fmt == "rich" and to_terminal:
-        write_doc(doc, fmt, sys.stdout, width())
+        write(fmt, sys.stdout, width(), doc=lambda: doc.plan_doc(kb, result, why=why), data=data)
         return ""
     buffer = io.StringIO()
-    write_doc(doc, fmt, buffer, width())
+    write(fmt, buffer, width(), doc=lambda: doc.plan_doc(kb, result, why=why), data=data)
     return buffer.getvalue()
 
 
-def render_safety(kb: KnowledgeBase, result: Plan) -> str:
+def render_safety(result: Plan) -> str:
+    """The crisis block alone, as plain text for the screen (when the plan itself went to a file)."""
     from parentinvolve.cli.output import width
-    from parentinvolve.render.doc import Doc, plan_doc
+    from parentinvolve.render.doc import Doc, safety_alert
     from parentinvolve.render.plain import render as plain
 
-    first = plan_doc(kb, result).blocks[0]
-    return plain(Doc("Safety first", (first,)), width())
+    alert = safety_alert(result)
+    return plain(Doc("Safety first", (alert,)), width()) if alert is not None else ""
 
 
 def _why_details(result: Plan) -> list[dict[str, str]]:

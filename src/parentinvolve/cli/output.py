@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Optional
 
 from parentinvolve.errors import UsageError
@@ -32,13 +33,8 @@ def width() -> int:
     return min(shutil.get_terminal_size((80, 24)).columns, 100)
 
 
-def emit(doc: Doc, fmt: str, data: object) -> None:
-    """Write a document to stdout in `fmt`; `data` is its JSON form."""
-    if fmt == "json":
-        from parentinvolve.render.jsonout import dumps
+def emit(fmt: str, *, doc: Callable[[], Doc], data: Callable[[], object]) -> None:
+    """Write to stdout in `fmt`: JSON from `data()`, any other format from the document `doc()`."""
+    from parentinvolve.render import write
 
-        sys.stdout.write(dumps(data))
-    else:
-        from parentinvolve.render import write_doc
-
-        write_doc(doc, fmt, sys.stdout, width())
+    write(fmt, sys.stdout, width(), doc=doc, data=data)

@@ -106,19 +106,13 @@ def fill(kb: KnowledgeBase, answers: dict[str, AnswerValue]) -> dict[str, Answer
     return out
 
 
-def _words(q: Question, value: AnswerValue) -> str:
-    if isinstance(value, tuple):
-        return ", ".join(q.label(v) for v in value)
-    return q.label(value) if isinstance(value, str) else str(value)
-
-
 def review(kb: KnowledgeBase, answers: dict[str, AnswerValue]) -> dict[str, AnswerValue]:
     """Show the answers; let the parent change any of them until they choose to see the plan."""
     while True:
         questionary.print("\nYour answers:", style="bold")
         shown = [q for q in kb.questions if q.id in answers]
         for q in shown:
-            questionary.print(f"  {q.prompt} {_words(q, answers[q.id])}")
+            questionary.print(f"  {q.prompt} {q.words(answers[q.id])}")
         choices = [questionary.Choice("Show my plan", value=SHOW_PLAN)]
         choices += [questionary.Choice(f"Change: {q.prompt}", value=q.id) for q in shown]
         picked = _ask(

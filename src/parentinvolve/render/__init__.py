@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
@@ -32,3 +33,13 @@ def write_doc(doc: Doc, fmt: str, out: TextIO, width: int) -> None:
         from parentinvolve.render.plain import render as plain
 
         out.write(plain(doc, width))
+
+
+def write(fmt: str, out: TextIO, width: int, *, doc: Callable[[], Doc], data: Callable[[], object]) -> None:
+    """Write in `fmt`: JSON from `data()`, every other format from `doc()` (only the one needed is built)."""
+    if fmt == "json":
+        from parentinvolve.render.jsonout import dumps
+
+        out.write(dumps(data()))
+    else:
+        write_doc(doc(), fmt, out, width)

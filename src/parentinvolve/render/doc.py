@@ -118,18 +118,24 @@ def _why_note(item: Item) -> str:
     return f"Why: rule {item.rule}" + (f" ({item.because})" if item.because else "")
 
 
+def safety_alert(p: Plan) -> Alert | None:
+    """The crisis block that opens a plan when it may be needed (also shown on screen when the plan goes to a file)."""
+    if p.safety is None:
+        return None
+    s = p.safety
+    listed = any(s.emergency in line.contact for line in s.lines)  # say the number once, not twice
+    return Alert(
+        f"Safety first — crisis lines ({s.region_name})",
+        (s.message,) if listed else (s.message, f"Emergency number: {s.emergency}."),
+        tuple(f"{line.name}: {line.contact}" for line in s.lines) + s.safety_plan,
+    )
+
+
 def plan_doc(kb: KnowledgeBase, p: Plan, *, why: bool = False) -> Doc:
     blocks: list[Block] = []
-    if p.safety is not None:
-        s = p.safety
-        listed = any(s.emergency in line.contact for line in s.lines)  # say the number once, not twice
-        blocks.append(
-            Alert(
-                f"Safety first — crisis lines ({s.region_name})",
-                (s.message,) if listed else (s.message, f"Emergency number: {s.emergency}."),
-                tuple(f"{line.name}: {line.contact}" for line in s.lines) + s.safety_plan,
-            )
-        )
+    alert = safety_alert(p)
+    if alert is not None:
+        blocks.append(alert)
     blocks.append(Para("Your answers:", "note"))
     blocks.append(Bullets(tuple(Bullet(f"{q} {a}") for q, a in p.answer_labels)))
     blocks += _glance(p, why)
