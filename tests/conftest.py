@@ -19,10 +19,9 @@ CONTENT = ROOT / "content"
 FIXED_ENV = {"COLUMNS": "100", "LINES": "40", "NO_COLOR": "1", "TERM": "dumb"}
 
 
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers",
-        'slow: runs a subprocess, a pty or a browser (seconds, not milliseconds); `pytest -m "not slow"` skips them',
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden", action="store_true", help="rewrite tests/golden/ from the current plans (then review the diff)"
     )
 
 

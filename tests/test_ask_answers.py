@@ -413,6 +413,7 @@ def script() -> list[str]:
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "parentinvolve"]
 
 
+@pytest.mark.slow
 def test_installed_script_gives_the_same_json_plan(tmp_path: Path) -> None:
     path = answers(tmp_path, PCIT)
     proc = subprocess.run(
@@ -429,6 +430,7 @@ def test_installed_script_gives_the_same_json_plan(tmp_path: Path) -> None:
     assert "coach" in data["therapy"]["role"]
 
 
+@pytest.mark.slow
 def test_installed_script_reports_a_bad_answers_file_without_a_traceback(tmp_path: Path) -> None:
     path = answers(tmp_path, "child_age: 4\nconcerns: [behavior]\ntherapy: pcitt\n")
     proc = subprocess.run(

@@ -930,6 +930,7 @@ def mount(kind: str, target: Path) -> Callable[[], None]:
     return lambda: subprocess.run(["umount", "-l", str(target)], check=True)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "case",
     [
@@ -1006,6 +1007,7 @@ def _show_in_summary(config: pytest.Config, line: str) -> None:
 # --- full disk and unwritable folder, in-process (work even where mounting is not allowed) -----------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("option", ["--output", "--save"])
 def test_full_disk_leaves_no_partial_file(
     option: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: RunCli
@@ -1025,6 +1027,7 @@ def test_full_disk_leaves_no_partial_file(
     assert snapshot(tmp_path) == before, "a partial or temporary file was left behind"
 
 
+@pytest.mark.slow
 def test_unwritable_folder_is_refused_before_anything_is_asked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, run_cli: RunCli
 ) -> None:
@@ -1045,6 +1048,7 @@ def test_unwritable_folder_is_refused_before_anything_is_asked(
 # --- Ctrl-C and Ctrl-D at the first prompt, in a real terminal ----------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("key", ["\x03", "\x04"], ids=["ctrl-c", "ctrl-d"])
 def test_interrupt_at_the_first_prompt(key: str, tmp_path: Path) -> None:
     pexpect = pytest.importorskip("pexpect")

@@ -203,6 +203,7 @@ def png_pixels(data: bytes) -> bytes:
     return zlib.decompress(b"".join(chunks))
 
 
+@pytest.mark.slow
 def test_in_chromium_on_a_phone(tmp_path: Path, page: str) -> None:
     framed = tmp_path / "measure.html"
     framed.write_text(phone_frame(page, MEASURE), encoding="utf-8")
@@ -231,6 +232,7 @@ def test_in_chromium_on_a_phone(tmp_path: Path, page: str) -> None:
         assert words in text
 
 
+@pytest.mark.slow
 def test_a_screenshot_on_a_phone(tmp_path: Path, page: str) -> None:
     framed = tmp_path / "phone.html"
     framed.write_text(phone_frame(page), encoding="utf-8")

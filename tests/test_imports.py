@@ -17,6 +17,8 @@ import pytest
 
 from conftest import CONTENT
 
+pytestmark = pytest.mark.slow  # every test here starts a fresh interpreter
+
 # Run the real entry point, then report every module loaded (taken before `json` is imported to say so).
 RUNNER = """
 import sys

@@ -396,6 +396,7 @@ def test_validate_catches_a_source_that_does_not_resolve(run_cli: RunCli, conten
     assert "acf-cprtt" in result.stdout + result.stderr
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not SEED_OVERLAP.exists(), reason=f"no {SEED_OVERLAP} (the shared tools are not checked out)")
 def test_seed_overlap_finds_nothing_copied_from_the_article() -> None:
     proc = subprocess.run(

@@ -21,7 +21,10 @@ TITLE = "Your part in your child's therapy"
 STOPPED = "parentinvolve: stopped. Nothing was saved."
 PROMPT_ONLY = ["(arrow keys", "space to tick", "Is this right?", "Show my plan", "Change:", "Ctrl-C to stop"]
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX-only")
+pytestmark = [
+    pytest.mark.slow,  # every test here drives a real pseudo-terminal
+    pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX-only"),
+]
 
 
 def script() -> list[str]:
