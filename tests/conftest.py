@@ -21,7 +21,9 @@ FIXED_ENV = {"COLUMNS": "100", "LINES": "40", "NO_COLOR": "1", "TERM": "dumb"}
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption(
-        "--update-golden", action="store_true", help="rewrite tests/golden/ from the current plans (then review the diff)"
+        "--update-golden",
+        action="store_true",
+        help="rewrite tests/golden/ from the current plans (then review the diff)",
     )
 
 

@@ -23,7 +23,6 @@ from conftest import FIXED_ENV, ROOT
 from parentinvolve import __version__
 from parentinvolve.kb import build as loader
 
-
 pytestmark = pytest.mark.slow
 PY = sys.executable
 EXPECTED = "You take part in every session, playing with your child while the therapist coaches you live."
