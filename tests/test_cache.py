@@ -358,3 +358,12 @@ def test_editing_any_module_of_the_package_changes_the_key(tmp_path: Path, modul
     target = copy / module
     target.write_text(target.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
     assert key() != before
+
+
+def test_equal_conditions_are_one_object_from_the_yaml_and_from_the_cache(home: Path) -> None:
+    """The model's promise the engine's speed rests on, from both ways of making a knowledge base."""
+    for kb in (loader.load(CONTENT), load_kb(CONTENT), load_kb(CONTENT)):  # built, then cold, then warm
+        seen: dict[object, object] = {}
+        for rule in kb.rules:
+            if rule.when is not None:
+                assert seen.setdefault(rule.when, rule.when) is rule.when, rule.id

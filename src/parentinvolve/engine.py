@@ -130,8 +130,22 @@ def plan(kb: KnowledgeBase, raw_answers: Mapping[Any, Any]) -> Plan:
 
 
 def _fired(rules: tuple[Rule, ...], answers: Mapping[str, AnswerValue]) -> list[Rule]:
-    """The rules whose condition holds (a rule without one always does)."""
-    return [r for r in rules if r.when is None or holds(r.when, answers)]
+    """The rules whose condition holds (a rule without one always does), each distinct condition checked
+    once: many rules share one, and the model promises that equal conditions are one object (see
+    `KnowledgeBase`), so identity is a cheap key. Were the promise broken, plans would stay right, only slower."""
+    checked: dict[int, bool] = {}
+    out = []
+    for r in rules:
+        when = r.when
+        if when is None:
+            out.append(r)
+            continue
+        ok = checked.get(id(when))
+        if ok is None:
+            ok = checked[id(when)] = holds(when, answers)
+        if ok:
+            out.append(r)
+    return out
 
 
 def _resolve_groups(fired: list[Rule]) -> tuple[list[Rule], list[Overruled]]:

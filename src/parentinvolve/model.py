@@ -151,6 +151,9 @@ class Rule:
 
 @dataclass(frozen=True, slots=True)
 class KnowledgeBase:
+    """The validated content. Promise kept by both ways of making one (kb.build and the cache's decoder):
+    rules with equal conditions share one condition object, so the engine can check each once per plan."""
+
     root: str
     sources: Mapping[str, Source]
     questions: tuple[Question, ...]

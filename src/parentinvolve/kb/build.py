@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from parentinvolve.conditions import Condition
 from parentinvolve.errors import ContentError, Problem
 from parentinvolve.kb import entries as build_entries
 from parentinvolve.kb import rules as build_rules
@@ -12,7 +13,7 @@ from parentinvolve.kb.context import Context
 from parentinvolve.kb.entries import MOMENT_SECTIONS, QUESTION_KINDS, REQUIRED_QUESTIONS, THERAPY_SECTIONS
 from parentinvolve.kb.reader import Node, parse_yaml, read_text
 from parentinvolve.kb.rules import RULE_ADDS
-from parentinvolve.model import MOMENT, THERAPY, TOPIC, KnowledgeBase
+from parentinvolve.model import MOMENT, THERAPY, TOPIC, KnowledgeBase, Rule
 
 __all__ = [
     "FILES",
@@ -131,7 +132,14 @@ def _build(ctx: Context) -> tuple[KnowledgeBase | None, dict[str, int]]:
         entries=entries,
         asks=asks,
         crisis=crisis,
-        rules=rules,
+        rules=_share_conditions(rules),
         names=names,
     )
     return kb, counts
+
+
+def _share_conditions(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
+    """Rules with equal conditions get one condition object: the model promises it (see KnowledgeBase) and
+    the engine checks each distinct condition once per plan. The cache's decoder keeps the same promise."""
+    shared: dict[Condition, Condition] = {}
+    return tuple(r if r.when is None else replace(r, when=shared.setdefault(r.when, r.when)) for r in rules)
