@@ -208,7 +208,7 @@ def pairs(floor: list[str], subject: list[str], env: dict[str, str], n: int) -> 
 def ratio_of_pairs(subject: list[float], floor: list[float]) -> float:
     """The median of the pairs' own ratios: each pair ran back to back, so a busy moment slows both alike,
     and the median then drops the pairs a burst of load hit unevenly."""
-    return statistics.median(s / f for s, f in zip(subject, floor))
+    return statistics.median(s / f for s, f in zip(subject, floor, strict=True))
 
 
 def time_row(name: str, m: dict[str, list[float]], budget: float) -> Row:
