@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import shutil
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,11 +59,23 @@ class Result:
 RunCli = Callable[..., Result]
 
 
+def run_main(args: list[str]) -> Result:
+    """`parentinvolve ARGS...` in-process through the real entry point, `cli.main` (which maps errors to exit
+    codes: a CliRunner on the Typer app would bypass that), with no terminal on stdin; what it printed."""
+    out, err = io.StringIO(), io.StringIO()
+    saved = sys.stdout, sys.stderr, sys.stdin
+    sys.stdout, sys.stderr, sys.stdin = out, err, io.StringIO("")
+    try:
+        code = main(list(args))
+    finally:
+        sys.stdout, sys.stderr, sys.stdin = saved
+    assert "Traceback" not in out.getvalue() + err.getvalue()
+    return Result(code, out.getvalue(), err.getvalue())
+
+
 @pytest.fixture
-def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> RunCli:
-    """Run `parentinvolve ARGS...` in-process through the real entry point, `cli.main`, which maps
-    errors to exit codes (a CliRunner on the Typer app would bypass that). `env` overrides the fixed
-    terminal; a value of None removes the variable."""
+def run_cli(monkeypatch: pytest.MonkeyPatch) -> RunCli:
+    """`run_main` in the fixed terminal; `env` overrides it for one call (a value of None removes the variable)."""
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     for key, value in FIXED_ENV.items():
         monkeypatch.setenv(key, value)
@@ -72,11 +86,7 @@ def run_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch)
                 monkeypatch.delenv(key, raising=False)
             else:
                 monkeypatch.setenv(key, value)
-        capsys.readouterr()
-        code = main(list(args))
-        out, err = capsys.readouterr()
-        assert "Traceback" not in out + err
-        return Result(code, out, err)
+        return run_main(list(args))
 
     return run
 

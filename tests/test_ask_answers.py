@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import stat
@@ -14,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from parentinvolve.cli import main
+from conftest import RunCli
 
 # The crisis lines for the UK, exactly as in the project's checked list (shared/facts.md).
 UK_LINES = {"Childline": "0800 1111 (under 19)", "Samaritans": "116 123"}
@@ -58,20 +57,13 @@ class Run:
 
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
-    """`parentinvolve ARGS...` in-process via `cli.main`, in tmp_path, with no terminal on stdin."""
+def cli(run_cli: RunCli, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Any:
+    """`parentinvolve ARGS...` in-process (conftest's `run_cli`), in tmp_path."""
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("COLUMNS", "100")
-    monkeypatch.setenv("TERM", "dumb")
-    monkeypatch.setenv("NO_COLOR", "1")
-    monkeypatch.delenv("FORCE_COLOR", raising=False)
 
     def run(*args: str) -> Run:
-        monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-        capsys.readouterr()
-        code = main(list(args))
-        captured = capsys.readouterr()
-        return Run(code, captured.out, captured.err)
+        r = run_cli(*args)
+        return Run(r.exit_code, r.stdout, r.stderr)
 
     return run
 

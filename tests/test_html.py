@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import html
-import io
 import json
 import re
 import shutil
 import struct
 import subprocess
-import sys
 import zlib
 from pathlib import Path
 
 import pytest
 
-from parentinvolve.cli import main
+from conftest import run_main
 from parentinvolve.render.doc import Alert, Bullet, Bullets, Doc, Heading, Para, Step, Timeline
 from parentinvolve.render.html import render
 
@@ -29,15 +27,9 @@ def ask_html(tmp_path: Path, answers: str, *extra: str) -> str:
     """`parentinvolve [extra...] ask --answers FILE --format html`, in-process; the page it prints."""
     path = tmp_path / "answers.yaml"
     path.write_text(answers, encoding="utf-8")
-    out, err = io.StringIO(), io.StringIO()
-    old = sys.stdout, sys.stderr, sys.stdin
-    sys.stdout, sys.stderr, sys.stdin = out, err, io.StringIO("")
-    try:
-        code = main([*extra, "ask", "--answers", str(path), "--format", "html"])
-    finally:
-        sys.stdout, sys.stderr, sys.stdin = old
-    assert code == 0, err.getvalue()
-    return out.getvalue()
+    result = run_main([*extra, "ask", "--answers", str(path), "--format", "html"])
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
 
 
 @pytest.fixture(scope="module")

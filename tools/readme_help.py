@@ -1,0 +1,58 @@
+"""Keep the README's `--help` blocks true: rewrite every block between `<!-- help: CMD -->` and
+`<!-- /help -->` with what `parentinvolve CMD --help` prints now (COLUMNS=100). tests/test_docs.py checks
+that every command has such a block and that each block is current.
+
+    .venv/bin/python tools/readme_help.py          # rewrite README.md in place
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import sys
+from pathlib import Path
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+BLOCK = re.compile(r"(<!-- help: (?P<cmd>[a-z -]*?) -->\n```\n)(?P<body>.*?)(```\n<!-- /help -->)", re.S)
+
+
+def commands() -> list[str]:
+    """Every command path, the top level first: '', 'ask', 'clinic', 'clinic init', …"""
+    from typer.main import get_command
+
+    from parentinvolve.cli import app
+
+    out: list[str] = []
+
+    def walk(cmd: object, path: str) -> None:
+        out.append(path)
+        for name, sub in sorted(getattr(cmd, "commands", {}).items()):
+            walk(sub, f"{path} {name}".strip())
+
+    walk(get_command(app), "")
+    return out
+
+
+def help_text(command: str) -> str:
+    """`parentinvolve COMMAND --help` as a reader sees it at 100 columns."""
+    from parentinvolve.cli import main
+
+    os.environ.update({"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"})
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        main([*command.split(), "--help"])
+    return f"$ parentinvolve {command} --help".replace("  ", " ") + "\n" + out.getvalue()
+
+
+def refresh(text: str) -> str:
+    return BLOCK.sub(lambda m: m.group(1) + help_text(m.group("cmd")) + m.group(4), text)
+
+
+if __name__ == "__main__":
+    README.write_text(refresh(README.read_text(encoding="utf-8")), encoding="utf-8")
+    missing = [c for c in commands() if f"<!-- help: {c} -->" not in README.read_text(encoding="utf-8")]
+    if missing:
+        print("README has no help block for: " + ", ".join(repr(c) for c in missing), file=sys.stderr)
+        sys.exit(1)
