@@ -174,7 +174,14 @@ class Clinic:
 
     def origin(self, file: str, entry_id: str) -> str:
         """Where the layer added or changed this entry (path:line), or ""."""
-        return next((c.where for c in self.changes if c.file == file and c.id == entry_id and c.what in ("added", "changed", "removed")), "")
+        return next(
+            (
+                c.where
+                for c in self.changes
+                if c.file == file and c.id == entry_id and c.what in ("added", "changed", "removed")
+            ),
+            "",
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -97,7 +97,7 @@ def render(kb: KnowledgeBase, result: Plan, fmt: str, why: bool, *, to_terminal:
     if fmt == "json":  # straight from the Plan: the document layer is not even imported
         from parentinvolve.render.jsonout import dumps, plan
 
-        data = plan(result)
+        data = plan(result, kb)
         if why:
             data["why_details"] = _why_details(result)
         return dumps(data)

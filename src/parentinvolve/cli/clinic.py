@@ -14,7 +14,7 @@ from parentinvolve.errors import UsageError
 
 app = typer.Typer(
     name="clinic",
-    help="Tools for a clinic's own layer: its name, contacts, policies and changes to the content.",
+    help="Write and check a clinic's own layer: its name, contacts, policies and changes.",
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,
@@ -145,7 +145,8 @@ def show(ctx: typer.Context) -> None:
     assert clinic is not None  # loading with a clinic's folder always gives one
     rows = [(c.where, _describe(c.what, c.file, c.id, c.field)) for c in clinic.changes]
     width = max((len(w) for w, _ in rows), default=0)
-    print(f"{clinic.name} — the layer in {clinic.folder}")
+    reviewed = f", reviewed {clinic.reviewed}" if clinic.reviewed else ""
+    print(f"{clinic.name} — the layer in {clinic.folder}{reviewed}")
     for where, what in rows:
         print(f"{where.ljust(width)}  {what}")
     if not rows:

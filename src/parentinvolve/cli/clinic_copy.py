@@ -10,7 +10,7 @@ FILES = {"therapy": "therapies", "moment": "moments", "topic": "topics"}
 HEADER = "# {file}.yaml in a clinic's layer: each entry changes the shipped entry with the same id (or adds one).\n"
 
 
-def copy_entry(content: Path | None, clinic: Path, entry_id: str) -> tuple[Path, int]:
+def copy_entry(content: Path | None, clinic: Path, wanted: str) -> tuple[Path, int]:
     """Append the shipped entry to the layer's file, stamped with its fingerprint: the file and the entry's line."""
     from parentinvolve import kb
     from parentinvolve.kb.overlay import BASED_ON, entry_id, fingerprint
@@ -18,9 +18,9 @@ def copy_entry(content: Path | None, clinic: Path, entry_id: str) -> tuple[Path,
 
     root = content or kb.shipped()
     base = kb.load(root)
-    entry = base.find(entry_id)
+    entry = base.find(wanted)
     if entry is None or entry.kind not in FILES:
-        raise UsageError(f"No shipped therapy, moment or topic called {entry_id!r}; see `parentinvolve topics`.")
+        raise UsageError(f"No shipped therapy, moment or topic called {wanted!r}; see `parentinvolve topics`.")
     file = FILES[entry.kind]
     source = root / f"{file}.yaml"
     text = source.read_text(encoding="utf-8")
@@ -52,4 +52,3 @@ def copy_entry(content: Path | None, clinic: Path, entry_id: str) -> tuple[Path,
     after = before.rstrip("\n") + "\n\n" + "\n".join(block) + "\n"
     target.write_text(after, encoding="utf-8")
     return target, after[: after.rindex("\n".join(block))].count("\n") + 1
-

@@ -34,14 +34,14 @@ SHARED = (
         "content",
         "--content",
         "DIR",
-        "Use the knowledge base in this folder instead of the built-in one.",
+        "Use the knowledge base in DIR, not the built-in one",
         "PARENTINVOLVE_CONTENT",
     ),
     Shared(
         "clinic",
         "--clinic",
         "DIR",
-        "Add a clinic's own layer (clinic.yaml and changes) from this folder.",
+        "Add the clinic's own layer in DIR: clinic.yaml and changes",
         "PARENTINVOLVE_CLINIC",
     ),
 )
@@ -50,11 +50,13 @@ SHARED = (
 def _parameters(top: bool) -> list[inspect.Parameter]:
     out = []
     for s in SHARED:
-        help_text = f"{s.help} Also: ${s.envvar}." if top else f"{s.help} (Also accepted before the command.)"
+        help_text = f"{s.help} (or ${s.envvar})." if top else f"{s.help}."
         option = typer.Option(
             None, s.flag, help=help_text, metavar=s.metavar, envvar=s.envvar if top else None, show_envvar=False
         )
-        out.append(inspect.Parameter(s.name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=Optional[s.kind]))
+        out.append(
+            inspect.Parameter(s.name, inspect.Parameter.KEYWORD_ONLY, default=option, annotation=Optional[s.kind])
+        )
     return out
 
 
@@ -89,7 +91,6 @@ def shared_options(*, top: bool = False) -> Callable[[Callable[..., Any]], Calla
         else:
             params = [*own, *added]
         wrapper.__dict__["__signature__"] = signature.replace(parameters=params)  # typer reads this signature
-        wrapper.__annotations__ = {p.name: p.annotation for p in params}
         return wrapper
 
     return decorate

@@ -72,9 +72,7 @@ def _date(r: Reader, node: Node | None) -> str:
     return value
 
 
-def _policies(
-    r: Reader, node: Node | None, clinic: str, kb: KnowledgeBase | None
-) -> tuple[list[Entry], list[Change]]:
+def _policies(r: Reader, node: Node | None, clinic: str, kb: KnowledgeBase | None) -> tuple[list[Entry], list[Change]]:
     """Each policy as an entry of kind POLICY; its id and title must not name anything else."""
     out: list[Entry] = []
     changes: list[Change] = []

@@ -20,7 +20,6 @@ from parentinvolve.errors import Problem
 from parentinvolve.kb.reader import Loc, Map, Node, Scalar, Seq, parse_yaml, read_text, to_plain
 from parentinvolve.model import Change, lookup_key
 
-CLINIC_FILE = "clinic.yaml"
 LAYER_FILES = ("sources", "therapies", "moments", "topics", "asks", "rules", "crisis")
 NOT_LAYERED = ("questions", "attendance")
 BASED_ON = "based_on"  # in a copy made by `clinic override`: the fingerprint of the shipped entry it started from
@@ -251,16 +250,16 @@ def _add_after_hours(layer: Layer, crisis: Node | None, line: Map) -> Node | Non
             continue
         emergency = region.items.get("emergency")
         number = str(emergency.value) if isinstance(emergency, Scalar) else ""
-
-        def names_it(node: Node) -> bool:
-            contact = node.items.get("contact") if isinstance(node, Map) else None
-            return bool(number) and isinstance(contact, Scalar) and number in str(contact.value)
-
-        at = next((n + 1 for n, item in enumerate(lines.items) if names_it(item)), 0)
+        at = next((n + 1 for n, item in enumerate(lines.items) if number and number in _contact(item)), 0)
         new_lines = Seq((*lines.items[:at], line, *lines.items[at:]), lines.loc)
         out.append(Map({**region.items, "lines": new_lines}, region.keys, region.loc))
     layer.change("line", "crisis", "after_hours", "", line.loc)
     return Map({**crisis.items, "regions": Seq(tuple(out), regions.loc)}, crisis.keys, crisis.loc)
+
+
+def _contact(node: Node) -> str:
+    contact = node.items.get("contact") if isinstance(node, Map) else None
+    return str(contact.value) if isinstance(contact, Scalar) else ""
 
 
 @dataclass
