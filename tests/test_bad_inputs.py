@@ -1082,7 +1082,7 @@ def test_interrupt_at_the_first_prompt(key: str, tmp_path: Path) -> None:
 
 
 def test_ctrl_c_outside_a_prompt_says_stopped(monkeypatch: pytest.MonkeyPatch, run_cli: RunCli) -> None:
-    def interrupted(folder: object = None) -> None:
+    def interrupted(folder: object = None, clinic: object = None) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr("parentinvolve.kb.load", interrupted)
