@@ -346,3 +346,40 @@ def test_the_cache_is_keyed_on_both_folders(clinic: Path, monkeypatch: pytest.Mo
     edit(clinic / "clinic.yaml", "name: Riverbend Family Therapy (example)", "name: Riverbend, renamed")
     again = load(CONTENT, clinic)
     assert again.clinic is not None and again.clinic.name == "Riverbend, renamed"
+
+
+def test_a_policy_cannot_take_a_name_that_is_already_used(run_cli: RunCli, clinic: Path) -> None:
+    edit(clinic / "clinic.yaml", "  - id: riverbend-missed-sessions", "  - id: pcit")
+    r = run_cli("validate", "--clinic", str(clinic))
+    assert r.exit_code == 1
+    at = line_of(clinic / "clinic.yaml", "  - id: pcit")
+    assert f"{clinic / 'clinic.yaml'}:{at}:" in r.stderr and "already the name of 'pcit'" in r.stderr
+
+
+def test_questions_are_the_same_for_every_clinic(run_cli: RunCli, clinic: Path) -> None:
+    shutil.copy(CONTENT / "questions.yaml", clinic / "questions.yaml")
+    r = run_cli("validate", "--clinic", str(clinic))
+    assert r.exit_code == 1
+    assert f"{clinic / 'questions.yaml'}:1:1: a clinic's layer cannot change questions.yaml" in r.stderr
+
+
+def test_a_layer_file_of_comments_only_changes_nothing(clinic: Path, layered: KnowledgeBase) -> None:
+    (clinic / "topics.yaml").write_text("# nothing here yet\n", encoding="utf-8")
+    assert load(CONTENT, clinic).entries == layered.entries
+
+
+def test_a_missing_clinic_yaml_is_reported(run_cli: RunCli, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    r = run_cli("validate", "--clinic", str(tmp_path / "empty"))
+    assert r.exit_code == 1
+    assert f"{tmp_path / 'empty' / 'clinic.yaml'}:1:1: missing file clinic.yaml" in r.stderr
+
+
+@pytest.mark.slow
+def test_a_warm_explain_with_a_clinic_never_reads_yaml(tmp_path: Path) -> None:
+    from test_imports import modules
+
+    cold = modules(["explain", "pcit", "--clinic", str(EXAMPLE)], tmp_path)
+    warm = modules(["explain", "pcit", "--clinic", str(EXAMPLE)], tmp_path)
+    assert "yaml" in cold
+    assert "yaml" not in warm and "parentinvolve.kb.overlay" not in warm

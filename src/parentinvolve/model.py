@@ -146,6 +146,33 @@ class Rule:
 
 
 @dataclass(frozen=True, slots=True)
+class KnowledgeBase:
+    root: str
+    sources: Mapping[str, Source]
+    questions: tuple[Question, ...]
+    attendance: Mapping[str, Attendance]
+    entries: tuple[Entry, ...]
+    asks: Mapping[str, Ask]
+    crisis: Crisis
+    rules: tuple[Rule, ...]
+    names: Mapping[str, str] = field(default_factory=dict)  # lookup_key(id|name|alias) -> entry id
+    clinic: Clinic | None = None  # a clinic's layer, when one is on (--clinic)
+
+    def entry(self, entry_id: str) -> Entry | None:
+        return next((e for e in self.entries if e.id == entry_id), None)
+
+    def entries_of(self, kind: str) -> tuple[Entry, ...]:
+        return tuple(e for e in self.entries if e.kind == kind)
+
+    def question(self, question_id: str) -> Question:
+        return next(q for q in self.questions if q.id == question_id)
+
+    def find(self, text: str) -> Entry | None:
+        entry_id = self.names.get(lookup_key(text))
+        return self.entry(entry_id) if entry_id else None
+
+
+@dataclass(frozen=True, slots=True)
 class Change:
     """One thing a clinic's layer does to the content, and where it says so (`clinic show`, `--why`)."""
 
@@ -171,41 +198,3 @@ class Clinic:
     disabled: tuple[str, ...] = ()
     reviewed: str = ""
     changes: tuple[Change, ...] = ()
-
-    def origin(self, file: str, entry_id: str) -> str:
-        """Where the layer added or changed this entry (path:line), or ""."""
-        return next(
-            (
-                c.where
-                for c in self.changes
-                if c.file == file and c.id == entry_id and c.what in ("added", "changed", "removed")
-            ),
-            "",
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class KnowledgeBase:
-    root: str
-    sources: Mapping[str, Source]
-    questions: tuple[Question, ...]
-    attendance: Mapping[str, Attendance]
-    entries: tuple[Entry, ...]
-    asks: Mapping[str, Ask]
-    crisis: Crisis
-    rules: tuple[Rule, ...]
-    names: Mapping[str, str] = field(default_factory=dict)  # lookup_key(id|name|alias) -> entry id
-    clinic: Clinic | None = None  # a clinic's layer, when one is on (--clinic)
-
-    def entry(self, entry_id: str) -> Entry | None:
-        return next((e for e in self.entries if e.id == entry_id), None)
-
-    def entries_of(self, kind: str) -> tuple[Entry, ...]:
-        return tuple(e for e in self.entries if e.kind == kind)
-
-    def question(self, question_id: str) -> Question:
-        return next(q for q in self.questions if q.id == question_id)
-
-    def find(self, text: str) -> Entry | None:
-        entry_id = self.names.get(lookup_key(text))
-        return self.entry(entry_id) if entry_id else None

@@ -83,7 +83,7 @@ def _policies(r: Reader, node: Node | None, clinic: str, kb: KnowledgeBase | Non
         title = r.text(f.get("title"), "title")
         for value, key in ((pid, "id"), (title, "title")):
             other = taken.get(lookup_key(value)) if value else None
-            if other is not None and other != pid:
+            if other is not None:
                 r.error(f[key].loc, f"the policy {key} {value!r} is already the name of {other!r}; choose another")
         text = r.paragraphs(f.get("text"), "text")
         if not pid:
