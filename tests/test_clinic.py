@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import CONTENT, ROOT, RunCli, edit, line_of
 from parentinvolve.kb import load
@@ -383,3 +387,47 @@ def test_a_warm_explain_with_a_clinic_never_reads_yaml(tmp_path: Path) -> None:
     warm = modules(["explain", "pcit", "--clinic", str(EXAMPLE)], tmp_path)
     assert "yaml" in cold
     assert "yaml" not in warm and "parentinvolve.kb.overlay" not in warm
+
+
+# --------------------------------------------------------------------------------------------------------
+# Whatever a layer holds, the result is a knowledge base or located problems; never another exception
+
+_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 3)
+    | st.text(max_size=8)
+    | st.sampled_from(
+        ["pcit", "uk", "us", "safety-first", "self-harm-safety", "ask-region-records", "Samaritans", "\x1b[2J", "<b>"]
+    )
+)
+_values = st.recursive(
+    _scalars,
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["id", "name", "contact", "lines", "regions", "how_often", "disable", "text", "x"]),
+            inner,
+            max_size=3,
+        )
+    ),
+    max_leaves=8,
+)
+_files = st.sampled_from(["clinic", "therapies", "rules", "crisis", "sources", "asks", "topics", "moments"])
+
+
+@settings(
+    max_examples=int(os.environ.get("HYPOTHESIS_EXAMPLES", 15)),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(file=_files, value=_values)
+def test_any_layer_gives_a_knowledge_base_or_located_problems(file: str, value: object) -> None:
+    from parentinvolve.kb import check
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(shutil.copytree(EXAMPLE, Path(tmp) / "clinic"))
+        (folder / f"{file}.yaml").write_text(json.dumps(value), encoding="utf-8")  # JSON is YAML
+        kb, problems, _ = check(CONTENT, folder)
+    assert (kb is None) == bool(problems)
+    assert all(p.line >= 1 and p.col >= 1 for p in problems)

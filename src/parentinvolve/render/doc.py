@@ -213,7 +213,11 @@ def clinic_section(kb: KnowledgeBase, why: bool) -> list[Block]:
             continue
         blocks.append(Heading(policy.name, 3))
         note = f"From the clinic's layer, {origin[pid]}" if why and pid in origin else ""
-        blocks.append(Bullets(tuple(Bullet(t, note if n == 0 else "") for n, t in enumerate(policy.section("policy")))))
+        text = policy.section("policy")
+        if len(text) == 1 and not note:
+            blocks.append(Para(text[0]))
+        else:
+            blocks.append(Bullets(tuple(Bullet(t, note if n == 0 else "") for n, t in enumerate(text))))
     if why:
         blocks.append(Para(f"From the clinic's layer in {c.folder}: see `parentinvolve clinic show`.", "note"))
     return blocks
