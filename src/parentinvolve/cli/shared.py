@@ -12,24 +12,21 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
 import typer
 
 
+@dataclass(frozen=True)
 class Shared:
-    """One shared option. (A plain class: a dataclass would cost every command a millisecond to start.)"""
-
-    __slots__ = ("name", "flag", "metavar", "help", "envvar", "kind")
-
-    def __init__(self, name: str, flag: str, metavar: str, help: str, envvar: str, kind: type[Any] = Path) -> None:
-        self.name = name  # the parameter's name, and its key in ctx.obj
-        self.flag = flag
-        self.metavar = metavar
-        self.help = help
-        self.envvar = envvar
-        self.kind = kind
+    name: str  # the parameter's name, and its key in ctx.obj
+    flag: str
+    metavar: str
+    help: str
+    envvar: str
+    kind: type[Any] = Path
 
 
 SHARED = (
