@@ -240,12 +240,12 @@ def validate(
     obj = ctx.obj or {}
     target = folder or obj.get("content") or kb.shipped()
     clinic = obj.get("clinic")
+    layer = f" with the clinic's layer {clinic}" if clinic else ""
     _, problems, counts = kb.check(target, clinic)
     if problems:
-        raise ContentError(problems, root=str(target) + (f" with the clinic's layer {clinic}" if clinic else ""))
+        raise ContentError(problems, root=f"{target}{layer}")
     for warning in counts.warnings:  # a clinic's copy of an entry that has changed since: worth a look, not an error
         say(str(warning))
-    layer = f" with the clinic's layer {clinic}" if clinic else ""
     print(f"{target}{layer}: no problems found ({counts.summary()}).")
 
 

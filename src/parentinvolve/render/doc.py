@@ -194,8 +194,8 @@ def _glance(p: Plan, why: bool) -> list[Block]:
 
 
 def clinic_section(kb: KnowledgeBase, why: bool) -> list[Block]:
-    """ "From <clinic>": the welcome, how to reach the clinic, and its policies; nothing without a clinic's layer.
-    With `why`, each part says where in the clinic's folder it comes from."""
+    """The "From <clinic>" section: the welcome, how to reach the clinic, and its policies (nothing without a
+    clinic's layer). With `why`, each policy says where in the clinic's folder it comes from."""
     c = kb.clinic
     if c is None:
         return []

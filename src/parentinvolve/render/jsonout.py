@@ -54,10 +54,10 @@ def _texts(items: tuple[Item, ...]) -> list[str]:
 
 def clinic(kb: KnowledgeBase | None) -> dict[str, Any] | None:
     """The clinic's layer, when one is on: name, how to reach it, its welcome and policies."""
-    c = kb.clinic if kb is not None else None
-    if c is None:
+    if kb is None or kb.clinic is None:
         return None
-    policies = [e for e in (kb.entry(pid) for pid in c.policies) if e is not None] if kb is not None else []
+    c = kb.clinic
+    policies = [e for e in (kb.entry(pid) for pid in c.policies) if e is not None]
     return {
         "name": c.name,
         "website": c.website,
