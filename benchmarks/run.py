@@ -27,6 +27,7 @@ from importlib import metadata
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+CLINIC = HERE.parent / "examples" / "clinic"  # a clinic's layer over the content (issue 13)
 sys.path.insert(0, str(HERE))
 
 FLOOR = "import typer, rich.console"
@@ -287,6 +288,12 @@ def cli_rows(py: str, exe: str, env: dict[str, str], work: Path, n: int) -> list
     floor = [py, "-c", FLOOR]
     subjects = (
         ("`explain pcit`, piped", [exe, "explain", "pcit"], 1.2, 1.25),
+        (
+            "`explain pcit --clinic examples/clinic`, piped",
+            [exe, "explain", "pcit", "--clinic", str(CLINIC)],
+            1.25,
+            1.25,
+        ),
         ("`topics`, piped", [exe, "topics"], 1.2, 1.25),
         ("`--help`", [exe, "--help"], 1.5, None),
         (

@@ -4,4 +4,7 @@ by decorators and called by the frameworks. Checked by `vulture src tools/vultur
 from parentinvolve.cli import explain, validate
 
 explain, validate  # noqa: B018
+from parentinvolve.cli.clinic import init, override, show  # noqa: E402
+
+init, override, show  # noqa: B018
 end_on_ctrl_d  # noqa: B018, F821  (a key handler in cli/prompts.py)

@@ -10,6 +10,8 @@ from parentinvolve.conditions import Condition
 
 THERAPY, MOMENT, TOPIC = "therapy", "moment", "topic"
 KIND_TITLES = {THERAPY: "Therapies", MOMENT: "Moments of involvement", TOPIC: "Other topics"}
+POLICY = "policy"  # a clinic's own policy (clinic.yaml): `explain ID` finds it like any entry
+KIND_TITLES[POLICY] = "Your clinic's policies"  # listed last, and only when a clinic's layer is on
 UNSURE = "unsure"
 
 
@@ -163,6 +165,7 @@ class KnowledgeBase:
     crisis: Crisis
     rules: tuple[Rule, ...]
     names: Mapping[str, str] = field(default_factory=dict)  # lookup_key(id|name|alias) -> entry id
+    clinic: Clinic | None = None  # a clinic's layer, when one is on (--clinic)
 
     def entry(self, entry_id: str) -> Entry | None:
         return next((e for e in self.entries if e.id == entry_id), None)
@@ -176,3 +179,31 @@ class KnowledgeBase:
     def find(self, text: str) -> Entry | None:
         entry_id = self.names.get(lookup_key(text))
         return self.entry(entry_id) if entry_id else None
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One thing a clinic's layer does to the content, and where it says so (`clinic show`, `--why`)."""
+
+    what: str  # added | changed | removed | disabled | line | policy | stale
+    file: str  # the content file it concerns: therapies, rules, crisis, clinic, ...
+    id: str
+    field: str  # the field changed or removed ("" for a whole entry)
+    where: str  # path:line in the clinic's folder
+
+
+@dataclass(frozen=True, slots=True)
+class Clinic:
+    """A clinic's own layer (clinic.yaml): shown in every plan; its policies are entries of kind POLICY."""
+
+    name: str
+    folder: str
+    website: str = ""
+    address: str = ""
+    contacts: tuple[Line, ...] = ()
+    after_hours: Line | None = None
+    welcome: tuple[str, ...] = ()
+    policies: tuple[str, ...] = ()  # ids of the POLICY entries, in order
+    disabled: tuple[str, ...] = ()
+    reviewed: str = ""
+    changes: tuple[Change, ...] = ()

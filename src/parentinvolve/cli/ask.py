@@ -98,7 +98,7 @@ def render(kb: KnowledgeBase, result: Plan, fmt: str, why: bool, *, to_terminal:
     from parentinvolve.render import doc, jsonout, write
 
     def data() -> object:
-        out = jsonout.plan(result)
+        out = jsonout.plan(result, kb)
         if why:
             out["why_details"] = _why_details(result)
         return out

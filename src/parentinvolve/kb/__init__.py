@@ -29,7 +29,7 @@ def shipped() -> Path:
     )
 
 
-def load(folder: Path | None = None) -> KnowledgeBase:
+def load(folder: Path | None = None, clinic: Path | None = None) -> KnowledgeBase:
     """The validated knowledge base: from the cache when the content is unchanged, else from the YAML.
 
     The YAML path is the source of truth: the cache only ever holds what it produced for the same bytes,
@@ -38,21 +38,22 @@ def load(folder: Path | None = None) -> KnowledgeBase:
     root = folder if folder is not None else shipped()
     from parentinvolve.kb import cache
 
-    key = cache.content_key(root) if cache.enabled() else None
+    key = cache.content_key(root, clinic) if cache.enabled() else None
     if key is not None:
-        kb = cache.load(root, key)
+        kb = cache.load(root, key, clinic)
         if kb is not None:
             return kb
     from parentinvolve.kb import build
 
-    kb = build.load(root)  # validates everything; pauses the cyclic GC while it reads
-    if key is not None and cache.content_key(root) == key:  # unchanged while we read it
-        cache.store(root, key, kb)
+    kb = build.load(root, clinic)  # validates everything; pauses the cyclic GC while it reads
+    if key is not None and cache.content_key(root, clinic) == key:  # unchanged while we read it
+        cache.store(root, key, kb, clinic)
     return kb
 
 
-def check(folder: Path) -> tuple[KnowledgeBase | None, list[Problem], Counts]:
-    """Every problem in the content folder (never cached): the knowledge base when there are none."""
+def check(folder: Path, clinic: Path | None = None) -> tuple[KnowledgeBase | None, list[Problem], Counts]:
+    """Every problem in the content folder and a clinic's layer over it (never cached): the knowledge base
+    when there are none."""
     from parentinvolve.kb import build
 
-    return build.check(folder)
+    return build.check(folder, clinic)

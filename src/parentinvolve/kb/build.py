@@ -38,22 +38,24 @@ class Counts:
 
     files: int = 0
     numbers: dict[str, int] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)  # a clinic's copies of entries that changed since
 
     def summary(self) -> str:
         parts = ", ".join(f"{n} {name}" for name, n in self.numbers.items())
         return f"{self.files} files: {parts}"
 
 
-def load(root: Path) -> KnowledgeBase:
-    """The knowledge base in `root`, or ContentError listing every problem."""
-    kb, problems, _ = check(root)
+def load(root: Path, clinic: Path | None = None) -> KnowledgeBase:
+    """The knowledge base in `root` (with a clinic's layer over it), or ContentError listing every problem."""
+    kb, problems, _ = check(root, clinic)
     if problems or kb is None:
-        raise ContentError(problems, root=str(root))
+        raise ContentError(problems, root=str(root) + (f" with the clinic's layer {clinic}" if clinic else ""))
     return kb
 
 
-def check(root: Path) -> tuple[KnowledgeBase | None, list[Problem], Counts]:
-    """Read and validate `root`: the knowledge base (None if any problem), every problem, and counts."""
+def check(root: Path, clinic: Path | None = None) -> tuple[KnowledgeBase | None, list[Problem], Counts]:
+    """Read and validate `root`, and a clinic's layer over it: the knowledge base (None if any problem), every
+    problem, and counts."""
     import gc
 
     # Reading YAML makes millions of small objects and no cycles; the cyclic collector rescanning them all
@@ -61,13 +63,13 @@ def check(root: Path) -> tuple[KnowledgeBase | None, list[Problem], Counts]:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _check(root)
+        return _check(root, clinic)
     finally:
         if collecting:
             gc.enable()
 
 
-def _check(root: Path) -> tuple[KnowledgeBase | None, list[Problem], Counts]:
+def _check(root: Path, clinic: Path | None) -> tuple[KnowledgeBase | None, list[Problem], Counts]:
     counts = Counts()
     if not root.is_dir():
         what = "is not a folder" if root.exists() else "no such folder"
@@ -94,8 +96,20 @@ def _check(root: Path) -> tuple[KnowledgeBase | None, list[Problem], Counts]:
             node, found = parse_yaml(text, shown)
             problems += found
         docs[name] = node
+    layer = None
+    if clinic is not None:  # a clinic's layer: merged into the parsed files by id, then built as one (overlay.py)
+        from parentinvolve.kb import overlay
+
+        layer = overlay.read(clinic, MAX_CONTENT_BYTES)
+        overlay.apply(docs, layer)
+        problems += layer.problems
+        counts.warnings = layer.warnings
     ctx = Context(root, docs)
     kb, counts.numbers = _build(ctx)
+    if layer is not None:
+        from parentinvolve.kb.clinic import finish
+
+        kb = finish(ctx, kb, layer)
     problems += ctx.r.problems
     # One problem can be reported twice (a duplicate key seen from both sides); keep one of each.
     unique = list(dict.fromkeys(problems))

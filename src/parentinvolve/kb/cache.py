@@ -30,7 +30,9 @@ from parentinvolve.conditions import All, AnyOf, Includes, InRange, Is, Not
 from parentinvolve.model import (
     Ask,
     Attendance,
+    Change,
     Choice,
+    Clinic,
     Crisis,
     Entry,
     KnowledgeBase,
@@ -64,6 +66,8 @@ _CLASSES: dict[str, type[Any]] = {
         Region,
         Line,
         Rule,
+        Clinic,
+        Change,
         Is,
         InRange,
         Includes,
@@ -117,35 +121,41 @@ def _code_fingerprint(h: Any) -> None:
                 h.update(f"{rel}:{st.st_size}:{st.st_mtime_ns};".encode())
 
 
-def content_key(root: Path) -> bytes | None:
-    """The hash of everything the knowledge base in `root` is made from; None when it can't be worked out."""
+def content_key(root: Path, clinic: Path | None = None) -> bytes | None:
+    """The hash of everything the knowledge base in `root` (and a clinic's layer over it) is made from; None
+    when it can't be worked out."""
     h = _hash()
     h.update(MAGIC)
     h.update(f"format={FORMAT};version={__version__};python={sys.version_info[:2]};marshal={marshal.version};".encode())
     try:
         _code_fingerprint(h)
-        with os.scandir(root) as entries:
-            names = sorted(e.name for e in entries if e.name.endswith(".yaml") and e.is_file())
-        for name in names:
-            with open(os.path.join(root, name), "rb") as fh:
-                if os.fstat(fh.fileno()).st_size > MAX_FILE_BYTES:
-                    return None  # the loader will say it is too big
-                data = fh.read(MAX_FILE_BYTES + 1)
-            encoded = name.encode("utf-8", "surrogateescape")
-            h.update(b"%d:%s%d:" % (len(encoded), encoded, len(data)))
-            h.update(data)
+        for n, folder in enumerate((root,) if clinic is None else (root, clinic)):
+            h.update(b"layer %d;" % n)  # the same files in the content or in the clinic's layer mean different things
+            with os.scandir(folder) as entries:
+                names = sorted(e.name for e in entries if e.name.endswith(".yaml") and e.is_file())
+            for name in names:
+                with open(os.path.join(folder, name), "rb") as fh:
+                    if os.fstat(fh.fileno()).st_size > MAX_FILE_BYTES:
+                        return None  # the loader will say it is too big
+                    data = fh.read(MAX_FILE_BYTES + 1)
+                encoded = name.encode("utf-8", "surrogateescape")
+                h.update(b"%d:%s%d:" % (len(encoded), encoded, len(data)))
+                h.update(data)
     except (OSError, ValueError):
         return None
     return bytes(h.digest())
 
 
-def _slot(root: Path) -> Path | None:
-    """The cache file for one content folder (each folder has its own, replaced when the content changes)."""
+def _slot(root: Path, clinic: Path | None = None) -> Path | None:
+    """The cache file for one content folder, or one content folder with a clinic's layer (each has its own,
+    replaced when the content changes)."""
     base = folder()
     if base is None:
         return None
     h = _hash()
     h.update(os.fsencode(os.path.abspath(root)))
+    if clinic is not None:
+        h.update(b"\0" + os.fsencode(os.path.abspath(clinic)))
     return base / f"kb-{h.hexdigest()[:24]}.bin"
 
 
@@ -165,9 +175,9 @@ def _safe_folder(path: Path) -> bool:
     return stat.S_ISDIR(st.st_mode) and _ours(st) and not st.st_mode & 0o022
 
 
-def load(root: Path, key: bytes) -> KnowledgeBase | None:
-    """The cached knowledge base for `root` if its key is `key`; None on any problem at all."""
-    slot = _slot(root)
+def load(root: Path, key: bytes, clinic: Path | None = None) -> KnowledgeBase | None:
+    """The cached knowledge base for `root` (and `clinic`) if its key is `key`; None on any problem at all."""
+    slot = _slot(root, clinic)
     if slot is None or not _safe_folder(slot.parent):
         return None
     try:
@@ -203,9 +213,9 @@ def _with_root(kb: KnowledgeBase, root: Path) -> KnowledgeBase:
     return kb if kb.root == str(root) else replace(kb, root=str(root))
 
 
-def store(root: Path, key: bytes, kb: KnowledgeBase) -> None:
-    """Write the cache for `root` atomically (a temporary file, then a rename); ignore any failure."""
-    slot = _slot(root)
+def store(root: Path, key: bytes, kb: KnowledgeBase, clinic: Path | None = None) -> None:
+    """Write the cache for `root` (and `clinic`) atomically (a temporary file, then a rename); ignore any failure."""
+    slot = _slot(root, clinic)
     if slot is None:
         return
     try:

@@ -136,6 +136,7 @@ def plan_doc(kb: KnowledgeBase, p: Plan, *, why: bool = False) -> Doc:
     alert = safety_alert(p)
     if alert is not None:
         blocks.append(alert)
+    blocks += clinic_section(kb, why)  # after "In short" when there is one
     blocks.append(Para("Your answers:", "note"))
     blocks.append(Bullets(tuple(Bullet(f"{q} {a}") for q, a in p.answer_labels)))
     blocks += _glance(p, why)
@@ -160,7 +161,8 @@ def plan_doc(kb: KnowledgeBase, p: Plan, *, why: bool = False) -> Doc:
         if p.overruled:
             blocks.append(Para("Overruled: " + "; ".join(f"{o.rule} (by {o.by})" for o in p.overruled) + ".", "note"))
     blocks.append(Para(DISCLAIMER, "note"))
-    return Doc("Your part in your child's therapy", tuple(blocks))
+    title = "Your part in your child's therapy"
+    return Doc(f"{title} — {kb.clinic.name}" if kb.clinic else title, tuple(blocks))
 
 
 def _glance(p: Plan, why: bool) -> list[Block]:
@@ -194,4 +196,34 @@ def _glance(p: Plan, why: bool) -> list[Block]:
                 "Ask the therapist which approach they plan to use, why, and how involved you will be. " + CHECK_LOCALLY
             )
         )
+    return blocks
+
+
+def clinic_section(kb: KnowledgeBase, why: bool) -> list[Block]:
+    """The "From <clinic>" section: the welcome, how to reach the clinic, and its policies (nothing without a
+    clinic's layer). With `why`, each policy says where in the clinic's folder it comes from."""
+    c = kb.clinic
+    if c is None:
+        return []
+    origin = {ch.id: ch.where for ch in c.changes if ch.what == "policy"}
+    blocks: list[Block] = [Heading(f"From {c.name}")]
+    blocks += [Para(text) for text in c.welcome]
+    reach = [*c.contacts, *((c.after_hours,) if c.after_hours else ())]
+    reach_text = [f"{line.name}: {line.contact}" for line in reach]
+    reach_text += [f"{what}: {value}" for what, value in (("Website", c.website), ("Address", c.address)) if value]
+    if reach_text:
+        blocks.append(Bullets(tuple(Bullet(t) for t in reach_text)))
+    for pid in c.policies:
+        policy = kb.entry(pid)
+        if policy is None:
+            continue
+        blocks.append(Heading(policy.name, 3))
+        note = f"From the clinic's layer, {origin[pid]}" if why and pid in origin else ""
+        text = policy.section("policy")
+        if len(text) == 1 and not note:
+            blocks.append(Para(text[0]))
+        else:
+            blocks.append(Bullets(tuple(Bullet(t, note if n == 0 else "") for n, t in enumerate(text))))
+    if why:
+        blocks.append(Para(f"From the clinic's layer in {c.folder}: see `parentinvolve clinic show`.", "note"))
     return blocks

@@ -52,7 +52,23 @@ def _texts(items: tuple[Item, ...]) -> list[str]:
     return [i.text for i in items]
 
 
-def plan(p: Plan) -> dict[str, Any]:
+def clinic(kb: KnowledgeBase | None) -> dict[str, Any] | None:
+    """The clinic's layer, when one is on: name, how to reach it, its welcome and policies."""
+    if kb is None or kb.clinic is None:
+        return None
+    c = kb.clinic
+    policies = [e for e in (kb.entry(pid) for pid in c.policies) if e is not None]
+    return {
+        "name": c.name,
+        "website": c.website,
+        "contacts": [{"name": line.name, "contact": line.contact} for line in c.contacts],
+        "after_hours": {"name": c.after_hours.name, "contact": c.after_hours.contact} if c.after_hours else None,
+        "welcome": list(c.welcome),
+        "policies": [{"id": e.id, "title": e.name, "text": list(e.section("policy"))} for e in policies],
+    }
+
+
+def plan(p: Plan, kb: KnowledgeBase | None = None) -> dict[str, Any]:
     """The documented JSON shape of a plan (see README, "The plan as JSON")."""
     safety = None
     if p.safety is not None:
@@ -71,6 +87,7 @@ def plan(p: Plan) -> dict[str, Any]:
         therapy = {"id": t.id, "name": t.name, "summary": t.summary, "role": " ".join(t.role), "length": list(t.length)}
     return {
         "safety": safety,  # first, so it is the first thing anyone reads
+        "clinic": clinic(kb),
         "answers": {k: list(v) if isinstance(v, tuple) else v for k, v in p.answers.items()},
         "attendance": p.attendance.id,
         "attendance_label": p.attendance.label,

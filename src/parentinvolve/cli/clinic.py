@@ -1,0 +1,165 @@
+"""`parentinvolve clinic init|override|show`: the tools for writing a clinic's own layer.
+
+Only the command definitions live here; each imports what it needs when it runs, so `--help` stays instant.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from parentinvolve.cli.shared import shared_options
+from parentinvolve.errors import UsageError
+
+app = typer.Typer(
+    name="clinic",
+    help="Write and check a clinic's own layer: its name, contacts, policies and changes.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+KINDS = {
+    "therapies": "therapy",
+    "moments": "moment",
+    "topics": "topic",
+    "rules": "rule",
+    "asks": "question to ask",
+    "sources": "source",
+    "crisis": "crisis line",
+    "clinic": "policy",
+}
+NO_CLINIC = "Give the clinic's folder with --clinic DIR (or set PARENTINVOLVE_CLINIC)."
+
+TEMPLATE = """\
+# Your clinic's layer for parentinvolve: this file is required; everything but `name` is optional.
+# Check it with `parentinvolve validate --clinic {folder}`; see a plan with `parentinvolve ask --clinic {folder}`.
+# The authoring guide (content/README.md, "Your clinic's layer") explains every field.
+
+name: Your clinic's name            # shown in the title of every plan
+
+# website: https://www.example.org
+# address: 1 Example Street, Example Town
+# contacts:                         # how parents reach you: front desk, email, portal...
+#   - name: Front desk
+#     contact: the number or address parents use
+# after_hours:                      # your out-of-hours or on-call line: added to the crisis lines of every plan
+#   name: On-call clinician
+#   contact: the number
+# welcome:                          # paragraphs shown near the top of every plan
+#   - A few words of welcome.
+# policies:                         # each is shown in plans and found by `parentinvolve explain ID`
+#   - id: missed-sessions
+#     title: Missed sessions
+#     text:
+#       - What you ask of families, in plain words.
+# disable:                          # shipped rules to switch off (ids from the content's rules.yaml)
+#   - ask-region-records
+# reviewed: 2026-01-31              # when you last checked this file
+"""
+
+README = """\
+# {name}'s layer for parentinvolve
+
+`clinic.yaml` holds the clinic's name, contacts, after-hours line, welcome and policies. Beside it, files named
+like the shipped content (`therapies.yaml`, `moments.yaml`, `topics.yaml`, `rules.yaml`, `asks.yaml`,
+`sources.yaml`, `crisis.yaml`) change or add entries: an entry with a shipped id changes only the fields it
+gives (`null` removes one), a new id adds an entry. Crisis lines can only be added.
+
+    parentinvolve validate --clinic {folder}         check everything
+    parentinvolve clinic show --clinic {folder}      what this layer changes, and where
+    parentinvolve clinic override pcit --clinic {folder}   copy a shipped entry here to edit it
+    parentinvolve ask --clinic {folder}              a plan, as parents will see it
+
+Set PARENTINVOLVE_CLINIC={folder} on a front-desk computer to use it every time.
+"""
+
+
+def _folder(ctx: typer.Context) -> Path:
+    clinic = (ctx.obj or {}).get("clinic")
+    if clinic is None:
+        raise UsageError(NO_CLINIC)
+    return Path(clinic)
+
+
+@app.command()
+def init(folder: Path = typer.Argument(..., help="A new (or empty) folder for the layer.", metavar="DIR")) -> None:
+    """Start a clinic's layer: a commented clinic.yaml and a short README in a new folder.
+
+    \b
+    Example:
+      parentinvolve clinic init ./our-clinic
+    """
+    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+        raise UsageError(f"{folder} already exists and is not an empty folder; give a new one. Nothing was written.")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "clinic.yaml").write_text(TEMPLATE.format(folder=folder), encoding="utf-8")
+        (folder / "README.md").write_text(README.format(name="Your clinic", folder=folder), encoding="utf-8")
+    except OSError as exc:
+        from parentinvolve.errors import OutputError
+
+        raise OutputError(f"Could not write {folder}: {(exc.strerror or str(exc)).lower()}.") from exc
+    print(f"Wrote {folder / 'clinic.yaml'} and {folder / 'README.md'}. Fill in clinic.yaml, then run:")
+    print(f"  parentinvolve validate --clinic {folder}")
+
+
+@app.command()
+@shared_options()
+def override(
+    ctx: typer.Context,
+    entry: str = typer.Argument(..., help="The id of a shipped therapy, moment or topic.", metavar="ID"),
+) -> None:
+    """Copy a shipped therapy, moment or topic into the clinic's layer, ready to edit.
+
+    The copy is stamped with a fingerprint of the shipped text, so `validate --clinic` warns when that text
+    changes later. Delete the fields you keep as shipped: those then follow the shipped content.
+
+    \b
+    Example:
+      parentinvolve clinic override pcit --clinic ./our-clinic
+    """
+    from parentinvolve.cli.clinic_copy import copy_entry
+
+    obj = ctx.obj or {}
+    target, line = copy_entry(obj.get("content"), _folder(ctx), entry)
+    print(f"Copied {entry} to {target}:{line}. Change what you need, delete the fields you keep as shipped,")
+    print(f"then check with `parentinvolve validate --clinic {target.parent}`.")
+
+
+@app.command()
+@shared_options()
+def show(ctx: typer.Context) -> None:
+    """List what the clinic's layer changes, each with the file and line that says so.
+
+    \b
+    Example:
+      parentinvolve clinic show --clinic ./our-clinic
+    """
+    from parentinvolve import kb
+
+    obj = ctx.obj or {}
+    base = kb.load(obj.get("content"), _folder(ctx))
+    clinic = base.clinic
+    assert clinic is not None  # loading with a clinic's folder always gives one
+    rows = [(c.where, _describe(c.what, c.file, c.id, c.field)) for c in clinic.changes]
+    width = max((len(w) for w, _ in rows), default=0)
+    reviewed = f", reviewed {clinic.reviewed}" if clinic.reviewed else ""
+    print(f"{clinic.name} — the layer in {clinic.folder}{reviewed}")
+    for where, what in rows:
+        print(f"{where.ljust(width)}  {what}")
+    if not rows:
+        print("It changes nothing in the content: it only adds the clinic's name.")
+
+
+def _describe(what: str, file: str, entry_id: str, field: str) -> str:
+    kind = KINDS.get(file, file)
+    if what == "line":
+        if entry_id == "after_hours":
+            return "added the after-hours line to every region's crisis lines, after the emergency number"
+        return f"added crisis line {field!r} to region {entry_id}"
+    if what == "stale":
+        return f"{kind} {entry_id} changed in the shipped content since it was copied here"
+    verb = {"added": "added", "changed": "changed", "removed": "removed", "disabled": "disabled", "policy": "added"}
+    return f"{verb.get(what, what)} {kind} {entry_id}" + (f": {field}" if field else "")

@@ -1,0 +1,338 @@
+"""A clinic's layer: its folder read and merged into the content's files, by id, before anything is built.
+
+The merge works on located nodes (reader.py), so the builders need no change and every problem is still
+reported at its own file and line, shipped or clinic. An entry whose id is in the content is patched field by
+field as RFC 7396 (JSON merge-patch) says: a field given replaces the content's, `null` removes it, a mapping
+is patched key by key, a list replaces the whole list; a new id adds an entry. Safety cannot be weakened:
+crisis lines are only ever added (a region's `lines` in a layer are added after the shipped ones), and the
+built-in safety rule and the rules about self-harm can be neither switched off nor changed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from parentinvolve.didyoumean import did_you_mean
+from parentinvolve.engine import SAFETY_RULE
+from parentinvolve.errors import Problem
+from parentinvolve.kb.reader import Loc, Map, Node, Scalar, Seq, parse_yaml, read_text, to_plain
+from parentinvolve.model import Change, lookup_key
+
+LAYER_FILES = ("sources", "therapies", "moments", "topics", "asks", "rules", "crisis")
+NOT_LAYERED = ("questions", "attendance")
+BASED_ON = "based_on"  # in a copy made by `clinic override`: the fingerprint of the shipped entry it started from
+KEEP_CRISIS = (
+    "crisis help is the same for every clinic and cannot be changed by a clinic's layer; "
+    "a layer may only add lines to a region (regions: [{id: uk, lines: [{name, contact}]}])"
+)
+
+
+def fingerprint(node: Node) -> str:
+    """A short hash of an entry's values (not its comments or layout): it changes when the text does."""
+    from hashlib import blake2b
+
+    text = json.dumps(to_plain(node), sort_keys=True, ensure_ascii=False)
+    return blake2b(text.encode("utf-8"), digest_size=6).hexdigest()
+
+
+def where(loc: Loc) -> str:
+    return f"{loc.path}:{loc.line}"
+
+
+def entry_id(node: Node) -> str:
+    value = node.items.get("id") if isinstance(node, Map) else None
+    return str(value.value) if isinstance(value, Scalar) and value.kind == "str" else ""
+
+
+def _blank(text: str) -> bool:
+    return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+
+
+def _is_null(node: Node | None) -> bool:
+    return isinstance(node, Scalar) and node.kind == "null"
+
+
+def _about_self_harm(rule: Node) -> bool:
+    when = rule.items.get("when") if isinstance(rule, Map) else None
+    return when is not None and "self-harm" in json.dumps(to_plain(when))
+
+
+@dataclass
+class Layer:
+    """A clinic's folder, read: its files, what it changes (for `clinic show` and `--why`), and its problems."""
+
+    folder: Path
+    clinic: Node | None = None
+    docs: dict[str, Node] = field(default_factory=dict)
+    changes: list[Change] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def problem(self, loc: Loc, message: str) -> None:
+        self.problems.append(loc.problem(message))
+
+    def change(self, what: str, file: str, entry_id: str, name: str, loc: Loc) -> None:
+        self.changes.append(Change(what, file, entry_id, name, where(loc)))
+
+
+def read(folder: Path, max_bytes: int) -> Layer:
+    layer = Layer(folder)
+    here = Loc(str(folder), 1, 1)
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "no such folder"
+        layer.problem(here, f"{what}; give the clinic's folder, the one that holds clinic.yaml")
+        return layer
+    for name in NOT_LAYERED:
+        if (folder / f"{name}.yaml").exists():
+            layer.problem(
+                Loc(str(folder / f"{name}.yaml"), 1, 1),
+                f"a clinic's layer cannot change {name}.yaml (it is the same for every clinic); remove the file",
+            )
+    for name in ("clinic", *LAYER_FILES):
+        path = folder / f"{name}.yaml"
+        if not path.exists():
+            if name == "clinic":
+                layer.problem(
+                    Loc(str(path), 1, 1),
+                    "missing file clinic.yaml; a clinic's folder needs one (`parentinvolve clinic init DIR` writes one)",
+                )
+            continue
+        text, found = read_text(path, str(path), max_bytes=max_bytes)
+        layer.problems += found
+        node = None
+        if text is not None and name != "clinic" and _blank(text):
+            continue  # a file of comments only (say, every entry taken out again) changes nothing
+        if text is not None:
+            node, found = parse_yaml(text, str(path))
+            layer.problems += found
+        if name == "clinic":
+            layer.clinic = node
+        elif node is not None:
+            layer.docs[name] = node
+    return layer
+
+
+def apply(docs: dict[str, Node | None], layer: Layer) -> None:
+    """Merge the layer into the content's parsed files, in place."""
+    for name, patch in layer.docs.items():
+        if name == "crisis":
+            docs[name] = _Crisis(layer).merge(docs.get(name), patch)
+        else:
+            docs[name] = _merge_list(layer, name, docs.get(name), patch)
+    clinic = layer.clinic if isinstance(layer.clinic, Map) else None
+    if clinic is not None:
+        _disable(layer, docs, clinic.items.get("disable"))
+        after_hours = clinic.items.get("after_hours")
+        if isinstance(after_hours, Map):
+            docs["crisis"] = _add_after_hours(layer, docs.get("crisis"), after_hours)
+
+
+def _merge_list(layer: Layer, name: str, base: Node | None, patch: Node) -> Node | None:
+    if not isinstance(patch, Seq):
+        layer.problem(patch.loc, f"{name}.yaml should be a list of entries (lines starting with `- `)")
+        return base
+    if not isinstance(base, Seq):
+        return base  # the content's own file could not be read: that is reported already
+    items = list(base.items)
+    index = {eid: n for n, item in enumerate(items) if (eid := entry_id(item))}
+    seen: dict[str, Loc] = {}
+    for item in patch.items:
+        eid = entry_id(item)
+        if not isinstance(item, Map) or not eid:
+            items.append(item)  # the builders say what is wrong with it, at its own line
+            continue
+        if eid in seen:
+            layer.problem(item.loc, f"duplicate id {eid!r} in this layer (also at line {seen[eid].line}); keep one")
+            continue
+        seen[eid] = item.loc
+        stamp = item.items.get(BASED_ON)
+        if stamp is not None:
+            item = Map(
+                {k: v for k, v in item.items.items() if k != BASED_ON},
+                {k: v for k, v in item.keys.items() if k != BASED_ON},
+                item.loc,
+            )
+        if eid not in index:
+            if stamp is not None:
+                layer.problem(stamp.loc, f"{BASED_ON} is for copies of shipped entries, and {eid!r} is not one")
+            if name == "rules" and eid == SAFETY_RULE:
+                layer.problem(item.loc, f"the rule id {SAFETY_RULE!r} is the built-in safety rule's; choose another")
+            layer.change("added", name, eid, "", item.loc)
+            items.append(item)
+            continue
+        shipped = items[index[eid]]
+        if name == "rules" and _about_self_harm(shipped):
+            layer.problem(
+                item.loc,
+                f"rule {eid!r} is part of the safety net (it is about self-harm): a clinic's layer cannot change "
+                "it; add a rule of your own instead",
+            )
+            continue
+        if stamp is not None:
+            _check_stamp(layer, name, eid, shipped, stamp)
+        items[index[eid]] = _patch(layer, name, eid, shipped, item, "")
+    return Seq(tuple(items), base.loc)
+
+
+def _check_stamp(layer: Layer, name: str, eid: str, shipped: Node, stamp: Node) -> None:
+    if not isinstance(stamp, Scalar) or stamp.kind != "str":
+        layer.problem(stamp.loc, f"{BASED_ON} should be the text `clinic override` wrote; copy it back or remove it")
+        return
+    now = fingerprint(shipped)
+    if stamp.value != now:
+        message = (
+            f"warning: {eid}: the shipped entry changed since this copy was made "
+            f"(see {where(shipped.loc)}); compare the two, update your copy, then set {BASED_ON}: {now}"
+        )
+        layer.warnings.append(stamp.loc.problem(message))
+        layer.change("stale", name, eid, BASED_ON, stamp.loc)
+
+
+def _patch(layer: Layer, name: str, eid: str, base: Node, patch: Map, path: str) -> Node:
+    """RFC 7396 on located nodes: the patched mapping carries the patch's location."""
+    if not isinstance(base, Map):
+        return patch
+    items, keys = dict(base.items), dict(base.keys)
+    for key, value in patch.items.items():
+        if key == "id" and not path:
+            continue
+        if _is_null(value):
+            items.pop(key, None)
+            keys.pop(key, None)
+            layer.change("removed", name, eid, path + key, patch.keys[key])
+        elif isinstance(value, Map) and isinstance(items.get(key), Map):
+            items[key] = _patch(layer, name, eid, items[key], value, f"{path}{key}.")
+        else:
+            items[key], keys[key] = value, patch.keys[key]
+            layer.change("changed", name, eid, path + key, patch.keys[key])
+    return Map(items, keys, patch.loc)
+
+
+def _disable(layer: Layer, docs: dict[str, Node | None], node: Node | None) -> None:
+    rules = docs.get("rules")
+    if not isinstance(node, Seq) or not isinstance(rules, Seq):
+        return  # a wrong shape is reported with the rest of clinic.yaml
+    index = {entry_id(item): item for item in rules.items}
+    changed = {c.id for c in layer.changes if c.file == "rules"}
+    off = set()
+    for item in node.items:
+        rid = str(item.value) if isinstance(item, Scalar) and item.kind == "str" else ""
+        if not rid:
+            continue
+        if rid == SAFETY_RULE:
+            layer.problem(
+                item.loc,
+                f"the built-in safety rule ({SAFETY_RULE}) cannot be disabled: it puts crisis lines first "
+                "whenever self-harm is a worry",
+            )
+        elif rid not in index:
+            layer.problem(item.loc, f"unknown rule {rid!r}{did_you_mean(rid, [k for k in index if k])}")
+        elif _about_self_harm(index[rid]):
+            layer.problem(
+                item.loc,
+                f"rule {rid!r} is part of the safety net (it is about self-harm) and cannot be disabled",
+            )
+        elif rid in changed:
+            layer.problem(item.loc, f"rule {rid!r} is both changed in rules.yaml and disabled; do one or the other")
+        else:
+            off.add(rid)
+            layer.change("disabled", "rules", rid, "", item.loc)
+    if off:
+        docs["rules"] = Seq(tuple(i for i in rules.items if entry_id(i) not in off), rules.loc)
+
+
+def _add_after_hours(layer: Layer, crisis: Node | None, line: Map) -> Node | None:
+    """The clinic's after-hours line, in every region, right after the emergency number."""
+    regions = crisis.items.get("regions") if isinstance(crisis, Map) else None
+    if not isinstance(crisis, Map) or not isinstance(regions, Seq):
+        return crisis
+    out = []
+    for region in regions.items:
+        lines = region.items.get("lines") if isinstance(region, Map) else None
+        if not isinstance(region, Map) or not isinstance(lines, Seq):
+            out.append(region)
+            continue
+        emergency = region.items.get("emergency")
+        number = str(emergency.value) if isinstance(emergency, Scalar) else ""
+        at = next((n + 1 for n, item in enumerate(lines.items) if number and number in _contact(item)), 0)
+        new_lines = Seq((*lines.items[:at], line, *lines.items[at:]), lines.loc)
+        out.append(Map({**region.items, "lines": new_lines}, region.keys, region.loc))
+    layer.change("line", "crisis", "after_hours", "", line.loc)
+    return Map({**crisis.items, "regions": Seq(tuple(out), regions.loc)}, crisis.keys, crisis.loc)
+
+
+def _contact(node: Node) -> str:
+    contact = node.items.get("contact") if isinstance(node, Map) else None
+    return str(contact.value) if isinstance(contact, Scalar) else ""
+
+
+@dataclass
+class _Crisis:
+    """crisis.yaml in a layer: lines added to shipped regions, and nothing else."""
+
+    layer: Layer
+
+    def merge(self, base: Node | None, patch: Node) -> Node | None:
+        if not isinstance(patch, Map):
+            self.layer.problem(patch.loc, "crisis.yaml in a clinic's layer should be a mapping with `regions:`")
+            return base
+        for key, loc in patch.keys.items():
+            if key != "regions":
+                self.layer.problem(loc, f"the crisis {key!r} cannot be changed: {KEEP_CRISIS}")
+        regions = patch.items.get("regions")
+        shipped = base.items.get("regions") if isinstance(base, Map) else None
+        if regions is None or not isinstance(base, Map) or not isinstance(shipped, Seq):
+            return base
+        if not isinstance(regions, Seq):
+            self.layer.problem(regions.loc, f"the shipped crisis lines cannot be removed or replaced: {KEEP_CRISIS}")
+            return base
+        out = list(shipped.items)
+        index = {rid: n for n, item in enumerate(out) if (rid := entry_id(item))}
+        for item in regions.items:
+            rid = entry_id(item)
+            if not isinstance(item, Map) or rid not in index:
+                known = ", ".join(index)
+                self.layer.problem(
+                    item.loc, f"no shipped region {rid!r}{did_you_mean(rid, index)}; lines can be added to: {known}"
+                )
+                continue
+            out[index[rid]] = self.region(out[index[rid]], item)
+        return Map({**base.items, "regions": Seq(tuple(out), shipped.loc)}, base.keys, base.loc)
+
+    def region(self, base: Node, patch: Map) -> Node:
+        for key, loc in patch.keys.items():
+            if key not in ("id", "lines"):
+                self.layer.problem(loc, f"a region's {key!r} cannot be changed: {KEEP_CRISIS}")
+        lines = patch.items.get("lines")
+        shipped = base.items.get("lines") if isinstance(base, Map) else None
+        if lines is None or not isinstance(base, Map) or not isinstance(shipped, Seq):
+            return base
+        if not isinstance(lines, Seq):
+            self.layer.problem(lines.loc, f"the shipped crisis lines cannot be removed or replaced: {KEEP_CRISIS}")
+            return base
+        known = {}
+        for line in shipped.items:
+            name, contact = self.text(line, "name"), self.text(line, "contact")
+            if name:
+                known[lookup_key(name)] = (contact, line.loc)
+        added = []
+        for line in lines.items:
+            name, contact = self.text(line, "name"), self.text(line, "contact")
+            if lookup_key(name) in known:
+                was, loc = known[lookup_key(name)]
+                self.layer.problem(
+                    line.loc,
+                    f"{name!r} is a shipped crisis line ({was}, at {where(loc)}): a clinic's layer cannot change or "
+                    "repeat it; add your own line under another name",
+                )
+                continue
+            added.append(line)
+            self.layer.change("line", "crisis", entry_id(base), name, line.loc)
+        return Map({**base.items, "lines": Seq((*shipped.items, *added), shipped.loc)}, base.keys, base.loc)
+
+    @staticmethod
+    def text(node: Node, key: str) -> str:
+        value = node.items.get(key) if isinstance(node, Map) else None
+        return str(value.value) if isinstance(value, Scalar) and value.value is not None else ""
