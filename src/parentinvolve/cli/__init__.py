@@ -24,8 +24,9 @@ from parentinvolve.errors import (
     ParentInvolveError,
     UsageError,
 )
+from parentinvolve.i18n import N_
 
-HELP = """Understand your part in your child's therapy.
+HELP = N_("""Understand your part in your child's therapy.
 
 \b
 Examples:
@@ -36,7 +37,7 @@ Examples:
   parentinvolve topics                   everything that can be explained
   parentinvolve validate                 check the content files
 
-General information only: not medical or legal advice."""
+General information only: not medical or legal advice.""")
 
 app = typer.Typer(
     name="parentinvolve",
@@ -73,9 +74,17 @@ def root(
     version: bool = typer.Option(
         False, "--version", help="Show the version and exit.", callback=_version, is_eager=True
     ),
+    lang: Optional[str] = typer.Option(
+        None,
+        "--lang",
+        help=N_("The language: en or es. Default: PARENTINVOLVE_LANG, else your locale, else English."),
+        metavar="LANG",
+    ),
 ) -> None:
     """Understand your part in your child's therapy."""
-    ctx.obj = {"content": content}
+    # `--lang` is taken out of the arguments before Click sees them (cli/lang.py), wherever it stands;
+    # it is declared here for --help.
+    ctx.obj = {"content": content, "lang": lang}
 
 
 def _kb(ctx: typer.Context) -> KnowledgeBase:
@@ -247,10 +256,14 @@ def main(argv: Optional[list[str]] = None) -> int:
     from typer.main import get_command
 
     never_fail_to_encode()
-    command = get_command(app)
     try:
         try:
-            result = command.main(args=argv, prog_name="parentinvolve", standalone_mode=False)
+            from parentinvolve.cli.lang import choose_language, translate_commands
+
+            args = choose_language(sys.argv[1:] if argv is None else argv)
+            command = get_command(app)
+            translate_commands(command)
+            result = command.main(args=args, prog_name="parentinvolve", standalone_mode=False)
         finally:
             sys.stdout.flush()
     except ParentInvolveError as exc:
