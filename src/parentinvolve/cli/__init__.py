@@ -89,8 +89,9 @@ def root(
 
 def _kb(ctx: typer.Context) -> KnowledgeBase:
     from parentinvolve import kb
+    from parentinvolve.i18n import current
 
-    return kb.load(ctx.obj.get("content") if ctx.obj else None)
+    return kb.load(ctx.obj.get("content") if ctx.obj else None, lang=current())
 
 
 @app.command()
@@ -229,6 +230,9 @@ def validate(
     folder: Optional[Path] = typer.Argument(
         None, help="The content folder to check. Default: --content, or the built-in content.", metavar="[DIR]"
     ),
+    strict: bool = typer.Option(
+        False, "--strict", help="Fail (exit 1) when a translation is missing or stale, not only warn."
+    ),
 ) -> None:
     """Check a content folder and list every problem as file:line:column: message.
 
@@ -241,10 +245,16 @@ def validate(
     from parentinvolve.errors import ContentError
 
     target = folder or (ctx.obj.get("content") if ctx.obj else None) or kb.shipped()
-    _, problems, counts = kb.check(target)
+    found, problems, counts = kb.check(target)
     if problems:
         raise ContentError(problems, root=str(target))
+    from parentinvolve.cli.translations import check_translations
+
+    assert found is not None  # no problems means a knowledge base
+    languages = check_translations(found, target, strict=strict)
     print(f"{target}: no problems found ({counts.summary()}).")
+    for line in languages:
+        print(line)
 
 
 def main(argv: Optional[list[str]] = None) -> int:

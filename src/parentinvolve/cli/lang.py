@@ -104,13 +104,13 @@ def _patch_click(on: bool) -> None:
     from typer._click import core as click_core
 
     if not _ORIGINAL:
-        _ORIGINAL.update(formatter=click_core.Context.formatter_class, gettext=typer_core._)
+        _ORIGINAL.update(formatter=click_core.Context.formatter_class, gettext=vars(typer_core)["_"])
     if on:
         click_core.Context.formatter_class = _Formatter
-        typer_core._ = i18n.gettext
+        vars(typer_core)["_"] = i18n.gettext
     else:
         click_core.Context.formatter_class = _ORIGINAL["formatter"]
-        typer_core._ = _ORIGINAL["gettext"]
+        vars(typer_core)["_"] = _ORIGINAL["gettext"]
 
 
 class _Formatter(HelpFormatter):

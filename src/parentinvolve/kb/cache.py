@@ -21,6 +21,7 @@ import contextlib
 import marshal
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -111,21 +112,28 @@ def _code_fingerprint(h: Any) -> None:
     for dirpath, dirnames, filenames in os.walk(package):
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and d != "content")
         for name in sorted(filenames):
-            if name.endswith(".py"):
+            if name.endswith((".py", ".po", ".mo")):  # catalogs too: section headings are translated
                 st = os.stat(os.path.join(dirpath, name))
                 rel = os.path.relpath(os.path.join(dirpath, name), package)
                 h.update(f"{rel}:{st.st_size}:{st.st_mtime_ns};".encode())
 
 
-def content_key(root: Path) -> bytes | None:
-    """The hash of everything the knowledge base in `root` is made from; None when it can't be worked out."""
+def content_key(root: Path, lang: str = "en", translations: Sequence[Path] = ()) -> bytes | None:
+    """The hash of everything the knowledge base in `root` is made from, in `lang` (with the translation
+    files of `lang` in each of `translations`); None when it can't be worked out."""
     h = _hash()
     h.update(MAGIC)
     h.update(f"format={FORMAT};version={__version__};python={sys.version_info[:2]};marshal={marshal.version};".encode())
+    h.update(f"lang={lang};".encode())
     try:
         _code_fingerprint(h)
-        with os.scandir(root) as entries:
-            names = sorted(e.name for e in entries if e.name.endswith(".yaml") and e.is_file())
+        names = []
+        for n, folder in enumerate([root, *(Path(t) / lang for t in translations)]):
+            if n and not os.path.isdir(folder):
+                continue
+            with os.scandir(folder) as entries:
+                found = sorted(e.name for e in entries if e.name.endswith(".yaml") and e.is_file())
+            names += [os.path.join(folder, name) if n else name for name in found]
         for name in names:
             with open(os.path.join(root, name), "rb") as fh:
                 if os.fstat(fh.fileno()).st_size > MAX_FILE_BYTES:
@@ -139,13 +147,15 @@ def content_key(root: Path) -> bytes | None:
     return bytes(h.digest())
 
 
-def _slot(root: Path) -> Path | None:
-    """The cache file for one content folder (each folder has its own, replaced when the content changes)."""
+def _slot(root: Path, lang: str = "en") -> Path | None:
+    """The cache file for one content folder and language (each has its own, replaced when the content changes)."""
     base = folder()
     if base is None:
         return None
     h = _hash()
     h.update(os.fsencode(os.path.abspath(root)))
+    if lang != "en":
+        h.update(f"\0{lang}".encode())
     return base / f"kb-{h.hexdigest()[:24]}.bin"
 
 
@@ -165,9 +175,9 @@ def _safe_folder(path: Path) -> bool:
     return stat.S_ISDIR(st.st_mode) and _ours(st) and not st.st_mode & 0o022
 
 
-def load(root: Path, key: bytes) -> KnowledgeBase | None:
-    """The cached knowledge base for `root` if its key is `key`; None on any problem at all."""
-    slot = _slot(root)
+def load(root: Path, key: bytes, lang: str = "en") -> KnowledgeBase | None:
+    """The cached knowledge base for `root` in `lang` if its key is `key`; None on any problem at all."""
+    slot = _slot(root, lang)
     if slot is None or not _safe_folder(slot.parent):
         return None
     try:
@@ -203,9 +213,9 @@ def _with_root(kb: KnowledgeBase, root: Path) -> KnowledgeBase:
     return kb if kb.root == str(root) else replace(kb, root=str(root))
 
 
-def store(root: Path, key: bytes, kb: KnowledgeBase) -> None:
-    """Write the cache for `root` atomically (a temporary file, then a rename); ignore any failure."""
-    slot = _slot(root)
+def store(root: Path, key: bytes, kb: KnowledgeBase, lang: str = "en") -> None:
+    """Write the cache for `root` in `lang` atomically (a temporary file, then a rename); ignore any failure."""
+    slot = _slot(root, lang)
     if slot is None:
         return
     try:
