@@ -77,7 +77,7 @@ def root(
     lang: Optional[str] = typer.Option(
         None,
         "--lang",
-        help=N_("The language: en or es. Default: PARENTINVOLVE_LANG, else your locale, else English."),
+        help=N_("Language: en or es. Default: PARENTINVOLVE_LANG, else your locale, else English."),
         metavar="LANG",
     ),
 ) -> None:
