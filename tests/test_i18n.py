@@ -91,6 +91,11 @@ def test_lang_fr_is_exit_2_listing_the_available_languages(run_cli: RunCli) -> N
         assert r.stderr == "parentinvolve: There is no fr translation; available languages: en, es.\n"
     r = run_cli("topics", "--lang")
     assert (r.exit_code, r.stderr) == (2, "parentinvolve: --lang needs a language: en, es.\n")
+    r = run_cli("topics", env={"PARENTINVOLVE_LANG": "de"})  # our own variable names a language: no silent fallback
+    assert (r.exit_code, r.stdout) == (2, "")
+    assert r.stderr == (
+        "parentinvolve: PARENTINVOLVE_LANG is de, but there is no such translation; available languages: en, es.\n"
+    )
 
 
 def test_a_french_locale_means_english_and_exit_0(run_cli: RunCli) -> None:

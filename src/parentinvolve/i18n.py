@@ -67,10 +67,15 @@ def from_locale(environ: Mapping[str, str]) -> str:
 
 def choose(explicit: str | None, environ: Mapping[str, str]) -> tuple[str, str | None]:
     """The language to use and, when one was asked for by name but is not available, the error to show."""
-    for asked in (explicit, environ.get(ENV)):
-        if asked is not None and (asked.strip() or asked is explicit):
-            problem = unavailable(asked)
-            return (ENGLISH, problem) if problem else (normalize(asked), None)
+    if explicit is not None:
+        problem = unavailable(explicit)
+        return (ENGLISH, problem) if problem else (normalize(explicit), None)
+    asked = environ.get(ENV, "")
+    if asked.strip():
+        if unavailable(asked):
+            problem = _("{variable} is {language}, but there is no such translation; available languages: {available}.")
+            return ENGLISH, problem.format(variable=ENV, language=asked, available=", ".join(AVAILABLE))
+        return normalize(asked), None
     return from_locale(environ), None
 
 
