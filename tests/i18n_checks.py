@@ -83,11 +83,11 @@ ENGLISH_STOPWORDS = frozenset(
     ]
 )
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
-_SKIP = re.compile(r"https?://\S+|\S+\.(?:org|com|uk|ca|au|ie)\S*|`[^`]*`")
+_SKIP = re.compile(r"https?://\S+|\S+\.(?:org|com|uk|ca|au|ie)\S*|`[^`]*`|(?<![\w-])--?[a-z][\w-]*")
 
 
 def words(text: str) -> list[str]:
-    """The words of `text`, lower-cased, without web addresses, code, and all-capital names (PCIT, SPACE)."""
+    """The words of `text`, lower-cased, without web addresses, code, --options and all-capital names (PCIT)."""
     return [w.lower() for w in _WORD.findall(_SKIP.sub(" ", text)) if not (w.isupper() and len(w) > 1)]
 
 

@@ -402,3 +402,10 @@ def test_the_spanish_reads_easily_and_is_not_english(kb: KnowledgeBase) -> None:
     assert fernandez_huerta(prose) >= 70
     assert english_ratio(prose) < 0.01, english_sentences(prose)
     assert all(english_ratio(english) > 0.15 for _, english, _ in texts if len(english.split()) > 12)
+
+
+@pytest.mark.parametrize("command", [[], ["ask"], ["explain"], ["topics"], ["validate"]])
+def test_every_help_page_is_spanish(run_cli: RunCli, command: list[str]) -> None:
+    r = run_cli(*command, "--help", "--lang", "es")
+    assert r.exit_code == 0 and r.stdout.startswith("Uso: ")
+    assert english_sentences(r.stdout, threshold=0.15) == []
