@@ -20,6 +20,7 @@ from parentinvolve import i18n, pofile
 from parentinvolve import kb as kb_package
 from parentinvolve.kb import entries as kb_entries
 from parentinvolve.kb import i18n as kb_i18n
+from parentinvolve.kb import i18n_status
 from parentinvolve.model import KnowledgeBase
 
 ES = CONTENT / "i18n" / "es"
@@ -281,14 +282,14 @@ def test_a_clinic_folder_of_translations_overrides_the_shipped_one(kb: Knowledge
 def test_a_skeleton_holds_english_to_translate_and_counts_as_missing(kb: KnowledgeBase, tmp_path: Path) -> None:
     target = tmp_path / "es" / "therapies.yaml"
     target.parent.mkdir()
-    target.write_text(kb_i18n.skeleton(kb, "therapies", ES / "therapies.yaml"), encoding="utf-8")
+    target.write_text(i18n_status.skeleton(kb, "therapies", ES / "therapies.yaml"), encoding="utf-8")
     items = yaml.safe_load(target.read_text(encoding="utf-8"))
     assert [i["id"] for i in items] == [e.id for e in kb.entries_of("therapy")]
     pcit = next(i for i in items if i["id"] == "pcit")
     assert pcit["source_hash"] == kb_i18n.fingerprint(kb_i18n.english(kb, "therapies")["pcit"])  # kept as translated
     cbt = next(i for i in items if i["id"] == "cbt")
     assert cbt["source_hash"].startswith("TODO ") and cbt["summary"] == kb.entry("cbt").summary  # type: ignore[union-attr]
-    (report,) = kb_i18n.reports(kb, CONTENT, [tmp_path], ["es"])
+    (report,) = i18n_status.reports(kb, CONTENT, [tmp_path], ["es"])
     assert not report.problems and report.stale == 0
     assert report.translated == 1  # pcit; the skeleton's TODO entries count as missing
 

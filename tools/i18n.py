@@ -123,7 +123,7 @@ def cmd_compile() -> None:
 
 def cmd_status(langs: list[str]) -> None:
     from parentinvolve import kb
-    from parentinvolve.kb import i18n as kb_i18n
+    from parentinvolve.kb import i18n_status as kb_i18n
 
     content = ROOT / "content"
     base = kb.load(content, lang="en")
@@ -135,7 +135,7 @@ def cmd_status(langs: list[str]) -> None:
 
 def cmd_skeleton(lang: str, file: str) -> None:
     from parentinvolve import kb
-    from parentinvolve.kb import i18n as kb_i18n
+    from parentinvolve.kb import i18n_status as kb_i18n
 
     content = ROOT / "content"
     base = kb.load(content, lang="en")

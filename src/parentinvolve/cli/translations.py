@@ -19,7 +19,7 @@ def check_translations(kb: KnowledgeBase, root: Path, *, strict: bool) -> list[s
     files are content problems (exit 1); missing or stale entries are warnings on stderr, one `file:line` each
     (exit 1 only with `strict`). Returns the summary lines, to print after the content's own summary."""
     from parentinvolve import kb as kb_package
-    from parentinvolve.kb import i18n as kb_i18n
+    from parentinvolve.kb import i18n_status as kb_i18n
 
     reports = kb_i18n.reports(kb, root, kb_package.translation_folders(root))
     problems = [p for r in reports for p in r.problems]
