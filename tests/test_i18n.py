@@ -410,3 +410,21 @@ def test_every_help_page_is_spanish(run_cli: RunCli, command: list[str]) -> None
     r = run_cli(*command, "--help", "--lang", "es")
     assert r.exit_code == 0 and r.stdout.startswith("Uso: ")
     assert english_sentences(r.stdout, threshold=0.15) == []
+
+
+def test_a_po_edited_after_the_mo_is_read_directly(tmp_path: Path) -> None:
+    folder = tmp_path / "es" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    po, mo = folder / "parentinvolve.po", folder / "parentinvolve.mo"
+    mo.write_bytes(pofile.to_mo({"Usage:": "Uso:"}))
+    po.write_text('msgid "Usage:"\nmsgstr "Modo de uso:"\n', encoding="utf-8")
+    import os
+
+    os.utime(po, ns=(mo.stat().st_mtime_ns + 1_000_000, mo.stat().st_mtime_ns + 1_000_000))
+    assert i18n.catalog("es", tmp_path).gettext("Usage:") == "Uso:"  # written together, as an installer does
+    os.utime(po, ns=(mo.stat().st_mtime_ns + 60 * 10**9, mo.stat().st_mtime_ns + 60 * 10**9))
+    assert i18n.catalog("es", tmp_path).gettext("Usage:") == "Modo de uso:"  # edited since: the .po wins
+    mo.unlink()
+    assert i18n.catalog("es", tmp_path).gettext("Usage:") == "Modo de uso:"
+    po.write_text('msgid "Usage:"\nbroken', encoding="utf-8")
+    assert i18n.catalog("es", tmp_path).gettext("Usage:") == "Usage:"  # a broken catalog: English, no crash

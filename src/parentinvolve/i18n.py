@@ -161,7 +161,8 @@ def catalog(lang: str, locale_dir: Path = LOCALE_DIR) -> _Catalog:
     try:
         po_time = os.stat(po).st_mtime_ns if po.is_file() else -1
         mo_time = os.stat(mo).st_mtime_ns if mo.is_file() else -1
-        if mo_time >= 0 and mo_time >= po_time:
+        # Installers write both files within moments, in any order: only a .po edited later counts as newer.
+        if mo_time >= 0 and mo_time >= po_time - 2_000_000_000:
             with open(mo, "rb") as fh:
                 return _gettext.GNUTranslations(fh)
         if po_time >= 0:
