@@ -296,6 +296,10 @@ def cli_rows(py: str, exe: str, env: dict[str, str], work: Path, n: int) -> list
         ),
         ("`topics`, piped", [exe, "topics"], 1.2, 1.25),
         ("`--help`", [exe, "--help"], 1.5, None),
+        # Spanish (issue 14): the same budgets; the cache is per language and the catalog is read lazily.
+        ("`explain pcit --lang es`, piped", [exe, "explain", "pcit", "--lang", "es"], 1.2, 1.25),
+        ("`topics --lang es`, piped", [exe, "topics", "--lang", "es"], 1.2, 1.25),
+        ("`--help --lang es`", [exe, "--help", "--lang", "es"], 1.5, None),
         (
             "`ask --answers F.yaml --format json`",
             [exe, "ask", "--answers", str(answers), "--format", "json"],
@@ -305,6 +309,12 @@ def cli_rows(py: str, exe: str, env: dict[str, str], work: Path, n: int) -> list
         (
             "`ask --answers F.json --format json`",
             [exe, "ask", "--answers", str(answers_json), "--format", "json"],
+            1.2,
+            1.25,
+        ),
+        (
+            "`ask --answers F.json --format json --lang es`",
+            [exe, "ask", "--answers", str(answers_json), "--format", "json", "--lang", "es"],
             1.2,
             1.25,
         ),

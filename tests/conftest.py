@@ -18,7 +18,8 @@ from parentinvolve.model import KnowledgeBase
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"
 # A fixed terminal, so output does not depend on who runs the tests.
-FIXED_ENV = {"COLUMNS": "100", "LINES": "40", "NO_COLOR": "1", "TERM": "dumb"}
+# English unless a test asks otherwise, whatever the locale of the machine (tests of the locale remove it).
+FIXED_ENV = {"COLUMNS": "100", "LINES": "40", "NO_COLOR": "1", "TERM": "dumb", "PARENTINVOLVE_LANG": "en"}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

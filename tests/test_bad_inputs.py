@@ -1086,7 +1086,7 @@ def test_interrupt_at_the_first_prompt(key: str, tmp_path: Path) -> None:
 
 
 def test_ctrl_c_outside_a_prompt_says_stopped(monkeypatch: pytest.MonkeyPatch, run_cli: RunCli) -> None:
-    def interrupted(folder: object = None, clinic: object = None) -> None:
+    def interrupted(folder: object = None, clinic: object = None, lang: str = "en") -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr("parentinvolve.kb.load", interrupted)
@@ -1095,7 +1095,7 @@ def test_ctrl_c_outside_a_prompt_says_stopped(monkeypatch: pytest.MonkeyPatch, r
 
 
 def test_an_unexpected_error_is_one_line_not_a_traceback(monkeypatch: pytest.MonkeyPatch, run_cli: RunCli) -> None:
-    def broken(folder: object = None, clinic: object = None) -> None:
+    def broken(folder: object = None, clinic: object = None, lang: str = "en") -> None:
         raise RuntimeError("something\nunexpected")
 
     monkeypatch.setattr("parentinvolve.kb.load", broken)

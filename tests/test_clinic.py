@@ -300,7 +300,7 @@ def test_override_then_a_change_to_the_base_warns_naming_the_entry(
     copy = folder / "therapies.yaml"
     assert "based_on:" in copy.read_text(encoding="utf-8")
     ok = run_cli("validate", "--content", str(content_copy), "--clinic", str(folder))
-    assert (ok.exit_code, ok.stderr) == (0, "")
+    assert ok.exit_code == 0 and str(folder) not in ok.stderr  # (translation warnings are about the content copy)
     assert run_cli("clinic", "override", "pcit", "--clinic", str(folder), "--content", str(content_copy)).exit_code == 2
     edit(
         content_copy / "therapies.yaml",
@@ -309,7 +309,7 @@ def test_override_then_a_change_to_the_base_warns_naming_the_entry(
     )
     r = run_cli("validate", "--content", str(content_copy), "--clinic", str(folder))
     assert r.exit_code == 0
-    (warning,) = r.stderr.splitlines()
+    (warning,) = [w for w in r.stderr.splitlines() if w.startswith(str(folder))]  # (not the translation warnings)
     assert warning.startswith(f"{copy}:{line_of(copy, 'based_on:')}:")
     assert "pcit" in warning and "changed" in warning
     assert (

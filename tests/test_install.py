@@ -26,11 +26,16 @@ from parentinvolve.kb import build as loader
 pytestmark = pytest.mark.slow
 PY = sys.executable
 EXPECTED = "You take part in every session, playing with your child while the therapist coaches you live."
+MO = "parentinvolve/locale/es/LC_MESSAGES/parentinvolve.mo"
 
 
-def run(*args: str | Path, cwd: Path, check: bool = True, path: Path | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str | Path, cwd: Path, check: bool = True, path: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    extra = env or {}
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME", "FORCE_COLOR")}
     env.update(FIXED_ENV, PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_NO_INPUT="1")
+    env.update(extra)
     if path is not None:
         env["PYTHONPATH"] = str(path)
     result = subprocess.run(
@@ -102,6 +107,18 @@ def check_installed(bin_dir: Path, cwd: Path) -> None:
     r = run(bin_dir / "parentinvolve", "explain", "pcti", cwd=cwd, check=False)
     assert (r.returncode, r.stdout) == (2, "")
     assert "pcit" in r.stderr
+    check_spanish(bin_dir, cwd)
+
+
+def check_spanish(bin_dir: Path, cwd: Path) -> None:
+    """Spanish works: the compiled catalog (help, headings, Click's strings) and the content translations."""
+    r = run(bin_dir / "parentinvolve", "--lang", "es", "explain", "pcit", "--format", "plain", cwd=cwd)
+    assert r.stdout.startswith("Terapia de interacción entre padres e hijos (PCIT")
+    assert "\nQué es\n" in r.stdout
+    r = run(bin_dir / "parentinvolve", "explain", "pcit", "--lang", "fr", cwd=cwd, check=False)
+    assert (r.returncode, r.stderr) == (2, "parentinvolve: There is no fr translation; available languages: en, es.\n")
+    r = run(bin_dir / "python", "-m", "parentinvolve", "--help", cwd=cwd, env={"PARENTINVOLVE_LANG": "es"})
+    assert r.stdout.startswith("Uso: parentinvolve") and "Opciones:" in r.stdout
 
 
 def test_wheel_installed_in_a_fresh_environment(tmp_path: Path, backend: Path | None) -> None:
@@ -109,6 +126,7 @@ def test_wheel_installed_in_a_fresh_environment(tmp_path: Path, backend: Path | 
     with zipfile.ZipFile(wheel) as zf:
         names = set(zf.namelist())
     assert {f"parentinvolve/content/{name}.yaml" for name in loader.FILES} <= names
+    assert {MO, "parentinvolve/content/i18n/es/therapies.yaml"} <= names  # compiled by hatch_build.py
     bin_dir = fresh_venv(wheel, tmp_path / "venv")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -126,6 +144,8 @@ def test_sdist_built_into_a_wheel_installed_in_a_fresh_environment(tmp_path: Pat
             tar.extractall(tmp_path / "unpacked")
     top = f"parentinvolve-{__version__}"
     assert {f"{top}/content/{name}.yaml" for name in loader.FILES} <= set(members)
+    assert {f"{top}/hatch_build.py", f"{top}/src/{MO[:-3]}.po"} <= set(members)
+    assert f"{top}/src/{MO}" not in members  # built from the .po, never shipped stale
     assert not any("/.venv/" in m or "__pycache__" in m for m in members)
     wheel = pip_wheel(tmp_path / "unpacked" / top, tmp_path / "dist", tmp_path, backend)
     bin_dir = fresh_venv(wheel, tmp_path / "venv")
@@ -153,3 +173,5 @@ def test_editable_install_reads_the_content_folder_of_the_checkout(tmp_path: Pat
     assert r.stdout.startswith(f"{ROOT / 'content'}: no problems found")
     r = run(bin_dir / "python", "-m", "parentinvolve", "explain", "play therapy", "--format", "json", cwd=tmp_path)
     assert '"id": "play"' in r.stdout
+    assert (ROOT / "src" / MO).is_file(), "the editable install did not compile the catalog (hatch_build.py)"
+    check_spanish(bin_dir, tmp_path)

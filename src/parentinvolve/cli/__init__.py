@@ -26,9 +26,10 @@ from parentinvolve.errors import (
     ParentInvolveError,
     UsageError,
 )
+from parentinvolve.i18n import N_
 from parentinvolve.render import FORMATS
 
-HELP = """Understand your part in your child's therapy.
+HELP = N_("""Understand your part in your child's therapy.
 
 \b
 Examples:
@@ -39,7 +40,7 @@ Examples:
   parentinvolve topics                   everything that can be explained
   parentinvolve validate                 check the content files
 
-General information only: not medical or legal advice."""
+General information only: not medical or legal advice.""")
 
 app = typer.Typer(
     name="parentinvolve",
@@ -76,15 +77,24 @@ def root(
     version: bool = typer.Option(
         False, "--version", help="Show the version and exit.", callback=_version, is_eager=True
     ),
+    lang: Optional[str] = typer.Option(
+        None,
+        "--lang",
+        help=N_("Language: en or es. Default: PARENTINVOLVE_LANG, else your locale, else English."),
+        metavar="LANG",
+    ),
 ) -> None:
     """Understand your part in your child's therapy."""
+    # `--lang` is taken out of the arguments before Click sees them (cli/lang.py), wherever it stands;
+    # it is declared here for --help. --content and --clinic land in ctx.obj (cli/shared.py).
 
 
 def _kb(ctx: typer.Context) -> KnowledgeBase:
     from parentinvolve import kb
+    from parentinvolve.i18n import current
 
     obj = ctx.obj or {}
-    return kb.load(obj.get("content"), obj.get("clinic"))
+    return kb.load(obj.get("content"), obj.get("clinic"), lang=current())
 
 
 @app.command()
@@ -215,6 +225,9 @@ def validate(
     folder: Optional[Path] = typer.Argument(
         None, help="The content folder to check. Default: --content, or the built-in content.", metavar="[DIR]"
     ),
+    strict: bool = typer.Option(
+        False, "--strict", help="Fail (exit 1) when a translation is missing or stale, not only warn."
+    ),
 ) -> None:
     """Check a content folder and list every problem as file:line:column: message.
 
@@ -230,12 +243,18 @@ def validate(
     target = folder or obj.get("content") or kb.shipped()
     clinic = obj.get("clinic")
     layer = f" with the clinic's layer {clinic}" if clinic else ""
-    _, problems, counts = kb.check(target, clinic)
+    found, problems, counts = kb.check(target, clinic)
     if problems:
         raise ContentError(problems, root=f"{target}{layer}")
     for warning in counts.warnings:  # a clinic's copy of an entry that has changed since: worth a look, not an error
         say(str(warning))
+    from parentinvolve.cli.translations import check_translations
+
+    assert found is not None  # no problems means a knowledge base
+    languages = check_translations(found, target, strict=strict, clinic=clinic)
     print(f"{target}{layer}: no problems found ({counts.summary()}).")
+    for line in languages:
+        print(line)
 
 
 def main(argv: Optional[list[str]] = None) -> int:
@@ -247,10 +266,14 @@ def main(argv: Optional[list[str]] = None) -> int:
     from typer.main import get_command
 
     never_fail_to_encode()
-    command = get_command(app)
     try:
         try:
-            result = command.main(args=argv, prog_name="parentinvolve", standalone_mode=False)
+            from parentinvolve.cli.lang import choose_language, translate_commands
+
+            args = choose_language(sys.argv[1:] if argv is None else argv)
+            command = get_command(app)
+            translate_commands(command)
+            result = command.main(args=args, prog_name="parentinvolve", standalone_mode=False)
         finally:
             sys.stdout.flush()
     except ParentInvolveError as exc:

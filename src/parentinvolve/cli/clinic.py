@@ -11,10 +11,11 @@ import typer
 
 from parentinvolve.cli.shared import shared_options
 from parentinvolve.errors import UsageError
+from parentinvolve.i18n import N_
 
 app = typer.Typer(
     name="clinic",
-    help="Write and check a clinic's own layer: its name, contacts, policies and changes.",
+    help=N_("Write and check a clinic's own layer: its name, contacts, policies and changes."),
     no_args_is_help=True,
     add_completion=False,
     rich_markup_mode=None,

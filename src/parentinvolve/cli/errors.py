@@ -57,10 +57,13 @@ def click_error(exc: Exception) -> int:
         say("parentinvolve: stopped. Nothing was saved.", fresh_line=True)
         return EXIT_INTERRUPTED
     if isinstance(exc, ClickException):
-        message = " ".join(exc.format_message().split()).rstrip(".")
+        from parentinvolve.cli.lang import click_message
+        from parentinvolve.i18n import _
+
+        message = click_message(" ".join(exc.format_message().split())).rstrip(".")
         ctx = getattr(exc, "ctx", None)
         where = ctx.command_path if ctx is not None and ctx.command_path else "parentinvolve"
-        say(f"parentinvolve: {message}. Try `{where} --help`.")
+        say(f"parentinvolve: {message}. " + _("Try `{command} --help`.").format(command=where))
         return EXIT_USAGE if exc.exit_code == 2 else exc.exit_code
     if os.environ.get("PARENTINVOLVE_DEBUG"):
         raise exc

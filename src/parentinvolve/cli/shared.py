@@ -18,13 +18,16 @@ from typing import Any, Optional
 
 import typer
 
+from parentinvolve.i18n import N_
+
 
 @dataclass(frozen=True)
 class Shared:
     name: str  # the parameter's name, and its key in ctx.obj
     flag: str
     metavar: str
-    help: str
+    help: str  # after a command
+    top_help: str  # before the command, where the environment variable works too
     envvar: str
     kind: type[Any] = Path
 
@@ -34,14 +37,16 @@ SHARED = (
         "content",
         "--content",
         "DIR",
-        "Use the knowledge base in DIR, not the built-in one",
+        N_("Use the knowledge base in DIR, not the built-in one."),
+        N_("Use the knowledge base in DIR, not the built-in one (or $PARENTINVOLVE_CONTENT)."),
         "PARENTINVOLVE_CONTENT",
     ),
     Shared(
         "clinic",
         "--clinic",
         "DIR",
-        "Add the clinic's own layer in DIR: clinic.yaml and changes",
+        N_("Add the clinic's own layer in DIR: clinic.yaml and changes."),
+        N_("Add the clinic's own layer in DIR: clinic.yaml and changes (or $PARENTINVOLVE_CLINIC)."),
         "PARENTINVOLVE_CLINIC",
     ),
 )
@@ -50,7 +55,7 @@ SHARED = (
 def _parameters(top: bool) -> list[inspect.Parameter]:
     out = []
     for s in SHARED:
-        help_text = f"{s.help} (or ${s.envvar})." if top else f"{s.help}."
+        help_text = s.top_help if top else s.help
         option = typer.Option(
             None, s.flag, help=help_text, metavar=s.metavar, envvar=s.envvar if top else None, show_envvar=False
         )

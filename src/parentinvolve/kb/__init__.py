@@ -29,8 +29,9 @@ def shipped() -> Path:
     )
 
 
-def load(folder: Path | None = None, clinic: Path | None = None) -> KnowledgeBase:
-    """The validated knowledge base: from the cache when the content is unchanged, else from the YAML.
+def load(folder: Path | None = None, clinic: Path | None = None, lang: str = "en") -> KnowledgeBase:
+    """The validated knowledge base (with a clinic's layer over it, if given), in `lang` where it is
+    translated: from the cache when the content, the layer and the translations are unchanged, else from the YAML.
 
     The YAML path is the source of truth: the cache only ever holds what it produced for the same bytes,
     and is skipped on any doubt (see `cache.py`). `validate` does not come through here.
@@ -38,17 +39,36 @@ def load(folder: Path | None = None, clinic: Path | None = None) -> KnowledgeBas
     root = folder if folder is not None else shipped()
     from parentinvolve.kb import cache
 
-    key = cache.content_key(root, clinic) if cache.enabled() else None
+    extra = translation_folders(root, clinic) if lang != "en" else []
+    key = cache.content_key(root, clinic, lang, extra) if cache.enabled() else None
     if key is not None:
-        kb = cache.load(root, key, clinic)
+        kb = cache.load(root, key, clinic, lang)
         if kb is not None:
             return kb
     from parentinvolve.kb import build
 
     kb = build.load(root, clinic)  # validates everything; pauses the cyclic GC while it reads
-    if key is not None and cache.content_key(root, clinic) == key:  # unchanged while we read it
-        cache.store(root, key, kb, clinic)
+    if extra:
+        kb = translate(kb, lang, extra)
+    if key is not None and cache.content_key(root, clinic, lang, extra) == key:  # unchanged while we read it
+        cache.store(root, key, kb, clinic, lang)
     return kb
+
+
+def translation_folders(root: Path, clinic: Path | None = None) -> list[Path]:
+    """Where the translations live (`i18n/<lang>/*.yaml`): the content's own, then a clinic layer's, which wins."""
+    return [root / "i18n"] + ([clinic / "i18n"] if clinic is not None else [])
+
+
+def translate(kb: KnowledgeBase, lang: str, folders: list[Path]) -> KnowledgeBase:
+    """`kb` with the up-to-date translations of `lang` in `folders` applied (later folders win), English
+    for every entry without one. A clinic layer passes the shipped folder, then its own."""
+    from parentinvolve import i18n
+    from parentinvolve.kb import i18n as kb_i18n
+
+    catalog = i18n.catalog(lang)
+    headings = {h: catalog.gettext(h) for h in kb_i18n.HEADINGS}
+    return kb_i18n.apply(kb, lang, folders, headings)
 
 
 def check(folder: Path, clinic: Path | None = None) -> tuple[KnowledgeBase | None, list[Problem], Counts]:

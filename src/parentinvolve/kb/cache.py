@@ -21,6 +21,7 @@ import contextlib
 import marshal
 import os
 import sys
+from collections.abc import Sequence
 from dataclasses import fields, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -115,22 +116,27 @@ def _code_fingerprint(h: Any) -> None:
     for dirpath, dirnames, filenames in os.walk(package):
         dirnames[:] = sorted(d for d in dirnames if d != "__pycache__" and d != "content")
         for name in sorted(filenames):
-            if name.endswith(".py"):
+            if name.endswith((".py", ".po", ".mo")):  # catalogs too: section headings are translated
                 st = os.stat(os.path.join(dirpath, name))
                 rel = os.path.relpath(os.path.join(dirpath, name), package)
                 h.update(f"{rel}:{st.st_size}:{st.st_mtime_ns};".encode())
 
 
-def content_key(root: Path, clinic: Path | None = None) -> bytes | None:
-    """The hash of everything the knowledge base in `root` (and a clinic's layer over it) is made from; None
-    when it can't be worked out."""
+def content_key(
+    root: Path, clinic: Path | None = None, lang: str = "en", translations: Sequence[Path] = ()
+) -> bytes | None:
+    """The hash of everything the knowledge base in `root` (and a clinic's layer over it) is made from, in
+    `lang` (with the translation files of `lang` in each of `translations`); None when it can't be worked out."""
     h = _hash()
     h.update(MAGIC)
     h.update(f"format={FORMAT};version={__version__};python={sys.version_info[:2]};marshal={marshal.version};".encode())
+    h.update(f"lang={lang};".encode())
     try:
         _code_fingerprint(h)
-        for n, folder in enumerate((root,) if clinic is None else (root, clinic)):
-            h.update(b"layer %d;" % n)  # the same files in the content or in the clinic's layer mean different things
+        layers = [root] if clinic is None else [root, clinic]
+        layers += [t / lang for t in translations if os.path.isdir(t / lang)]
+        for n, folder in enumerate(layers):
+            h.update(b"layer %d;" % n)  # the same file name in another layer means something else
             with os.scandir(folder) as entries:
                 names = sorted(e.name for e in entries if e.name.endswith(".yaml") and e.is_file())
             for name in names:
@@ -146,9 +152,9 @@ def content_key(root: Path, clinic: Path | None = None) -> bytes | None:
     return bytes(h.digest())
 
 
-def _slot(root: Path, clinic: Path | None = None) -> Path | None:
-    """The cache file for one content folder, or one content folder with a clinic's layer (each has its own,
-    replaced when the content changes)."""
+def _slot(root: Path, clinic: Path | None = None, lang: str = "en") -> Path | None:
+    """The cache file for one content folder, with a clinic's layer or not, in one language (each has its
+    own, replaced when the content changes)."""
     base = folder()
     if base is None:
         return None
@@ -156,6 +162,8 @@ def _slot(root: Path, clinic: Path | None = None) -> Path | None:
     h.update(os.fsencode(os.path.abspath(root)))
     if clinic is not None:
         h.update(b"\0" + os.fsencode(os.path.abspath(clinic)))
+    if lang != "en":
+        h.update(f"\0{lang}".encode())
     return base / f"kb-{h.hexdigest()[:24]}.bin"
 
 
@@ -175,9 +183,9 @@ def _safe_folder(path: Path) -> bool:
     return stat.S_ISDIR(st.st_mode) and _ours(st) and not st.st_mode & 0o022
 
 
-def load(root: Path, key: bytes, clinic: Path | None = None) -> KnowledgeBase | None:
-    """The cached knowledge base for `root` (and `clinic`) if its key is `key`; None on any problem at all."""
-    slot = _slot(root, clinic)
+def load(root: Path, key: bytes, clinic: Path | None = None, lang: str = "en") -> KnowledgeBase | None:
+    """The cached knowledge base for `root` (and `clinic`) in `lang` if its key is `key`; None on any problem."""
+    slot = _slot(root, clinic, lang)
     if slot is None or not _safe_folder(slot.parent):
         return None
     try:
@@ -213,9 +221,10 @@ def _with_root(kb: KnowledgeBase, root: Path) -> KnowledgeBase:
     return kb if kb.root == str(root) else replace(kb, root=str(root))
 
 
-def store(root: Path, key: bytes, kb: KnowledgeBase, clinic: Path | None = None) -> None:
-    """Write the cache for `root` (and `clinic`) atomically (a temporary file, then a rename); ignore any failure."""
-    slot = _slot(root, clinic)
+def store(root: Path, key: bytes, kb: KnowledgeBase, clinic: Path | None = None, lang: str = "en") -> None:
+    """Write the cache for `root` (and `clinic`) in `lang` atomically (a temporary file, then a rename);
+    ignore any failure."""
+    slot = _slot(root, clinic, lang)
     if slot is None:
         return
     try:

@@ -1,0 +1,345 @@
+"""Content translations: `i18n/<lang>/<file>.yaml` beside the English content, applied over the built English
+knowledge base, entry by entry, by id.
+
+A translation file is a list of entries, each with the English entry's `id`, the `source_hash` of the English
+text it was made from (`fingerprint`), and only text fields, shaped as in the English file:
+
+    - id: pcit
+      source_hash: 3f1c0a9b2e7d
+      name: Terapia de interacción entre padres e hijos (PCIT, por sus siglas en inglés)
+      summary: ...
+      what_it_is: [..., ...]            # a list of paragraphs, like the English
+      aliases: [terapia de interacción]  # extra names for `explain`; the English ones keep working
+
+Questions translate `prompt`, `help` and `choices` (a mapping choice id -> label); topics `sections` (a list
+of {heading, text}, in the English order); rules `because`, `moments` (moment id -> paragraphs),
+`confidentiality`, `prepare`, `why`; crisis.yaml has an entry `crisis` (message, safety_plan) and one per
+region id (name, lines: [{name, contact}] in the English order, every number exactly as in the English).
+
+An entry is used only when its `source_hash` matches the English text as it is now: a missing, stale or
+malformed entry falls back to English, for that entry only, and `validate` names it. Several folders can be
+given (the shipped translations, then a clinic's own `i18n/`): a later folder's entry replaces an earlier one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from parentinvolve.didyoumean import did_you_mean
+from parentinvolve.errors import Problem
+from parentinvolve.i18n import N_
+from parentinvolve.kb.reader import Loc, Map, Node, Scalar, Seq, parse_yaml, read_text
+from parentinvolve.model import (
+    MOMENT,
+    THERAPY,
+    TOPIC,
+    Attendance,
+    Choice,
+    Entry,
+    KnowledgeBase,
+    Line,
+    Region,
+    Rule,
+    Section,
+    lookup_key,
+)
+
+FILES = ("questions", "attendance", "therapies", "moments", "topics", "asks", "rules", "crisis")
+HASH = "source_hash"
+TODO = "TODO"  # a source_hash starting with it: written by `skeleton`, not translated yet
+CRISIS = "crisis"
+MAX_BYTES = 32 * 1024 * 1024
+_DIGITS = re.compile(r"\d+")
+# The section headings the program gives therapies and moments (kb/entries.py), for the catalog; a test keeps
+# this list equal to theirs.
+HEADINGS = (
+    N_("What it is"),
+    N_("What it is used for"),
+    N_("Ages"),
+    N_("Your part as a parent"),
+    N_("How often you take part"),
+    N_("What stays private"),
+    N_("How long it lasts and how it ends"),
+    N_("More to know"),
+    N_("When it happens"),
+    N_("What it asks of you"),
+    N_("How to prepare"),
+)
+Texts = dict[str, Any]  # field -> str | tuple[str, ...] | dict[str, ...] | tuple[dict[str, str], ...]
+
+
+# --- the English text of each entry, and its fingerprint -------------------------------------------------------
+
+
+def english(kb: KnowledgeBase, file: str) -> dict[str, Texts]:
+    """The text fields of every entry of `file`, by id, as a translation must give them."""
+    if file == "questions":
+        return {
+            q.id: {
+                "prompt": q.prompt,
+                "help": q.help,
+                **({"choices": {c.id: c.label for c in q.choices}} if q.choices else {}),
+            }
+            for q in kb.questions
+        }
+    if file == "attendance":
+        return {a.id: {"label": a.label, "description": a.description} for a in kb.attendance.values()}
+    if file in ("therapies", "moments", "topics"):
+        kind = {"therapies": THERAPY, "moments": MOMENT, "topics": TOPIC}[file]
+        return {e.id: _entry_texts(e) for e in kb.entries_of(kind)}
+    if file == "asks":
+        return {a.id: {"text": a.text} for a in kb.asks.values()}
+    if file == "rules":
+        return {r.id: _rule_texts(r) for r in kb.rules if _rule_texts(r)}
+    if file == "crisis":
+        c = kb.crisis
+        out: dict[str, Texts] = {CRISIS: {"message": c.message, "safety_plan": c.safety_plan}}
+        for region in c.regions:
+            lines = tuple({"name": ln.name, "contact": ln.contact} for ln in region.lines)
+            out[region.id] = {"name": region.name, "lines": lines}
+        return out
+    raise ValueError(file)
+
+
+def _entry_texts(e: Entry) -> Texts:
+    out: Texts = {"name": e.name, "summary": e.summary}
+    if e.kind == TOPIC:
+        out["sections"] = tuple({"heading": s.heading, "text": s.text} for s in e.sections)
+    else:
+        out.update((s.key, s.text) for s in e.sections)
+    return out
+
+
+def _rule_texts(r: Rule) -> Texts:
+    out: Texts = {}
+    if r.because:
+        out["because"] = r.because
+    if r.moments:
+        out["moments"] = dict(r.moments)
+    for name in ("confidentiality", "prepare", "why"):
+        if getattr(r, name):
+            out[name] = getattr(r, name)
+    return out
+
+
+def fingerprint(texts: Texts) -> str:
+    """A short hash of an entry's English text: a translation records it, and is stale when it differs."""
+    import hashlib
+    import json
+
+    canonical = json.dumps(texts, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:12]
+
+
+# --- reading translation files ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Translated:
+    """One translation entry as read: its text (None when malformed), the hash it records, where it is."""
+
+    texts: Texts | None
+    source_hash: str
+    loc: Loc
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass
+class Files:
+    """Every translation entry of one language, by file and id, and every problem in the files."""
+
+    entries: dict[str, dict[str, Translated]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read(kb: KnowledgeBase, lang: str, folders: Sequence[Path]) -> Files:
+    """The translations of `lang` in `folders` (later folders win), checked against the English `kb`."""
+    out = Files()
+    for folder in folders:
+        base = folder / lang
+        for file in FILES:
+            path = base / f"{file}.yaml"
+            if not path.is_file():
+                continue
+            text, problems = read_text(path, str(path), max_bytes=MAX_BYTES)
+            out.problems += problems
+            node, problems = parse_yaml(text, str(path)) if text is not None else (None, [])
+            out.problems += problems
+            if node is not None:
+                found = _read_file(node, english(kb, file), file, out.problems)
+                out.entries.setdefault(file, {}).update(found)
+    return out
+
+
+def _read_file(node: Node, source: dict[str, Texts], file: str, problems: list[Problem]) -> dict[str, Translated]:
+    out: dict[str, Translated] = {}
+    if not isinstance(node, Seq):
+        problems.append(node.loc.problem("a translation file is a list of entries, each with an id"))
+        return out
+    for item in node.items:
+        if not isinstance(item, Map):
+            problems.append(item.loc.problem("each translation entry is a mapping with an id"))
+            continue
+        entry_id = text_of(item.items.get("id"))
+        if entry_id not in source:
+            where = item.items["id"].loc if "id" in item.items else item.loc
+            problems.append(
+                where.problem(f"no English entry {entry_id!r} in {file}.yaml{did_you_mean(entry_id, source)}")
+            )
+            continue
+        if entry_id in out:
+            problems.append(
+                item.loc.problem(f"{entry_id!r} is translated twice (also at line {out[entry_id].loc.line})")
+            )
+            continue
+        found: list[Problem] = []
+        texts: Texts = {}
+        english_fields = source[entry_id]
+        for key, value in item.items.items():
+            if key in ("id", HASH) or (key == "aliases" and file in ("therapies", "moments", "topics")):
+                continue
+            if key not in english_fields:
+                found.append(
+                    item.keys[key].problem(
+                        f"{key!r} is not a text field of {entry_id!r}{did_you_mean(key, english_fields)}"
+                    )
+                )
+                continue
+            texts[key] = _shaped(value, english_fields[key], key, found, numbers=file == "crisis")
+        missing = [k for k in english_fields if k not in item.items]
+        if missing:
+            found.append(item.loc.problem(f"{entry_id!r} lacks {', '.join(missing)} (translate every text field)"))
+        alias_node = item.items.get("aliases")
+        aliases = tuple(text_of(a) for a in alias_node.items) if isinstance(alias_node, Seq) else ()
+        problems += found
+        out[entry_id] = Translated(None if found else texts, text_of(item.items.get(HASH)), item.loc, aliases)
+    return out
+
+
+def text_of(node: Node | None) -> str:
+    return str(node.value) if isinstance(node, Scalar) and node.kind == "str" else ""
+
+
+def _shaped(node: Node, like: Any, key: str, problems: list[Problem], *, numbers: bool) -> Any:
+    """The translated value, shaped like the English one; a problem (and None) when it is not."""
+    if isinstance(like, str):
+        if not (isinstance(node, Scalar) and node.kind == "str" and str(node.value).strip()):
+            problems.append(node.loc.problem(f"{key}: give the translated text"))
+            return None
+        text = " ".join(str(node.value).split())
+        if numbers and sorted(_DIGITS.findall(text)) != sorted(_DIGITS.findall(like)):
+            problems.append(node.loc.problem(f"{key}: keep every number exactly as in the English ({like!r})"))
+        return text
+    if isinstance(like, dict):
+        if not isinstance(node, Map) or set(node.items) != set(like):
+            problems.append(node.loc.problem(f"{key}: give a mapping with exactly these keys: {', '.join(like)}"))
+            return None
+        return {k: _shaped(node.items[k], like[k], f"{key}.{k}", problems, numbers=numbers) for k in like}
+    if like and isinstance(like[0], dict):  # sections, crisis lines: same number, same order
+        if not isinstance(node, Seq) or len(node.items) != len(like):
+            problems.append(node.loc.problem(f"{key}: give {len(like)} items, in the English order"))
+            return None
+        return tuple(_shaped(n, e, key, problems, numbers=numbers) for n, e in zip(node.items, like, strict=True))
+    if not isinstance(node, Seq) or not node.items:
+        problems.append(node.loc.problem(f"{key}: give a list of paragraphs"))
+        return None
+    return tuple(_shaped(n, "", key, problems, numbers=False) for n in node.items)
+
+
+# --- applying them --------------------------------------------------------------------------------------------------
+
+
+def apply(
+    kb: KnowledgeBase, lang: str, folders: Sequence[Path], headings: Mapping[str, str] | None = None
+) -> KnowledgeBase:
+    """`kb` with every up-to-date translation of `lang` applied; English wherever there is none.
+    `headings` translates the section headings that come from the program (`What it is` ...)."""
+    files = read(kb, lang, folders)
+    fresh: dict[str, dict[str, Translated]] = {}
+    for file, entries in files.entries.items():
+        source = english(kb, file)
+        fresh[file] = {
+            i: t for i, t in entries.items() if t.texts is not None and t.source_hash == fingerprint(source[i])
+        }
+    return _replace(kb, fresh, headings or {})
+
+
+def _texts(fresh: dict[str, dict[str, Translated]], file: str, entry_id: str) -> Texts | None:
+    found = fresh.get(file, {}).get(entry_id)
+    return found.texts if found is not None else None
+
+
+def _replace(kb: KnowledgeBase, fresh: dict[str, dict[str, Translated]], headings: Mapping[str, str]) -> KnowledgeBase:
+    questions = []
+    for q in kb.questions:
+        t = _texts(fresh, "questions", q.id)
+        if t:
+            labels = t.get("choices", {})
+            q = replace(
+                q,
+                prompt=t["prompt"],
+                help=t["help"],
+                choices=tuple(Choice(c.id, labels.get(c.id, c.label)) for c in q.choices),
+            )
+        questions.append(q)
+    attendance = {}
+    for aid, a in kb.attendance.items():
+        t = _texts(fresh, "attendance", aid)
+        attendance[aid] = Attendance(aid, t["label"], t["description"]) if t else a
+    entries = []
+    names = dict(kb.names)
+    for e in kb.entries:
+        file = {THERAPY: "therapies", MOMENT: "moments", TOPIC: "topics"}[e.kind]
+        t = _texts(fresh, file, e.id)
+        sections = tuple(replace(s, heading=headings.get(s.heading, s.heading)) for s in e.sections)
+        if t:
+            if e.kind == TOPIC:
+                sections = tuple(
+                    Section(s.key, d["heading"], d["text"]) for s, d in zip(e.sections, t["sections"], strict=True)
+                )
+            else:
+                sections = tuple(replace(s, text=t[s.key]) for s in sections)
+            extra = fresh[file][e.id].aliases
+            for alias in (t["name"], *extra):
+                names.setdefault(lookup_key(alias), e.id)  # never takes a name from another entry
+            e = replace(e, name=t["name"], summary=t["summary"], aliases=e.aliases + tuple(a for a in extra if a))
+        entries.append(replace(e, sections=sections))
+    asks = {aid: replace(a, text=t["text"]) if (t := _texts(fresh, "asks", aid)) else a for aid, a in kb.asks.items()}
+    rules = []
+    for r in kb.rules:
+        t = _texts(fresh, "rules", r.id)
+        if t:
+            moments = tuple((m, t["moments"][m]) for m, _ in r.moments) if "moments" in t else r.moments
+            r = replace(
+                r,
+                because=t.get("because", r.because),
+                moments=moments,
+                **{k: t[k] for k in ("confidentiality", "prepare", "why") if k in t},
+            )
+        rules.append(r)
+    crisis = kb.crisis
+    t = _texts(fresh, "crisis", CRISIS)
+    if t:
+        crisis = replace(crisis, message=t["message"], safety_plan=t["safety_plan"])
+    regions = []
+    for region in crisis.regions:
+        rt = _texts(fresh, "crisis", region.id)
+        if rt:
+            region = Region(
+                region.id, rt["name"], region.emergency, tuple(Line(d["name"], d["contact"]) for d in rt["lines"])
+            )
+        regions.append(region)
+    return replace(
+        kb,
+        questions=tuple(questions),
+        attendance=attendance,
+        entries=tuple(entries),
+        asks=asks,
+        rules=tuple(rules),
+        crisis=replace(crisis, regions=tuple(regions)),
+        names=names,
+    )
