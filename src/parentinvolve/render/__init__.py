@@ -27,7 +27,7 @@ def write_doc(doc: Doc, fmt: str, out: TextIO, width: int) -> None:
     elif fmt == "rich":
         from parentinvolve.render import richtext
 
-        richtext.render(doc, richtext.console(out))
+        richtext.render(doc, richtext.console(out, width))
     else:
         from parentinvolve.render.plain import render as plain
 

@@ -130,11 +130,13 @@ def plan_doc(kb: KnowledgeBase, p: Plan, *, why: bool = False) -> Doc:
                 tuple(f"{line.name}: {line.contact}" for line in s.lines) + s.safety_plan,
             )
         )
-    blocks.append(Para("Your answers:", "note"))
-    blocks.append(Bullets(tuple(Bullet(f"{q} {a}") for q, a in p.answer_labels)))
+    from parentinvolve.render.summary import crisis_footer, for_whom, in_short, moment_line
+
+    blocks.append(Para(for_whom(kb, p), "note"))
+    blocks += [Heading("In short"), Bullets(tuple(Bullet(t) for t in in_short(p)))]
     blocks += _glance(p, why)
     blocks.append(Heading("Your part, moment by moment"))
-    blocks.append(Timeline(tuple(Step(m.title, tuple(i.text for i in m.items) or (m.summary,)) for m in p.moments)))
+    blocks.append(Timeline(tuple(Step(m.title, (moment_line(kb, m.id) or m.summary,)) for m in p.moments)))
     for m in p.moments:
         blocks.append(Heading(m.title, 3))
         blocks.append(_bullets(m.items, why) if m.items else Para(m.summary))
@@ -153,6 +155,9 @@ def plan_doc(kb: KnowledgeBase, p: Plan, *, why: bool = False) -> Doc:
         blocks.append(Para("Rules used: " + ", ".join(p.trace) + ".", "note"))
         if p.overruled:
             blocks.append(Para("Overruled: " + "; ".join(f"{o.rule} (by {o.by})" for o in p.overruled) + ".", "note"))
+    footer = crisis_footer(p)
+    if footer is not None:  # after a long plan, the crisis lines are among the last things on the screen
+        blocks.append(Alert(footer[0], (), footer[1]))
     blocks.append(Para(DISCLAIMER, "note"))
     return Doc("Your part in your child's therapy", tuple(blocks))
 

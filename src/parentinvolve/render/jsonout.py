@@ -54,6 +54,8 @@ def _texts(items: tuple[Item, ...]) -> list[str]:
 
 def plan(p: Plan) -> dict[str, Any]:
     """The documented JSON shape of a plan (see README, "The plan as JSON")."""
+    from parentinvolve.render.summary import in_short
+
     safety = None
     if p.safety is not None:
         s = p.safety
@@ -71,6 +73,7 @@ def plan(p: Plan) -> dict[str, Any]:
         therapy = {"id": t.id, "name": t.name, "summary": t.summary, "role": " ".join(t.role), "length": list(t.length)}
     return {
         "safety": safety,  # first, so it is the first thing anyone reads
+        "summary": list(in_short(p)),
         "answers": {k: list(v) if isinstance(v, tuple) else v for k, v in p.answers.items()},
         "attendance": p.attendance.id,
         "attendance_label": p.attendance.label,
