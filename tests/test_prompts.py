@@ -9,6 +9,7 @@ The shipped `region` question is asked of everyone (the rules on consent and rec
 
 from __future__ import annotations
 
+import re
 import shutil
 import threading
 import time
@@ -318,14 +319,45 @@ def test_fill_asks_only_what_is_missing(knowledge: KnowledgeBase) -> None:
 
 def test_an_age_in_words_or_out_of_range_is_refused_with_a_reason(knowledge: KnowledgeBase) -> None:
     age = knowledge.question("child_age")
+    bounds = f"from {age.min} to {age.max}"  # the wording comes from the question, not from the code
     steps = [
         (ASKING + AGE, "five" + ENTER),
-        ("Please type the age as a number", BACK * 4 + "40" + ENTER),
-        ("This guide covers children aged 0 to 17", BACK * 2 + "7" + ENTER),
+        ('"five" is not a whole number', BACK * 4 + "-1" + ENTER),
+        (f"-1 is out of range; give a whole number {bounds}.", BACK * 2 + "4.5" + ENTER),
+        ('"4.5" is not a whole number', BACK * 3 + "4 years" + ENTER),
     ]
     answer, seen = drive(lambda: prompts.ask_one(age), steps)
-    assert answer == 7
-    assert "not 'five'" in seen
+    assert answer == 4
+    # each message is shown right under the answer it is about, before the question is put again
+    assert re.search(r"\? How old is your child\? -1 -1 is out of range.*\? How old is your child\?", seen)
+
+
+@pytest.mark.parametrize("typed", ["4 years", "4 yrs", "4 Years old", " 4 "])
+def test_an_age_with_its_unit_is_accepted(knowledge: KnowledgeBase, typed: str) -> None:
+    answer, _ = drive(lambda: prompts.ask_one(knowledge.question("child_age")), [(ASKING + AGE, typed + ENTER)])
+    assert answer == 4
+
+
+def test_an_integer_question_words_its_own_range(tmp_path: Path) -> None:
+    """No "child's age" wording is built in: a clinic's own integer question gets its own bounds."""
+    folder = Path(shutil.copytree(CONTENT, tmp_path / "content"))
+    with (folder / "questions.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("\n- id: siblings\n  kind: integer\n  prompt: How many brothers and sisters?\n")
+        fh.write("  help: A number.\n  min: 0\n  max: 9\n")
+    q = load_kb(folder).question("siblings")
+    steps = [(ASKING + "How many brothers", "12" + ENTER), ("from 0 to 9", BACK * 2 + "2" + ENTER)]
+    answer, seen = drive(lambda: prompts.ask_one(q), steps)
+    assert answer == 2
+    assert "age" not in seen.lower()
+
+
+def test_the_multi_select_summary_names_the_choices(knowledge: KnowledgeBase) -> None:
+    concerns = knowledge.question("concerns")
+    ticked = ("behavior", "anxiety")
+    answer, seen = drive(lambda: prompts.ask_one(concerns, ticked), [(ASKING + CONCERNS, ENTER)])
+    assert answer == ticked
+    assert f"{CONCERNS} {concerns.label('behavior')}; {concerns.label('anxiety')}" in seen
+    assert "selections" not in seen
 
 
 def test_a_concern_must_be_picked(knowledge: KnowledgeBase) -> None:

@@ -42,3 +42,65 @@ def emit(doc: Doc, fmt: str, data: object) -> None:
         from parentinvolve.render import write_doc
 
         write_doc(doc, fmt, sys.stdout, width())
+
+
+def rows() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((80, 24)).lines
+
+
+def _pager_command() -> list[str] | None:
+    """The user's pager (`PAGER`), else `less`; None when paging is switched off (`PAGER=cat` or empty)."""
+    import shlex
+
+    chosen = os.environ.get("PAGER")
+    if chosen is not None and chosen.strip() in ("", "cat"):
+        return None
+    try:
+        return shlex.split(chosen) if chosen else ["less", "-R"]
+    except ValueError:
+        return ["less", "-R"]
+
+
+def show(text: str, *, pager: bool = True) -> bool:
+    """Write `text` to stdout: through the pager when stdout is a terminal and the text is taller than it
+    (as git does: `less` gets LESS=FRX unless the user set LESS). Whether the pager was used."""
+    command = _pager_command() if pager and sys.stdout.isatty() else None
+    if command is None or text.count("\n") < rows() - 1:
+        sys.stdout.write(text)
+        return False
+    import subprocess
+
+    env = dict(os.environ)
+    env.setdefault("LESS", "FRX")
+    env.setdefault("LV", "-c")
+    sys.stdout.flush()
+    try:
+        proc = subprocess.Popen(command, stdin=subprocess.PIPE, env=env)
+    except OSError:  # no such pager: print directly rather than fail
+        sys.stdout.write(text)
+        return False
+    assert proc.stdin is not None
+    try:
+        proc.stdin.write(text.encode(sys.stdout.encoding or "utf-8", "replace"))
+        proc.stdin.close()
+    except BrokenPipeError:  # the reader quit the pager before the end: that is fine
+        pass
+    while True:
+        try:
+            proc.wait()
+            break
+        except KeyboardInterrupt:  # Ctrl-C belongs to the pager while it runs
+            continue
+    return True
+
+
+def save_name(folder: str, stem: str, suffix: str) -> str:
+    """A file name in `folder` that does not exist yet: stem.suffix, else stem-2.suffix, stem-3.suffix, ..."""
+    candidate = os.path.join(folder, stem + suffix)
+    n = 2
+    while os.path.lexists(candidate):
+        candidate = os.path.join(folder, f"{stem}-{n}{suffix}")
+        n += 1
+    return candidate

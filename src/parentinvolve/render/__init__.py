@@ -11,10 +11,11 @@ FORMATS = ("rich", "plain", "markdown", "json")
 PLAN_FORMATS = (*FORMATS, "html")
 
 
-def write_doc(doc: Doc, fmt: str, out: TextIO, width: int) -> None:
+def write_doc(doc: Doc, fmt: str, out: TextIO, width: int, *, terminal: bool = False) -> None:
     """Write `doc` to `out` in a text format (JSON is written by the caller, from its own data).
 
-    Each renderer is imported only when it is used, so plain output never imports rich.
+    Each renderer is imported only when it is used, so plain output never imports rich. `terminal`: the
+    text is for a terminal (rich keeps its colours even when written to a buffer first, for the pager).
     """
     if fmt == "markdown":
         from parentinvolve.render.markdown import render as markdown
@@ -27,7 +28,7 @@ def write_doc(doc: Doc, fmt: str, out: TextIO, width: int) -> None:
     elif fmt == "rich":
         from parentinvolve.render import richtext
 
-        richtext.render(doc, richtext.console(out, width))
+        richtext.render(doc, richtext.console(out, width, terminal=terminal))
     else:
         from parentinvolve.render.plain import render as plain
 

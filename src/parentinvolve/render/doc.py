@@ -133,7 +133,7 @@ def plan_doc(kb: KnowledgeBase, p: Plan, *, why: bool = False) -> Doc:
     from parentinvolve.render.summary import crisis_footer, for_whom, in_short, moment_line
 
     blocks.append(Para(for_whom(kb, p), "note"))
-    blocks += [Heading("In short"), Bullets(tuple(Bullet(t) for t in in_short(p)))]
+    blocks += [Heading("In short"), Bullets(tuple(Bullet(t) for t in in_short(p, kb)))]
     blocks += _glance(p, why)
     blocks.append(Heading("Your part, moment by moment"))
     blocks.append(Timeline(tuple(Step(m.title, (moment_line(kb, m.id) or m.summary,)) for m in p.moments)))

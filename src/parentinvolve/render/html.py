@@ -104,7 +104,10 @@ def _phone(value: str) -> str:
                 f'<a href="sms:{digits}?&amp;body={keyword}">{escape(texting.group(0) + number)}</a>',
             ]
         elif texting and not before[: texting.start()].endswith("call or "):  # "text 50808"
-            out += [escape(before[: texting.start()]), f'<a href="sms:{digits}">{escape(texting.group(0) + number)}</a>']
+            out += [
+                escape(before[: texting.start()]),
+                f'<a href="sms:{digits}">{escape(texting.group(0) + number)}</a>',
+            ]
         else:
             word = _TEXT_WORD.search(before)  # "call or text 988": "text" opens a message, the number calls
             if word:

@@ -52,7 +52,7 @@ def _texts(items: tuple[Item, ...]) -> list[str]:
     return [i.text for i in items]
 
 
-def plan(p: Plan) -> dict[str, Any]:
+def plan(p: Plan, kb: KnowledgeBase | None = None) -> dict[str, Any]:
     """The documented JSON shape of a plan (see README, "The plan as JSON")."""
     from parentinvolve.render.summary import in_short
 
@@ -73,7 +73,7 @@ def plan(p: Plan) -> dict[str, Any]:
         therapy = {"id": t.id, "name": t.name, "summary": t.summary, "role": " ".join(t.role), "length": list(t.length)}
     return {
         "safety": safety,  # first, so it is the first thing anyone reads
-        "summary": list(in_short(p)),
+        "summary": list(in_short(p, kb)),
         "answers": {k: list(v) if isinstance(v, tuple) else v for k, v in p.answers.items()},
         "attendance": p.attendance.id,
         "attendance_label": p.attendance.label,

@@ -15,11 +15,19 @@ from parentinvolve.render.plain import MAX_WIDTH, fold
 CARDS_FROM = 100  # narrower than this, the timeline is a numbered list: cards would squeeze every word
 
 
-def console(file: TextIO, width: int | None = None) -> Console:
-    """A console that never prints wider than MAX_WIDTH columns, however wide the terminal."""
-    probe = Console(file=file)
-    cols = min(width or probe.width, probe.width if width is None else width, MAX_WIDTH)
-    return Console(file=file, width=cols, markup=False, emoji=False, highlight=False, soft_wrap=False)
+def console(file: TextIO, width: int | None = None, *, terminal: bool = False) -> Console:
+    """A console that never prints wider than MAX_WIDTH columns, however wide the terminal. `terminal`:
+    the output is for a terminal even though `file` is a buffer (it goes through the pager)."""
+    cols = min(width or Console(file=file).width, MAX_WIDTH)
+    return Console(
+        file=file,
+        width=cols,
+        force_terminal=terminal or None,
+        markup=False,
+        emoji=False,
+        highlight=False,
+        soft_wrap=False,
+    )
 
 
 def _text(value: str, room: int, style: str = "") -> Text:

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 MAX_POINTS = 6
 ASKS_OF_YOU = "asks_of_you"  # the section key in moments.yaml
+PRIVACY_TOPIC = "confidentiality"  # a therapy's section key, and the id of the topic about privacy
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“‘(])")
 
 
@@ -25,8 +26,10 @@ def first_sentence(text: str) -> str:
 
 
 def _lower_first(text: str) -> str:
-    """"Some sessions" -> "some sessions", but "DBT" and "SPACE" stay as they are."""
-    return text[0].lower() + text[1:] if len(text) > 1 and text[1].islower() else text
+    """ "Some sessions" -> "some sessions", "A change" -> "a change"; "DBT", "SPACE" and "TF-CBT" stay."""
+    first = text.split(maxsplit=1)[0] if text.strip() else ""
+    acronym = len(first) > 1 and first[1].isupper()
+    return text if acronym else text[:1].lower() + text[1:]
 
 
 def _short(label: str) -> str:
@@ -65,9 +68,10 @@ def for_whom(kb: KnowledgeBase, p: Plan) -> str:
     return text + "."
 
 
-def in_short(p: Plan) -> tuple[str, ...]:
+def in_short(p: Plan, kb: KnowledgeBase | None = None) -> tuple[str, ...]:
     """At most six one-line points: the crisis pointer (when there is one), how involved you will be, the
-    most useful thing to do next, the first question to ask, and what stays private."""
+    most useful thing to do next, the first question to ask, and what stays private (in the therapy's own
+    words when `kb` is given: a sentence taken from the middle of the plan may lean on the one before it)."""
     points: list[str] = []
     pointer = getattr(p, "crisis_pointer", "")
     if isinstance(pointer, str) and pointer:
@@ -82,9 +86,21 @@ def in_short(p: Plan) -> tuple[str, ...]:
         points.append("Do next: " + _lower_first(first_sentence(p.prepare[0].text)))
     if p.asks:
         points.append("First question to ask: " + p.asks[0].text)
-    if p.confidentiality:
-        points.append("What stays private: " + _lower_first(first_sentence(p.confidentiality[0].text)))
+    private = _private(p, kb)
+    if private:
+        points.append("What stays private: " + _lower_first(private))
     return tuple(points[:MAX_POINTS])
+
+
+def _private(p: Plan, kb: KnowledgeBase | None) -> str:
+    """What stays private, in a sentence that stands on its own."""
+    if kb is not None:
+        therapy = kb.entry(p.therapy.id) if p.therapy is not None else kb.find(PRIVACY_TOPIC)
+        if therapy is not None:
+            said = therapy.section(PRIVACY_TOPIC) or ((therapy.summary,) if p.therapy is None else ())
+            if said:
+                return first_sentence(said[0])
+    return first_sentence(p.confidentiality[0].text) if p.confidentiality else ""
 
 
 def crisis_footer(p: Plan) -> tuple[str, tuple[str, ...]] | None:
