@@ -262,6 +262,7 @@ def cli_rows(py: str, exe: str, env: dict[str, str], work: Path, n: int) -> list
     subjects = (
         ("`explain pcit`, piped", [exe, "explain", "pcit"], 1.2, 1.25),
         ("`topics`, piped", [exe, "topics"], 1.2, 1.25),
+        ("Tab: completing `explain pc`", [exe], 1.2, 1.25),
         ("`--help`", [exe, "--help"], 1.5, None),
         (
             "`ask --answers F.yaml --format json`",
@@ -276,9 +277,12 @@ def cli_rows(py: str, exe: str, env: dict[str, str], work: Path, n: int) -> list
             1.25,
         ),
     )
+    # Shell completion runs the program with click's protocol in the environment (what bash's script does).
+    completing = {**env, "_PARENTINVOLVE_COMPLETE": "complete_bash", "COMP_WORDS": "parentinvolve explain pc"}
+    completing["COMP_CWORD"] = "2"
     rows = []
     for name, cmd, time_budget, mem_budget in subjects:
-        m = pairs(floor, cmd, env, n)
+        m = pairs(floor, cmd, completing if name.startswith("Tab:") else env, n)
         ms, floor_ms = statistics.median(m["ms"]), statistics.median(m["floor_ms"])
         rows.append(
             Row(

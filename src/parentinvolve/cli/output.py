@@ -51,11 +51,14 @@ def rows() -> int:
 
 
 def _pager_command() -> list[str] | None:
-    """The user's pager (`PAGER`), else `less`; None when paging is switched off (`PAGER=cat` or empty)."""
+    """The user's pager (`PAGER`), else `less -R`; None when paging is off (`PAGER=cat` or empty) or when
+    there is no pager to use (no `PAGER`, on a terminal that `less` cannot drive)."""
     import shlex
 
     chosen = os.environ.get("PAGER")
     if chosen is not None and chosen.strip() in ("", "cat"):
+        return None
+    if not chosen and os.environ.get("TERM", "dumb") == "dumb":  # less cannot drive it; don't try
         return None
     try:
         return shlex.split(chosen) if chosen else ["less", "-R"]

@@ -43,7 +43,7 @@ ol.timeline li:not(:last-child)::after { content: ""; position: absolute; left: 
                  bottom: 0.2rem; width: 2px; background: var(--line); }
 ol.timeline a { color: var(--ink); text-decoration: none; }
 ol.timeline .asks { display: block; font-weight: 400; color: var(--soft); font-size: 0.92rem; }
-p.made { color: var(--soft); font-size: 0.9rem; margin-top: -0.5rem; }
+p.made { color: var(--soft); font-size: 0.9rem; margin: 0.75rem 0 0; }
 .alert a[href^="tel:"], .alert a[href^="sms:"] { font-weight: 700; white-space: nowrap; }
 section.notes { margin: 1rem 0 0; }
 section.notes h3 { margin-bottom: 0.25rem; }
