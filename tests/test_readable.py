@@ -277,3 +277,15 @@ def test_show_completion_prints_a_bash_script(capsys: pytest.CaptureFixture[str]
     script = capsys.readouterr().out
     assert "_PARENTINVOLVE_COMPLETE=complete_bash" in script
     assert "complete -o default -F _parentinvolve_completion parentinvolve" in script
+
+
+def test_a_saved_page_never_takes_the_name_of_an_existing_file(tmp_path: Path) -> None:
+    from parentinvolve.cli.output import save_name
+
+    first = save_name(str(tmp_path), "plan", ".html")
+    assert first == str(tmp_path / "plan.html")
+    Path(first).write_text("mine")
+    second = save_name(str(tmp_path), "plan", ".html")
+    assert second == str(tmp_path / "plan-2.html")
+    (tmp_path / "plan-2.html").symlink_to(tmp_path / "nowhere")  # even a dangling link is left alone
+    assert save_name(str(tmp_path), "plan", ".html") == str(tmp_path / "plan-3.html")

@@ -132,3 +132,22 @@ def test_a_dumb_terminal_gets_numbered_questions_and_no_escape_codes(tmp_path: P
     assert stat.S_IMODE(pages[0].stat().st_mode) == 0o600
     assert str(pages[0]) in " ".join(shown.split()).replace(" ", "") or pages[0].name in shown
     assert "tel:" in pages[0].read_text(encoding="utf-8")
+
+
+def test_a_warm_completion_reads_the_cache_and_never_imports_yaml(tmp_path: Path) -> None:
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "PARENTINVOLVE_"))}
+    env.update(
+        XDG_CACHE_HOME=str(tmp_path / "cache"),
+        _PARENTINVOLVE_COMPLETE="complete_bash",
+        COMP_WORDS="parentinvolve explain pc",
+        COMP_CWORD="2",
+    )
+    cmd = [sys.executable, "-X", "importtime", "-m", "parentinvolve"]
+    cold = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60, check=False)
+    warm = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert cold.returncode == warm.returncode == 0, warm.stderr[-500:]
+    assert "pcit" in warm.stdout.split()
+    assert " yaml" in cold.stderr  # the first run read the YAML (so the check below can fail)
+    assert " yaml" not in warm.stderr and " questionary" not in warm.stderr
