@@ -54,7 +54,7 @@ def _texts(items: tuple[Item, ...]) -> list[str]:
 
 def plan(p: Plan, kb: KnowledgeBase | None = None) -> dict[str, Any]:
     """The documented JSON shape of a plan (see README, "The plan as JSON")."""
-    from parentinvolve.render.summary import in_short
+    from parentinvolve.render.summary import in_short, moment_line
 
     safety = None
     if p.safety is not None:
@@ -80,7 +80,15 @@ def plan(p: Plan, kb: KnowledgeBase | None = None) -> dict[str, Any]:
         "attendance_description": p.attendance.description,
         "therapy": therapy,
         "suggested_therapies": [s.id for s in p.suggested],
-        "moments": [{"id": m.id, "title": m.title, "what_to_expect": _texts(m.items)} for m in p.moments],
+        "moments": [
+            {
+                "id": m.id,
+                "title": m.title,
+                "asks_of_you": moment_line(kb, m.id) if kb else "",
+                "what_to_expect": _texts(m.items),
+            }
+            for m in p.moments
+        ],
         "confidentiality": _texts(p.confidentiality),
         "prepare": _texts(p.prepare),
         "questions_to_ask": _texts(p.asks),
