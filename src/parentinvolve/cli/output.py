@@ -85,11 +85,13 @@ def show(text: str, *, pager: bool = True) -> bool:
         sys.stdout.write(text)
         return False
     assert proc.stdin is not None
-    try:
-        proc.stdin.write(text.encode(sys.stdout.encoding or "utf-8", "replace"))
-        proc.stdin.close()
-    except BrokenPipeError:  # the reader quit the pager before the end: that is fine
-        pass
+    import contextlib
+
+    with contextlib.suppress(BrokenPipeError):  # the reader quit the pager before the end: that is fine
+        try:
+            proc.stdin.write(text.encode(sys.stdout.encoding or "utf-8", "replace"))
+        finally:
+            proc.stdin.close()
     while True:
         try:
             proc.wait()
