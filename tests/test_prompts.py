@@ -397,3 +397,54 @@ def test_ctrl_c_and_ctrl_d_stop_the_review(knowledge: KnowledgeBase, key: str) -
 def _no_stray_threads() -> Iterator[None]:
     yield
     assert all(t.daemon or t is threading.main_thread() for t in threading.enumerate())
+
+
+# --- numbered plain-text questions (TERM=dumb) ---------------------------------------------------
+
+
+def test_plain_questions_take_numbers_and_the_review_changes_an_answer(knowledge: KnowledgeBase) -> None:
+    import io
+
+    concerns, therapy, region = (knowledge.question(q) for q in ("concerns", "therapy", "region"))
+    number = {
+        "self-harm": concerns.choice_ids().index("self-harm") + 1,
+        "anxiety": concerns.choice_ids().index("anxiety") + 1,
+        "dbt": therapy.choice_ids().index("dbt") + 1,
+        "uk": region.choice_ids().index("uk") + 1,
+    }
+    review_line = [q.id for q in knowledge.questions].index("concerns") + 1
+    typed = [
+        "four",  # refused: not a number
+        "15 yrs",
+        "0, 99",  # refused: no such choice
+        f"{number['self-harm']}",
+        f"{number['dbt']}",
+        "",  # the default stage
+        f"{number['uk']}",
+        f"{review_line}",  # change the concerns...
+        f"{number['anxiety']},{number['self-harm']}",
+        "",  # ...then see the plan
+    ]
+    shown = io.StringIO()
+    term = prompts.PlainTerminal(io.StringIO("\n".join(typed) + "\n"), shown)
+    answers = term.review(knowledge, prompts.fill(knowledge, {}, term.ask_one))
+    assert answers == {
+        "child_age": 15,
+        "concerns": ("anxiety", "self-harm"),
+        "therapy": "dbt",
+        "stage": knowledge.question("stage").default,
+        "region": "uk",
+    }
+    out = shown.getvalue()
+    assert "\x1b" not in out
+    assert '"four" is not a whole number' in out
+    assert "Each number must be from 1 to" in out
+    assert f"= {concerns.label('anxiety')}; {concerns.label('self-harm')}" in out
+
+
+def test_plain_questions_stop_on_end_of_input(knowledge: KnowledgeBase) -> None:
+    import io
+
+    term = prompts.PlainTerminal(io.StringIO(""), io.StringIO())
+    with pytest.raises(Interrupted):
+        term.ask_one(knowledge.question("child_age"))
