@@ -295,6 +295,7 @@ def cli_rows(py: str, exe: str, env: dict[str, str], work: Path, n: int) -> list
             1.25,
         ),
         ("`topics`, piped", [exe, "topics"], 1.2, 1.25),
+        ("Tab: completing `explain pc`", [exe], 1.2, 1.25),
         ("`--help`", [exe, "--help"], 1.5, None),
         # Spanish (issue 14): the same budgets; the cache is per language and the catalog is read lazily.
         ("`explain pcit --lang es`, piped", [exe, "explain", "pcit", "--lang", "es"], 1.2, 1.25),
@@ -319,9 +320,12 @@ def cli_rows(py: str, exe: str, env: dict[str, str], work: Path, n: int) -> list
             1.25,
         ),
     )
+    # Shell completion runs the program with click's protocol in the environment (what bash's script does).
+    completing = {**env, "_PARENTINVOLVE_COMPLETE": "complete_bash", "COMP_WORDS": "parentinvolve explain pc"}
+    completing["COMP_CWORD"] = "2"
     rows = []
     for name, cmd, time_budget, mem_budget in subjects:
-        m = pairs(floor, cmd, env, n)
+        m = pairs(floor, cmd, completing if name.startswith("Tab:") else env, n)
         rows.append(time_row(name, m, time_budget))
         if mem_budget is not None:
             mb, floor_mb = statistics.median(m["mb"]), statistics.median(m["floor_mb"])

@@ -9,6 +9,7 @@ The shipped `region` question is asked of everyone (the rules on consent and rec
 
 from __future__ import annotations
 
+import re
 import shutil
 import threading
 import time
@@ -318,14 +319,45 @@ def test_fill_asks_only_what_is_missing(knowledge: KnowledgeBase) -> None:
 
 def test_an_age_in_words_or_out_of_range_is_refused_with_a_reason(knowledge: KnowledgeBase) -> None:
     age = knowledge.question("child_age")
+    bounds = f"from {age.min} to {age.max}"  # the wording comes from the question, not from the code
     steps = [
         (ASKING + AGE, "five" + ENTER),
-        ("Please type the age as a number", BACK * 4 + "40" + ENTER),
-        ("This guide covers children aged 0 to 17", BACK * 2 + "7" + ENTER),
+        ('"five" is not a whole number', BACK * 4 + "-1" + ENTER),
+        (f"-1 is out of range; give a whole number {bounds}.", BACK * 2 + "4.5" + ENTER),
+        ('"4.5" is not a whole number', BACK * 3 + "4 years" + ENTER),
     ]
     answer, seen = drive(lambda: prompts.ask_one(age), steps)
-    assert answer == 7
-    assert "not 'five'" in seen
+    assert answer == 4
+    # each message is shown right under the answer it is about, before the question is put again
+    assert re.search(r"\? How old is your child\? -1 -1 is out of range.*\? How old is your child\?", seen)
+
+
+@pytest.mark.parametrize("typed", ["4 years", "4 yrs", "4 Years old", " 4 "])
+def test_an_age_with_its_unit_is_accepted(knowledge: KnowledgeBase, typed: str) -> None:
+    answer, _ = drive(lambda: prompts.ask_one(knowledge.question("child_age")), [(ASKING + AGE, typed + ENTER)])
+    assert answer == 4
+
+
+def test_an_integer_question_words_its_own_range(tmp_path: Path) -> None:
+    """No "child's age" wording is built in: a clinic's own integer question gets its own bounds."""
+    folder = Path(shutil.copytree(CONTENT, tmp_path / "content"))
+    with (folder / "questions.yaml").open("a", encoding="utf-8") as fh:
+        fh.write("\n- id: siblings\n  kind: integer\n  prompt: How many brothers and sisters?\n")
+        fh.write("  help: A number.\n  min: 0\n  max: 9\n")
+    q = load_kb(folder).question("siblings")
+    steps = [(ASKING + "How many brothers", "12" + ENTER), ("from 0 to 9", BACK * 2 + "2" + ENTER)]
+    answer, seen = drive(lambda: prompts.ask_one(q), steps)
+    assert answer == 2
+    assert "age" not in seen.lower()
+
+
+def test_the_multi_select_summary_names_the_choices(knowledge: KnowledgeBase) -> None:
+    concerns = knowledge.question("concerns")
+    ticked = ("behavior", "anxiety")
+    answer, seen = drive(lambda: prompts.ask_one(concerns, ticked), [(ASKING + CONCERNS, ENTER)])
+    assert answer == ticked
+    assert f"{CONCERNS} {concerns.label('behavior')}; {concerns.label('anxiety')}" in seen
+    assert "selections" not in seen
 
 
 def test_a_concern_must_be_picked(knowledge: KnowledgeBase) -> None:
@@ -365,3 +397,54 @@ def test_ctrl_c_and_ctrl_d_stop_the_review(knowledge: KnowledgeBase, key: str) -
 def _no_stray_threads() -> Iterator[None]:
     yield
     assert all(t.daemon or t is threading.main_thread() for t in threading.enumerate())
+
+
+# --- numbered plain-text questions (TERM=dumb) ---------------------------------------------------
+
+
+def test_plain_questions_take_numbers_and_the_review_changes_an_answer(knowledge: KnowledgeBase) -> None:
+    import io
+
+    concerns, therapy, region = (knowledge.question(q) for q in ("concerns", "therapy", "region"))
+    number = {
+        "self-harm": concerns.choice_ids().index("self-harm") + 1,
+        "anxiety": concerns.choice_ids().index("anxiety") + 1,
+        "dbt": therapy.choice_ids().index("dbt") + 1,
+        "uk": region.choice_ids().index("uk") + 1,
+    }
+    review_line = [q.id for q in knowledge.questions].index("concerns") + 1
+    typed = [
+        "four",  # refused: not a number
+        "15 yrs",
+        "0, 99",  # refused: no such choice
+        f"{number['self-harm']}",
+        f"{number['dbt']}",
+        "",  # the default stage
+        f"{number['uk']}",
+        f"{review_line}",  # change the concerns...
+        f"{number['anxiety']},{number['self-harm']}",
+        "",  # ...then see the plan
+    ]
+    shown = io.StringIO()
+    term = prompts.PlainTerminal(io.StringIO("\n".join(typed) + "\n"), shown)
+    answers = term.review(knowledge, prompts.fill(knowledge, {}, term.ask_one))
+    assert answers == {
+        "child_age": 15,
+        "concerns": ("anxiety", "self-harm"),
+        "therapy": "dbt",
+        "stage": knowledge.question("stage").default,
+        "region": "uk",
+    }
+    out = shown.getvalue()
+    assert "\x1b" not in out
+    assert '"four" is not a whole number' in out
+    assert "Each number must be from 1 to" in out
+    assert f"= {concerns.label('anxiety')}; {concerns.label('self-harm')}" in out
+
+
+def test_plain_questions_stop_on_end_of_input(knowledge: KnowledgeBase) -> None:
+    import io
+
+    term = prompts.PlainTerminal(io.StringIO(""), io.StringIO())
+    with pytest.raises(Interrupted):
+        term.ask_one(knowledge.question("child_age"))

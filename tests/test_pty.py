@@ -39,7 +39,7 @@ def command(args: str) -> str:
 
 def terminal_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in {"NO_COLOR", "FORCE_COLOR"}}
-    env.update(PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm", COLUMNS="100", LINES="40")
+    env.update(PROMPT_TOOLKIT_NO_CPR="1", TERM="xterm", COLUMNS="100", LINES="40", PAGER="cat")
     return env
 
 
@@ -56,10 +56,18 @@ def spawn(command: str, cwd: Path) -> pexpect.spawn:
     )
 
 
-def finish(child: pexpect.spawn) -> tuple[int, str]:
-    """Wait for the end; the exit status and everything the terminal showed since the last expect."""
-    child.expect(pexpect.EOF)
-    shown = ANSI.sub("", child.before)
+SAVE_OFFER = "Save a printable copy of this plan"
+
+
+def finish(child: pexpect.spawn, save: str = "n") -> tuple[int, str]:
+    """Wait for the end (answering `save` when offered a printable copy); the exit status and everything
+    the terminal showed since the last expect."""
+    shown = ""
+    if child.expect_exact([SAVE_OFFER, pexpect.EOF]) == 0:
+        shown = child.before + SAVE_OFFER
+        child.send(save + ENTER)
+        child.expect(pexpect.EOF)
+    shown = ANSI.sub("", shown + child.before)
     child.close()
     assert child.exitstatus is not None, f"killed by signal {child.signalstatus}"
     return child.exitstatus, shown

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-BLOCK = re.compile(r"(<!-- help: (?P<cmd>[a-z -]*?) -->\n```\n)(?P<body>.*?)(```\n<!-- /help -->)", re.S)
+BLOCK = re.compile(r"(<!-- help: ?(?P<cmd>[a-z -]*?) -->\n```\n)(?P<body>.*?)(```\n<!-- /help -->)", re.S)
 
 
 def commands() -> list[str]:

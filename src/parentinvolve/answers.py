@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -52,7 +53,11 @@ def normalise(
 def describe(q: Question) -> str:
     """What a question takes, in a few words, for error messages."""
     if q.kind == "integer":
-        return f"give a whole number from {q.min} to {q.max}"
+        if q.min is not None and q.max is not None:
+            return f"give a whole number from {q.min} to {q.max}"
+        if q.min is not None or q.max is not None:
+            return f"give a whole number {'from' if q.max is None else 'up to'} {q.max if q.min is None else q.min}"
+        return "give a whole number"
     choices = ", ".join(q.choice_ids())
     if q.kind == "multi":
         return f"give a list of one or more of: {choices}"
@@ -73,7 +78,8 @@ def shown(value: object, limit: int = 40) -> str:
 
 
 def check_value(q: Question, value: object) -> tuple[AnswerValue | None, str]:
-    """The canonical value, or a plain-words problem."""
+    """The canonical value, or a plain-words problem: the one check per question kind, used alike for an
+    answers file and for what is typed at a prompt."""
     if value is None:
         return None, f"the answer is empty; {describe(q)}"
     if q.kind == "integer":
@@ -96,12 +102,18 @@ def check_value(q: Question, value: object) -> tuple[AnswerValue | None, str]:
     return _choice(q, value)
 
 
+# A whole number, as typed or written in a file: "4", "-1", "4 years", "4 yrs", "4 years old".
+_WHOLE = re.compile(r"\s*([+-]?[0-9]{1,100})(?:\s*(?:years?|yrs?|y)(?:\s+old)?)?\s*", re.IGNORECASE)
+
+
 def _integer(q: Question, value: object) -> tuple[int | None, str]:
     number: int | None = None
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
-    elif isinstance(value, str) and value.strip().isdigit() and value.strip().isascii() and len(value) <= 100:
-        number = int(value.strip())
+    elif isinstance(value, str) and not value.strip():
+        return None, f"the answer is empty; {describe(q)}"
+    elif isinstance(value, str) and len(value) <= 120 and (match := _WHOLE.fullmatch(value)):
+        number = int(match.group(1))
     if number is None:
         return None, f"{shown(value)} is not a whole number; {describe(q)}"
     if (q.min is not None and number < q.min) or (q.max is not None and number > q.max):

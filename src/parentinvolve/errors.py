@@ -46,9 +46,15 @@ class ContentError(ParentInvolveError):
         self.problems = sorted(problems, key=lambda p: (p.path, p.line, p.col))
         count = len(self.problems)
         where = f" in {root}" if root else ""
+        if root:
+            from shlex import quote
+
+            again = f"`parentinvolve validate {quote(root)}`"  # that folder, not the built-in content
+        else:
+            again = "`parentinvolve validate`"
         super().__init__(
             f"The content{where} has {count} problem{'s' if count != 1 else ''}.",
-            hint=f"Fix {'it' if count == 1 else 'them'}, then check again with `parentinvolve validate`.",
+            hint=f"Fix {'it' if count == 1 else 'them'}, then check again with {again}.",
         )
 
     def lines(self) -> list[str]:

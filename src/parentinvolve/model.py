@@ -82,9 +82,10 @@ class Question:
         return next((c.label for c in self.choices if c.id == choice_id), choice_id)
 
     def words(self, value: object) -> str:
-        """An answer to this question in words: choice labels, comma-separated for several."""
+        """An answer as the parent would say it: the choices' labels (a label may hold a comma, so several
+        are joined with semicolons), or the number."""
         if isinstance(value, tuple):
-            return ", ".join(self.label(v) for v in value)
+            return "; ".join(self.label(v) for v in value)
         return self.label(value) if isinstance(value, str) else str(value)
 
 

@@ -46,7 +46,7 @@ app = typer.Typer(
     name="parentinvolve",
     help=HELP,
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
@@ -130,6 +130,9 @@ def ask(
         show_default=False,
     ),
     why: bool = typer.Option(False, "--why", help="Show under each item the rule that produced it."),
+    no_pager: bool = typer.Option(
+        False, "--no-pager", help="Print a long plan straight to the terminal instead of through $PAGER (less)."
+    ),
 ) -> None:
     """Answer a few questions and get a plan for your part in your child's therapy.
 
@@ -160,14 +163,26 @@ def ask(
         force=force,
         fmt=fmt,
         why=why,
+        pager=not no_pager,
     )
+
+
+def _complete_topic(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    from parentinvolve.cli.complete import topics as complete_topics
+
+    return complete_topics(ctx, incomplete)
 
 
 @app.command()
 @shared_options()
 def explain(
     ctx: typer.Context,
-    topic: str = typer.Argument(..., help="A therapy type, moment or topic: an id, name or alias.", metavar="TOPIC"),
+    topic: str = typer.Argument(
+        ...,
+        help="A therapy type, moment or topic: an id, name or alias.",
+        metavar="TOPIC",
+        autocompletion=_complete_topic,
+    ),
     fmt: Optional[str] = FormatOpt,
 ) -> None:
     """Explain a therapy type, a moment of involvement, or a topic.
@@ -257,6 +272,15 @@ def validate(
         print(line)
 
 
+def _plain_usage(command: object) -> None:
+    """Usage lines say `explain [OPTIONS] TOPIC`, as most tools do, not Typer's `{TOPIC}`."""
+    for sub in getattr(command, "commands", {}).values():
+        for param in sub.params:
+            metavar = param.metavar
+            if param.param_type_name == "argument" and metavar:
+                setattr(param, "make_metavar", lambda *_args, shown=metavar, **_kwargs: shown)  # noqa: B010
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     """Run the CLI; every expected failure becomes one clear message on stderr and an exit code.
 
@@ -272,6 +296,7 @@ def main(argv: Optional[list[str]] = None) -> int:
 
             args = choose_language(sys.argv[1:] if argv is None else argv)
             command = get_command(app)
+            _plain_usage(command)
             translate_commands(command)
             result = command.main(args=args, prog_name="parentinvolve", standalone_mode=False)
         finally:

@@ -28,6 +28,7 @@ def run(
     force: bool,
     fmt: str | None,
     why: bool,
+    pager: bool = True,
 ) -> None:
     from parentinvolve.cli.output import SUFFIX_FORMATS, pick_format
     from parentinvolve.cli.private_files import check_target
@@ -47,7 +48,7 @@ def run(
     if answers_file is None and not interactive:
         raise UsageError(NO_TTY)
     kb: KnowledgeBase = kb_loader()
-    answers = gather(kb, answers_file, interactive)
+    answers, prompted = gather(kb, answers_file, interactive)
 
     from parentinvolve.cli.answers_file import answers_text
     from parentinvolve.cli.private_files import write_private
@@ -63,11 +64,34 @@ def run(
         if result.safety is not None:  # the crisis lines are never hidden away in a file
             sys.stderr.write(render_safety(result))
         print(f"Wrote your plan to {output} (only you can read it).", file=sys.stderr)
-    elif text:
-        sys.stdout.write(text)
+    else:
+        from parentinvolve.cli.output import show
+
+        if show(text, pager=pager) and result.safety is not None and chosen in ("rich", "plain"):  # crisis lines stay
+            sys.stdout.write(render_footer(result, chosen))
+        if prompted and sys.stdout.isatty():
+            offer_page(kb, result, why)
 
 
-def gather(kb: KnowledgeBase, answers_file: Path | None, interactive: bool) -> dict[str, AnswerValue]:
+def offer_page(kb: KnowledgeBase, result: Plan, why: bool) -> None:
+    """After an interview, offer a printable page of the plan: a new file (never one that exists), 0600."""
+    import os
+    from datetime import date
+
+    from parentinvolve.cli import prompts
+    from parentinvolve.cli.output import save_name
+    from parentinvolve.cli.private_files import write_private
+
+    folder = os.getcwd() if os.access(os.getcwd(), os.W_OK) else os.path.expanduser("~")
+    target = Path(save_name(folder, f"parentinvolve-plan-{date.today().isoformat()}", ".html"))
+    if not prompts.offer_to_save(str(target)):
+        return
+    write_private(target, render(kb, result, "html", why, to_terminal=False), force=False)
+    print(f"Saved {target} (only you can read it). Open it in a web browser to read or print it.", file=sys.stderr)
+
+
+def gather(kb: KnowledgeBase, answers_file: Path | None, interactive: bool) -> tuple[dict[str, AnswerValue], bool]:
+    """The answers, and whether any question was put on the terminal."""
     from parentinvolve.answers import normalise
 
     start: dict[str, AnswerValue] = {}
@@ -76,13 +100,13 @@ def gather(kb: KnowledgeBase, answers_file: Path | None, interactive: bool) -> d
 
         raw = read_answers(answers_file)
         if not interactive:
-            return normalise(kb, raw, source=str(answers_file))
+            return normalise(kb, raw, source=str(answers_file)), False
         start = normalise(kb, raw, source=str(answers_file), partial=True)
         if _complete(kb, start):  # nothing left to ask: don't open the terminal (or import questionary)
-            return normalise(kb, start, source=str(answers_file))
+            return normalise(kb, start, source=str(answers_file)), False
     from parentinvolve.cli import prompts
 
-    return prompts.on_terminal(kb, start, fill_only=answers_file is not None)
+    return prompts.on_terminal(kb, start, fill_only=answers_file is not None), True
 
 
 def _complete(kb: KnowledgeBase, answers: dict[str, AnswerValue]) -> bool:
@@ -93,7 +117,7 @@ def _complete(kb: KnowledgeBase, answers: dict[str, AnswerValue]) -> bool:
 
 
 def render(kb: KnowledgeBase, result: Plan, fmt: str, why: bool, *, to_terminal: bool) -> str:
-    """The plan as text in `fmt`; rich output to the terminal is printed directly (and "" returned)."""
+    """The plan as text in `fmt` (rich output for a terminal keeps its colours, also through the pager)."""
     from parentinvolve.cli.output import width
     from parentinvolve.render import doc, jsonout, write
 
@@ -103,12 +127,24 @@ def render(kb: KnowledgeBase, result: Plan, fmt: str, why: bool, *, to_terminal:
             out["why_details"] = _why_details(result)
         return out
 
-    if fmt == "rich" and to_terminal:
-        write(fmt, sys.stdout, width(), doc=lambda: doc.plan_doc(kb, result, why=why), data=data)
+    buffer = io.StringIO()
+    terminal = to_terminal and sys.stdout.isatty()
+    write(fmt, buffer, width(), doc=lambda: doc.plan_doc(kb, result, why=why), data=data, terminal=terminal)
+    return buffer.getvalue()
+
+
+def render_footer(result: Plan, fmt: str) -> str:
+    """The plan's closing crisis lines, for the screen after the pager closes."""
+    from parentinvolve.cli.output import width
+    from parentinvolve.render import write_doc
+    from parentinvolve.render.doc import Doc, footer_alert
+
+    alert = footer_alert(result)
+    if alert is None:
         return ""
     buffer = io.StringIO()
-    write(fmt, buffer, width(), doc=lambda: doc.plan_doc(kb, result, why=why), data=data)
-    return buffer.getvalue()
+    write_doc(Doc("", (alert,)), fmt, buffer, width(), terminal=sys.stdout.isatty())
+    return buffer.getvalue().lstrip("\n=#")
 
 
 def render_safety(result: Plan) -> str:

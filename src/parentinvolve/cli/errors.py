@@ -63,7 +63,8 @@ def click_error(exc: Exception) -> int:
         message = click_message(" ".join(exc.format_message().split())).rstrip(".")
         ctx = getattr(exc, "ctx", None)
         where = ctx.command_path if ctx is not None and ctx.command_path else "parentinvolve"
-        say(f"parentinvolve: {message}. " + _("Try `{command} --help`.").format(command=where))
+        end = "" if message.endswith(("?", "!")) else "."  # "Did you mean 'explain'?" takes no extra full stop
+        say(f"parentinvolve: {message}{end} " + _("Try `{command} --help`.").format(command=where))
         return EXIT_USAGE if exc.exit_code == 2 else exc.exit_code
     if os.environ.get("PARENTINVOLVE_DEBUG"):
         raise exc

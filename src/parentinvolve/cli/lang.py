@@ -37,6 +37,9 @@ CLICK_STRINGS = (
     N_("Missing command."),
     N_("No such command {name!r}."),
     N_("Aborted!"),
+    # Typer's completion options (their help is translated with ours, in translate_commands)
+    N_("Install completion for the current shell."),
+    N_("Show completion for the current shell, to copy it or customize the installation."),
 )
 _CLICK_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"Missing argument (?P<name>.+?)\.?$"), N_("Missing argument {name}.")),

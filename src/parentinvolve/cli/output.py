@@ -38,3 +38,70 @@ def emit(fmt: str, *, doc: Callable[[], Doc], data: Callable[[], object]) -> Non
     from parentinvolve.render import write
 
     write(fmt, sys.stdout, width(), doc=doc, data=data)
+
+
+def rows() -> int:
+    import shutil
+
+    return shutil.get_terminal_size((80, 24)).lines
+
+
+def _pager_command() -> list[str] | None:
+    """The user's pager (`PAGER`), else `less -R`; None when paging is off (`PAGER=cat` or empty) or when
+    there is no pager to use (no `PAGER`, on a terminal that `less` cannot drive)."""
+    import shlex
+
+    chosen = os.environ.get("PAGER")
+    if chosen is not None and chosen.strip() in ("", "cat"):
+        return None
+    if not chosen and os.environ.get("TERM", "dumb") == "dumb":  # less cannot drive it; don't try
+        return None
+    try:
+        return shlex.split(chosen) if chosen else ["less", "-R"]
+    except ValueError:
+        return ["less", "-R"]
+
+
+def show(text: str, *, pager: bool = True) -> bool:
+    """Write `text` to stdout: through the pager when stdout is a terminal and the text is taller than it
+    (as git does: `less` gets LESS=FRX unless the user set LESS). Whether the pager was used."""
+    command = _pager_command() if pager and sys.stdout.isatty() else None
+    if command is None or text.count("\n") < rows() - 1:
+        sys.stdout.write(text)
+        return False
+    import subprocess
+
+    env = dict(os.environ)
+    env.setdefault("LESS", "FRX")
+    env.setdefault("LV", "-c")
+    sys.stdout.flush()
+    try:
+        proc = subprocess.Popen(command, stdin=subprocess.PIPE, env=env)
+    except OSError:  # no such pager: print directly rather than fail
+        sys.stdout.write(text)
+        return False
+    assert proc.stdin is not None
+    import contextlib
+
+    with contextlib.suppress(BrokenPipeError):  # the reader quit the pager before the end: that is fine
+        try:
+            proc.stdin.write(text.encode(sys.stdout.encoding or "utf-8", "replace"))
+        finally:
+            proc.stdin.close()
+    while True:
+        try:
+            proc.wait()
+            break
+        except KeyboardInterrupt:  # Ctrl-C belongs to the pager while it runs
+            continue
+    return True
+
+
+def save_name(folder: str, stem: str, suffix: str) -> str:
+    """A file name in `folder` that does not exist yet: stem.suffix, else stem-2.suffix, stem-3.suffix, ..."""
+    candidate = os.path.join(folder, stem + suffix)
+    n = 2
+    while os.path.lexists(candidate):
+        candidate = os.path.join(folder, f"{stem}-{n}{suffix}")
+        n += 1
+    return candidate

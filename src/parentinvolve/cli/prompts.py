@@ -1,12 +1,21 @@
 """The questionnaire on a terminal. The only module that imports questionary (it is slow to import).
 
-Questions come from `questions.yaml`, one at a time, so each `when` can look at earlier answers.
+Questions come from `questions.yaml`, one at a time, so each `when` can look at earlier answers. Every typed
+answer goes through the same check as an answers file (`answers.check_value`), and a problem is shown right
+under the question, which is then asked again. A terminal that cannot show menus (`TERM=dumb`, or one
+prompt_toolkit cannot drive) gets numbered plain-text questions instead: no escape codes at all.
 Ctrl-C and Ctrl-D at any prompt raise `Interrupted`; nothing is printed on stdout from here.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import os
+import shutil
+import sys
+import textwrap
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TextIO
 
 import questionary
 from prompt_toolkit.application import Application, create_app_session_from_tty
@@ -19,6 +28,48 @@ from parentinvolve.model import KnowledgeBase, Question
 
 SHOW_PLAN = "__plan__"
 STYLE = questionary.Style([("instruction", "italic"), ("help", "italic fg:ansibrightblack")])
+STOPPED = "stopped. Nothing was saved."
+PLAIN_TERMS = ("", "dumb", "unknown")
+TICK = "(space to tick, enter when done)"
+ARROWS = "(arrow keys, then enter)"
+
+
+def plain_terminal() -> bool:
+    """Whether the terminal should get numbered plain-text questions rather than menus."""
+    return os.environ.get("TERM", "") in PLAIN_TERMS
+
+
+def _columns() -> int:
+    """The width of the terminal the questions are on (stdout may be a file or a pipe)."""
+    cols = shutil.get_terminal_size((0, 0)).columns if "COLUMNS" in os.environ else 0
+    for fd in (0, 2, 1):
+        if cols:
+            break
+        try:
+            cols = os.get_terminal_size(fd).columns
+        except OSError:
+            continue
+    return max(min(cols or 80, 100), 20)
+
+
+def _wrap(text: str, first: str = "", rest: str = "", width: int | None = None) -> str:
+    """Text wrapped to the terminal, whole words only, with a hanging indent."""
+    lines = textwrap.wrap(
+        text,
+        width=(width or _columns()) - 1,
+        initial_indent=first,
+        subsequent_indent=rest,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return "\n".join(lines) or first
+
+
+def _sentence(problem: str) -> str:
+    return problem[:1].upper() + problem[1:].rstrip(".") + "."
+
+
+# --- menus (questionary) ---------------------------------------------------------------------------------
 
 
 def _stop_on_ctrl_d(app: Application[Any]) -> None:
@@ -32,77 +83,88 @@ def _stop_on_ctrl_d(app: Application[Any]) -> None:
     app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), keys])
 
 
-def _ask(question: questionary.Question) -> Any:
+def _ask(question: questionary.Question, *, summary: Callable[[Any], str] | None = None) -> Any:
+    """Put a question; with `summary`, the prompt is replaced, once answered, by `? question  <summary>`."""
     _stop_on_ctrl_d(question.application)
+    if summary is not None:
+        question.application.erase_when_done = True
     try:
-        return question.unsafe_ask()
+        answer = question.unsafe_ask()
     except (KeyboardInterrupt, EOFError) as exc:
-        raise Interrupted("stopped. Nothing was saved.") from exc
+        raise Interrupted(STOPPED) from exc
+    if summary is not None:
+        questionary.print(_wrap(summary(answer), "? ", "  "), style="bold")
+    return answer
 
 
-def age_problem(q: Question, text: str) -> str | None:
-    """Why a typed age is not accepted, in plain words; None when it is fine."""
-    text = text.strip()
-    if not text:
-        return "Please type your child's age in years, as a number (for example 7)."
-    if not (text.isdigit() and text.isascii()):
-        return f"Please type the age as a number, like 7 — not {text!r}."
-    number = int(text)
-    if (q.min is not None and number < q.min) or (q.max is not None and number > q.max):
-        return f"This guide covers children aged {q.min} to {q.max}; please type an age in that range."
-    return None
+def _message(prompt: str, instruction: str = "") -> str:
+    """A question wrapped to the terminal after its `? ` mark; the instruction that follows it moves to a
+    line of its own when it would not fit (a terminal would cut it at the edge, mid-word)."""
+    cols = _columns()
+    text = _wrap(prompt, "", "  ", cols - 2)
+    if instruction and 2 + len(text.rsplit("\n", 1)[-1]) + 1 + len(instruction) > cols - 1:
+        text += "\n "
+    return text
+
+
+def _title(label: str, indent: int) -> str:
+    """A choice label wrapped to the terminal (menus would cut it at the edge); continuation lines indented."""
+    return _wrap(label, "", " " * indent, _columns() - indent)
 
 
 def ask_one(q: Question, current: AnswerValue | None = None) -> AnswerValue:
     """Put one question and return its answer in canonical form."""
-    questionary.print(q.help, style="italic fg:ansibrightblack")
+    questionary.print(_wrap(q.help, "  ", "  "), style="italic fg:ansibrightblack")
     if q.kind == "integer":
-        text = _ask(
-            questionary.text(
-                q.prompt,
-                default="" if current is None else str(current),
-                validate=lambda t: age_problem(q, t) or True,
-                style=STYLE,
-            )
-        )
-        value, _ = check_value(q, text.strip())
-    elif q.kind == "multi":
+        typed = "" if current is None else str(current)
+        while True:
+            typed = _ask(questionary.text(_message(q.prompt), default=typed, style=STYLE)).strip()
+            value, problem = check_value(q, typed)
+            if value is not None:
+                return value
+            questionary.print(_wrap(_sentence(problem), "  ", "  "), style="fg:ansired bold")
+    if q.kind == "multi":
         chosen = set(current) if isinstance(current, tuple) else set()
-        choices = [questionary.Choice(c.label, value=c.id, checked=c.id in chosen) for c in q.choices]
+        choices = [questionary.Choice(_title(c.label, 5), value=c.id, checked=c.id in chosen) for c in q.choices]
         picked = _ask(
             questionary.checkbox(
-                q.prompt,
+                _message(q.prompt, TICK),
                 choices=choices,
                 validate=lambda xs: bool(xs) or "Pick at least one (space to tick, enter when done).",
-                instruction="(space to tick, enter when done)",
+                instruction=TICK,
                 style=STYLE,
-            )
+            ),
+            summary=lambda ids: f"{q.prompt} {q.words(tuple(ids))}",
         )
         value, _ = check_value(q, list(picked))
     else:
         default = current if isinstance(current, str) else q.default
-        choices = [questionary.Choice(c.label, value=c.id) for c in q.choices]
+        choices = [questionary.Choice(_title(c.label, 3), value=c.id) for c in q.choices]
         picked = _ask(
             questionary.select(
-                q.prompt,
+                _message(q.prompt, ARROWS),
                 choices=choices,
                 default=next((c for c in choices if c.value == default), None),
-                instruction="(arrow keys, then enter)",
+                instruction=ARROWS,
                 style=STYLE,
-            )
+            ),
+            summary=lambda cid: f"{q.prompt} {q.label(cid)}",
         )
         value, _ = check_value(q, picked)
     assert value is not None  # each prompt only lets a valid answer through
     return value
 
 
-def fill(kb: KnowledgeBase, answers: dict[str, AnswerValue]) -> dict[str, AnswerValue]:
+def fill(
+    kb: KnowledgeBase, answers: dict[str, AnswerValue], ask: Callable[[Question], AnswerValue] | None = None
+) -> dict[str, AnswerValue]:
     """Ask, in order, every question that applies and has no answer; drop answers that no longer apply."""
+    put = ask or ask_one
     out: dict[str, AnswerValue] = {}
     for q in kb.questions:
         if not asked(q, out):
             continue
-        out[q.id] = answers[q.id] if q.id in answers else ask_one(q)
+        out[q.id] = answers[q.id] if q.id in answers else put(q)
     return out
 
 
@@ -112,12 +174,10 @@ def review(kb: KnowledgeBase, answers: dict[str, AnswerValue]) -> dict[str, Answ
         questionary.print("\nYour answers:", style="bold")
         shown = [q for q in kb.questions if q.id in answers]
         for q in shown:
-            questionary.print(f"  {q.prompt} {q.words(answers[q.id])}")
+            questionary.print(_wrap(f"{q.prompt} {q.words(answers[q.id])}", "  ", "    "))
         choices = [questionary.Choice("Show my plan", value=SHOW_PLAN)]
-        choices += [questionary.Choice(f"Change: {q.prompt}", value=q.id) for q in shown]
-        picked = _ask(
-            questionary.select("Is this right?", choices=choices, instruction="(arrow keys, then enter)", style=STYLE)
-        )
+        choices += [questionary.Choice(_title(f"Change: {q.prompt}", 3), value=q.id) for q in shown]
+        picked = _ask(questionary.select("Is this right?", choices=choices, instruction=ARROWS, style=STYLE))
         if picked == SHOW_PLAN:
             return answers
         q = kb.question(picked)
@@ -128,12 +188,135 @@ def review(kb: KnowledgeBase, answers: dict[str, AnswerValue]) -> dict[str, Answ
 
 def interview(kb: KnowledgeBase, start: dict[str, AnswerValue] | None = None) -> dict[str, AnswerValue]:
     """The whole questionnaire: every question that applies, then the review."""
-    questionary.print("A few questions about your child (Ctrl-C to stop at any time).", style="bold")
+    questionary.print(_wrap("A few questions about your child (Ctrl-C to stop at any time)."), style="bold")
     return review(kb, fill(kb, dict(start or {})))
+
+
+# --- numbered plain-text questions (TERM=dumb) -----------------------------------------------------------
+
+
+class PlainTerminal:
+    """Questions as numbered text on a terminal that cannot show menus: read lines, write lines."""
+
+    def __init__(self, read: TextIO, write: TextIO) -> None:
+        self.read, self.write = read, write
+
+    def say(self, text: str = "") -> None:
+        self.write.write(text + "\n")
+        self.write.flush()
+
+    def line(self, prompt: str) -> str:
+        """One typed line, after `prompt` (wrapped to the terminal; the answer goes on its last line)."""
+        self.write.write(_wrap(prompt) + " ")
+        self.write.flush()
+        try:
+            text = self.read.readline()
+        except KeyboardInterrupt as exc:
+            raise Interrupted(STOPPED) from exc
+        if not text:  # Ctrl-D, or the terminal went away
+            raise Interrupted(STOPPED)
+        return text.strip()
+
+    def numbers(self, typed: str, count: int, several: bool) -> list[int] | str:
+        """The choice numbers typed ("2" or "1, 3"), or what is wrong with them."""
+        parts = [p for p in typed.replace(",", " ").split() if p]
+        if not parts or not all(p.isdigit() and p.isascii() for p in parts):
+            return f"Type {'one or more numbers' if several else 'a number'} from 1 to {count}."
+        picked = [int(p) for p in parts]
+        if any(not 1 <= n <= count for n in picked):
+            return f"Each number must be from 1 to {count}."
+        if not several and len(picked) > 1:
+            return "Type just one number."
+        return list(dict.fromkeys(picked))
+
+    def ask_one(self, q: Question, current: AnswerValue | None = None) -> AnswerValue:
+        self.say()
+        self.say(_wrap(q.prompt))
+        self.say(_wrap(q.help, "  ", "  "))
+        if q.kind == "integer":
+            while True:
+                hint = f" (Enter for {current})" if current is not None else ""
+                typed = self.line(f"Type a number{hint}: ")
+                value, problem = check_value(q, typed or ("" if current is None else str(current)))
+                if value is not None:
+                    return value
+                self.say(_wrap(_sentence(problem), "  ", "  "))
+        several = q.kind == "multi"
+        ids = q.choice_ids()
+        for n, c in enumerate(q.choices, 1):
+            self.say(_wrap(c.label, f"  {n:>2}. ", " " * 6))
+        default = current if current is not None else q.default
+        if isinstance(default, tuple):
+            default_numbers = ", ".join(str(ids.index(d) + 1) for d in default)
+        else:
+            default_numbers = str(ids.index(default) + 1) if default in ids else ""
+        ask = "Type one or more numbers, separated by commas" if several else "Type a number"
+        hint = f" (Enter for {default_numbers})" if default_numbers else ""
+        while True:
+            typed = self.line(f"{ask}{hint}: ") or default_numbers
+            picked = self.numbers(typed, len(ids), several)
+            if isinstance(picked, str):
+                self.say("  " + picked)
+                continue
+            value, problem = check_value(q, [ids[n - 1] for n in picked] if several else ids[picked[0] - 1])
+            if value is not None:
+                self.say(_wrap(q.words(value), "  = ", "    "))
+                return value
+            self.say(_wrap(_sentence(problem), "  ", "  "))
+
+    def review(self, kb: KnowledgeBase, answers: dict[str, AnswerValue]) -> dict[str, AnswerValue]:
+        while True:
+            shown = [q for q in kb.questions if q.id in answers]
+            self.say()
+            self.say("Your answers:")
+            for n, q in enumerate(shown, 1):
+                self.say(_wrap(f"{q.prompt} {q.words(answers[q.id])}", f"  {n}. ", "     "))
+            typed = self.line("Press Enter to see your plan, or type a number to change that answer: ")
+            if not typed:
+                return answers
+            picked = self.numbers(typed, len(shown), several=False)
+            if isinstance(picked, str):
+                self.say("  " + picked)
+                continue
+            q = shown[picked[0] - 1]
+            answers = dict(answers)
+            answers[q.id] = self.ask_one(q, answers[q.id])
+            answers = fill(kb, answers, self.ask_one)
+
+    def confirm(self, question: str) -> bool:
+        return self.line(f"{question} Type y or n (Enter for no): ").lower() in ("y", "yes")
+
+
+@contextmanager
+def _plain_terminal() -> Iterator[PlainTerminal]:
+    """The terminal itself for the questions (so `ask > plan.txt` keeps them out of the file), else stderr."""
+    try:
+        tty = open("/dev/tty", "w", encoding="utf-8")  # noqa: SIM115 (closed below)
+    except OSError:
+        yield PlainTerminal(sys.stdin, sys.stderr)
+        return
+    with tty:
+        yield PlainTerminal(sys.stdin, tty)
 
 
 def on_terminal(kb: KnowledgeBase, start: dict[str, AnswerValue], *, fill_only: bool) -> dict[str, AnswerValue]:
     """Ask on the controlling terminal (even when stdout is a file): the questions an answers file left
     open (`fill_only`), or the whole interview."""
+    if plain_terminal():
+        with _plain_terminal() as term:
+            if fill_only:
+                return fill(kb, start, term.ask_one)
+            term.say(_wrap("A few questions about your child (Ctrl-C to stop at any time)."))
+            return term.review(kb, fill(kb, dict(start), term.ask_one))
     with create_app_session_from_tty():
         return fill(kb, start) if fill_only else interview(kb, start)
+
+
+def offer_to_save(where: str) -> bool:
+    """Whether the parent wants a printable copy of the plan (an HTML page) saved as `where`."""
+    question = f"Save a printable copy of this plan (a web page) as {where}?"
+    if plain_terminal():
+        with _plain_terminal() as term:
+            return term.confirm(question)
+    with create_app_session_from_tty():
+        return bool(_ask(questionary.confirm(_message(question), default=False, style=STYLE)))

@@ -41,6 +41,7 @@ THERAPY_SECTIONS = (
     ("details", "More to know", False),
 )
 MOMENT_SECTIONS = (
+    ("asks_of_you", "Your part in one line", True),  # the plan's timeline shows it (render/summary.py)
     ("when", "When it happens", True),
     ("asks", "What it asks of you", True),
     ("prepare", "How to prepare", True),

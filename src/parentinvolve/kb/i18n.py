@@ -68,6 +68,7 @@ HEADINGS = (
     N_("When it happens"),
     N_("What it asks of you"),
     N_("How to prepare"),
+    N_("Your part in one line"),
 )
 Texts = dict[str, Any]  # field -> str | tuple[str, ...] | dict[str, ...] | tuple[dict[str, str], ...]
 

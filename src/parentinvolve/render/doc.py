@@ -131,17 +131,27 @@ def safety_alert(p: Plan) -> Alert | None:
     )
 
 
+def footer_alert(p: Plan) -> Alert | None:
+    """The crisis lines again, short, at the end of a plan that starts with them."""
+    from parentinvolve.render.summary import crisis_footer
+
+    footer = crisis_footer(p)
+    return Alert(footer[0], (), footer[1]) if footer is not None else None
+
+
 def plan_doc(kb: KnowledgeBase, p: Plan, *, why: bool = False) -> Doc:
     blocks: list[Block] = []
     alert = safety_alert(p)
     if alert is not None:
         blocks.append(alert)
-    blocks += clinic_section(kb, why)  # after "In short" when there is one
-    blocks.append(Para("Your answers:", "note"))
-    blocks.append(Bullets(tuple(Bullet(f"{q} {a}") for q, a in p.answer_labels)))
+    from parentinvolve.render.summary import for_whom, in_short, moment_line
+
+    blocks.append(Para(for_whom(kb, p), "note"))
+    blocks += [Heading("In short"), Bullets(tuple(Bullet(t) for t in in_short(p, kb)))]
+    blocks += clinic_section(kb, why)  # right after "In short"
     blocks += _glance(p, why)
     blocks.append(Heading("Your part, moment by moment"))
-    blocks.append(Timeline(tuple(Step(m.title, tuple(i.text for i in m.items) or (m.summary,)) for m in p.moments)))
+    blocks.append(Timeline(tuple(Step(m.title, (moment_line(kb, m.id) or m.summary,)) for m in p.moments)))
     for m in p.moments:
         blocks.append(Heading(m.title, 3))
         blocks.append(_bullets(m.items, why) if m.items else Para(m.summary))
@@ -160,6 +170,9 @@ def plan_doc(kb: KnowledgeBase, p: Plan, *, why: bool = False) -> Doc:
         blocks.append(Para("Rules used: " + ", ".join(p.trace) + ".", "note"))
         if p.overruled:
             blocks.append(Para("Overruled: " + "; ".join(f"{o.rule} (by {o.by})" for o in p.overruled) + ".", "note"))
+    footer = footer_alert(p)
+    if footer is not None:  # after a long plan, the crisis lines are among the last things on the screen
+        blocks.append(footer)
     blocks.append(Para(DISCLAIMER, "note"))
     title = "Your part in your child's therapy"
     return Doc(f"{title} — {kb.clinic.name}" if kb.clinic else title, tuple(blocks))

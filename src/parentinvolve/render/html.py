@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from html import escape
 
 from parentinvolve.render.doc import Alert, Bullets, Doc, Heading, Para, Timeline
+
+NOTES_AFTER = "Questions to ask the therapist"  # the lined box for the answers goes after this section
+NOTE_LINES = 8
+_NUMBER = re.compile(r"(?<![\w.])\d(?:[\d -]*\d)?(?![\w.])")
+_TEXT_TO = re.compile(r"\btext (?:([A-Z][A-Z0-9]*) to )?$")
+_TEXT_WORD = re.compile(r"\btext\b")
 
 CSS = """
 :root { --ink: #1d2a33; --soft: #56656f; --line: #cfd8de; --accent: #1f6f8b; --alert: #a4161a; }
@@ -35,6 +42,12 @@ ol.timeline li::before { content: counter(step); position: absolute; left: 0; to
 ol.timeline li:not(:last-child)::after { content: ""; position: absolute; left: calc(1rem - 1px); top: 2.2rem;
                  bottom: 0.2rem; width: 2px; background: var(--line); }
 ol.timeline a { color: var(--ink); text-decoration: none; }
+ol.timeline .asks { display: block; font-weight: 400; color: var(--soft); font-size: 0.92rem; }
+p.made { color: var(--soft); font-size: 0.9rem; margin: 0.75rem 0 0; }
+.alert a[href^="tel:"], .alert a[href^="sms:"] { font-weight: 700; white-space: nowrap; }
+section.notes { margin: 1rem 0 0; }
+section.notes h3 { margin-bottom: 0.25rem; }
+section.notes .line { height: 2.1rem; border-bottom: 1px solid var(--line); }
 @media (min-width: 40rem) {
   ol.timeline { display: grid; grid-template-columns: repeat(4, 1fr); gap: 0.75rem; }
   ol.timeline li { padding: 2.6rem 0.25rem 0 0; min-height: 0; }
@@ -45,7 +58,14 @@ ol.timeline a { color: var(--ink); text-decoration: none; }
   body { background: #fff; font-size: 11pt; }
   main { max-width: none; padding: 0; }
   h2, h3 { break-after: avoid; }
-  li, .alert, ol.timeline { break-inside: avoid; }
+  li, .alert, ol.timeline, section.notes { break-inside: avoid; }
+  h2.moments, ol.timeline { break-after: avoid; }
+  ol.timeline { display: grid; grid-template-columns: repeat(4, 1fr); gap: 0.5rem; }
+  ol.timeline li { padding: 2.4rem 0.25rem 0 0; min-height: 0; }
+  ol.timeline li:not(:last-child)::after { display: none; }
+  ul.sources { font-size: 8pt; line-height: 1.35; }
+  ul.sources li { margin: 0.1rem 0; }
+  section.notes .line { border-bottom-color: #888; }
   a { color: inherit; text-decoration: none; }
 }
 """
@@ -65,6 +85,45 @@ def text(value: str) -> str:
     return "".join(out)
 
 
+def _phone(value: str) -> str:
+    """A crisis line with its numbers tappable: `tel:` to call, `sms:` to text (with the keyword to send,
+    when the line names one). The words themselves are left exactly as the knowledge base has them."""
+    out: list[str] = []
+    last = 0
+    for match in _NUMBER.finditer(value):
+        number = match.group(0)
+        digits = re.sub(r"\D", "", number)
+        if len(digits) < 3:  # "under 19", "ages 5–25": not phone numbers
+            continue
+        before = value[last : match.start()]
+        texting = _TEXT_TO.search(before)
+        if texting and texting.group(1):  # "text SHOUT to 85258": one link that opens the message, keyword in
+            keyword = texting.group(1)
+            out += [
+                escape(before[: texting.start()]),
+                f'<a href="sms:{digits}?&amp;body={keyword}">{escape(texting.group(0) + number)}</a>',
+            ]
+        elif texting and not before[: texting.start()].endswith("call or "):  # "text 50808"
+            out += [
+                escape(before[: texting.start()]),
+                f'<a href="sms:{digits}">{escape(texting.group(0) + number)}</a>',
+            ]
+        else:
+            word = _TEXT_WORD.search(before)  # "call or text 988": "text" opens a message, the number calls
+            if word:
+                out += [
+                    escape(before[: word.start()]),
+                    f'<a href="sms:{digits}">text</a>',
+                    escape(before[word.end() :]),
+                ]
+            else:
+                out.append(escape(before))
+            out.append(f'<a href="tel:{digits}">{escape(number)}</a>')
+        last = match.end()
+    out.append(escape(value[last:]))
+    return "".join(out)
+
+
 def _anchors(doc: Doc) -> dict[str, str]:
     """Timeline step title -> id of the section heading that tells more about it."""
     steps = [s.title for b in doc.blocks if isinstance(b, Timeline) for s in b.steps]
@@ -72,13 +131,23 @@ def _anchors(doc: Doc) -> dict[str, str]:
     return {title: f"moment-{n}" for n, title in enumerate(steps, 1) if title in headings}
 
 
-def render(doc: Doc) -> str:
+def render(doc: Doc, made: date | None = None) -> str:
+    """The page; `made` is the date printed under the title (today when not given)."""
     anchors = _anchors(doc)
+    day = made or date.today()
     body: list[str] = [f"<h1>{escape(doc.title)}</h1>"]
-    for block in doc.blocks:
+    dated = not any(isinstance(b, Timeline) for b in doc.blocks)  # only a plan is dated, not an `explain` page
+    section = ""
+    for n, block in enumerate(doc.blocks):
+        if not dated and not isinstance(block, Alert):  # under the title, after the crisis lines
+            body.append(f'<p class="made">Made on <time datetime="{day.isoformat()}">{_day(day)}</time></p>')
+            dated = True
         if isinstance(block, Heading):
+            section = block.text if block.level == 2 else section
             anchor = anchors.pop(block.text, "") if block.level > 2 else ""
             ident = f' id="{anchor}"' if anchor else ""
+            nxt = doc.blocks[n + 1] if n + 1 < len(doc.blocks) else None
+            ident += ' class="moments"' if isinstance(nxt, Timeline) else ""
             body.append(f"<h{block.level}{ident}>{escape(block.text)}</h{block.level}>")
         elif isinstance(block, Para):
             cls = f' class="{block.style}"' if block.style else ""
@@ -88,18 +157,26 @@ def render(doc: Doc) -> str:
                 f"<li>{text(b.text)}" + (f'<span class="why">{escape(b.note)}</span>' if b.note else "") + "</li>"
                 for b in block.items
             )
-            body.append(f"<ul>{items}</ul>")
+            cls = ' class="sources"' if section == "Sources" else ""
+            body.append(f"<ul{cls}>{items}</ul>")
+            if section == NOTES_AFTER:
+                lines = '<div class="line"></div>' * NOTE_LINES
+                body.append(f'<section class="notes" aria-label="Notes"><h3>Notes</h3>{lines}</section>')
         elif isinstance(block, Timeline):
             steps = "".join(
-                f'<li><a href="#{anchors[s.title]}">{escape(s.title)}</a></li>'
-                if s.title in anchors
-                else f"<li>{escape(s.title)}</li>"
+                (
+                    f'<li><a href="#{anchors[s.title]}">{escape(s.title)}</a>'
+                    if s.title in anchors
+                    else f"<li>{escape(s.title)}"
+                )
+                + "".join(f'<span class="asks">{escape(line)}</span>' for line in s.lines[:1])
+                + "</li>"
                 for s in block.steps
             )
             body.append(f'<ol class="timeline" aria-label="The moments of your involvement, in order">{steps}</ol>')
         elif isinstance(block, Alert):
             lines = "".join(f"<p>{text(line)}</p>" for line in block.lines)
-            items = "".join(f"<li>{text(i)}</li>" for i in block.items)
+            items = "".join(f"<li>{_phone(i) if _NUMBER.search(i) else text(i)}</li>" for i in block.items)
             body.append(
                 f'<section class="alert" aria-label="{escape(block.title)}"><h2>{escape(block.title)}</h2>'
                 f"{lines}<ul>{items}</ul></section>"
@@ -110,3 +187,7 @@ def render(doc: Doc) -> str:
         f"<title>{escape(doc.title)}</title>\n<style>{CSS}</style>\n</head>\n"
         f"<body>\n<main>\n{chr(10).join(body)}\n</main>\n</body>\n</html>\n"
     )
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"

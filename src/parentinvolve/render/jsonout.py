@@ -70,6 +70,8 @@ def clinic(kb: KnowledgeBase | None) -> dict[str, Any] | None:
 
 def plan(p: Plan, kb: KnowledgeBase | None = None) -> dict[str, Any]:
     """The documented JSON shape of a plan (see README, "The plan as JSON")."""
+    from parentinvolve.render.summary import in_short, moment_line
+
     safety = None
     if p.safety is not None:
         s = p.safety
@@ -87,6 +89,7 @@ def plan(p: Plan, kb: KnowledgeBase | None = None) -> dict[str, Any]:
         therapy = {"id": t.id, "name": t.name, "summary": t.summary, "role": " ".join(t.role), "length": list(t.length)}
     return {
         "safety": safety,  # first, so it is the first thing anyone reads
+        "summary": list(in_short(p, kb)),
         "clinic": clinic(kb),
         "answers": {k: list(v) if isinstance(v, tuple) else v for k, v in p.answers.items()},
         "attendance": p.attendance.id,
@@ -94,7 +97,15 @@ def plan(p: Plan, kb: KnowledgeBase | None = None) -> dict[str, Any]:
         "attendance_description": p.attendance.description,
         "therapy": therapy,
         "suggested_therapies": [s.id for s in p.suggested],
-        "moments": [{"id": m.id, "title": m.title, "what_to_expect": _texts(m.items)} for m in p.moments],
+        "moments": [
+            {
+                "id": m.id,
+                "title": m.title,
+                "asks_of_you": moment_line(kb, m.id) if kb else "",
+                "what_to_expect": _texts(m.items),
+            }
+            for m in p.moments
+        ],
         "confidentiality": _texts(p.confidentiality),
         "prepare": _texts(p.prepare),
         "questions_to_ask": _texts(p.asks),

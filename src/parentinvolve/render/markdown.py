@@ -9,8 +9,18 @@ from parentinvolve.render.doc import Alert, Bullets, Doc, Heading, Para, Timelin
 _SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
 
 
+_URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:)]")
+
+
 def esc(text: str) -> str:
-    return _SPECIAL.sub(r"\\\1", text)
+    """Escaped text; web addresses become `<https://…>` links, unescaped, so they work when pasted."""
+    out: list[str] = []
+    last = 0
+    for match in _URL.finditer(text):
+        out += [_SPECIAL.sub(r"\\\1", text[last : match.start()]), f"<{match.group(0)}>"]
+        last = match.end()
+    out.append(_SPECIAL.sub(r"\\\1", text[last:]))
+    return "".join(out)
 
 
 def render(doc: Doc) -> str:
@@ -26,7 +36,8 @@ def render(doc: Doc) -> str:
                 if b.note:
                     out.append(f"  - *{esc(b.note)}*")
         elif isinstance(block, Timeline):
-            out.append(" → ".join(f"**{n}. {esc(s.title)}**" for n, s in enumerate(block.steps, 1)))
+            for n, s in enumerate(block.steps, 1):
+                out.append(f"{n}. **{esc(s.title)}**" + "".join(f" — {esc(line)}" for line in s.lines[:1]))
         elif isinstance(block, Alert):
             out.append(f"> **{esc(block.title)}**")
             for line in block.lines:

@@ -1,45 +1,77 @@
-"""Plain text: wrapped to the terminal width, never cutting a word, no colour or markup."""
+"""Plain text: wrapped to the terminal width (at most 100 columns), never cutting a word, no colour or markup."""
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 from parentinvolve.render.doc import Alert, Bullets, Doc, Heading, Para, Timeline
 
+MAX_WIDTH = 100  # prose wider than this is hard to read, however wide the terminal
+_BREAK_AFTER = re.compile(r"(?<=[/?&=-])")  # where a web address too long for a line may continue
 
-def _wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
-    return textwrap.wrap(
-        text,
-        width=max(width, 10),
-        initial_indent=first,
-        subsequent_indent=rest,
-        break_long_words=False,
-        break_on_hyphens=False,
-    ) or [first.rstrip()]
+
+def fold(text: str, room: int) -> str:
+    """`text` with any word longer than `room` (a web address, in practice) put on lines of its own, split
+    after a `/`, `-`, `?`, `&` or `=`, so no line runs past the edge and no word is cut in the middle."""
+    if room < 10 or all(len(word) <= room for word in text.split()):
+        return text
+    out: list[str] = []
+    for word in text.split():
+        if len(word) <= room:
+            out.append(word)
+            continue
+        lines = [""]
+        for piece in _BREAK_AFTER.split(word):
+            if lines[-1] and len(lines[-1]) + len(piece) > room:
+                lines.append("")
+            lines[-1] += piece
+        out.append("\n" + "\n".join(lines) + "\n")
+    return " ".join(out).replace(" \n", "\n").replace("\n ", "\n").strip("\n")
+
+
+def wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
+    """Lines of at most `width` characters (wider only for a single unbreakable piece)."""
+    width = max(width, 10)
+    lines: list[str] = []
+    for n, part in enumerate(fold(text, width - len(rest)).split("\n")):
+        lines += textwrap.wrap(
+            part,
+            width=width,
+            initial_indent=first if n == 0 else rest,
+            subsequent_indent=rest,
+            break_long_words=False,
+            break_on_hyphens=False,
+        )
+    return lines or [first.rstrip()]
 
 
 def render(doc: Doc, width: int = 80) -> str:
-    out: list[str] = [doc.title, "=" * min(len(doc.title), width), ""]
+    width = min(width, MAX_WIDTH)
+    out: list[str] = [*wrap(doc.title, width), "=" * min(len(doc.title), width), ""]
     for block in doc.blocks:
         if isinstance(block, Heading):
-            out += [block.text, ("-" if block.level == 2 else "·") * min(len(block.text), width)]
+            out += [*wrap(block.text, width), ("-" if block.level == 2 else "·") * min(len(block.text), width)]
         elif isinstance(block, Para):
-            out += _wrap(block.text, width)
+            out += wrap(block.text, width)
         elif isinstance(block, Bullets):
             for b in block.items:
-                out += _wrap(b.text, width, "- ", "  ")
+                out += wrap(b.text, width, "- ", "  ")
                 if b.note:
-                    out += _wrap(b.note, width, "    ", "    ")
+                    out += wrap(b.note, width, "    ", "    ")
         elif isinstance(block, Timeline):
             for n, step in enumerate(block.steps, 1):
-                out += _wrap(f"{n}. {step.title}", width)
+                number = f"{n}. "
+                out += wrap(step.title, width, number, " " * len(number))
+                for line in step.lines[:1]:
+                    out += wrap(line, width, " " * len(number), " " * len(number))
         elif isinstance(block, Alert):
             bar = "!" * min(width, 60)
-            out += [bar, *_wrap(block.title.upper(), width)]
+            out += [bar, *wrap(block.title.upper(), width)]
             for line in block.lines:
-                out += _wrap(line, width)
+                out += wrap(line, width)
             for item in block.items:
-                out += _wrap(item, width, "- ", "  ")
+                out += wrap(item, width, "- ", "  ")
             out.append(bar)
         out.append("")
     return "\n".join(out).rstrip() + "\n"

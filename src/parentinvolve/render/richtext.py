@@ -9,56 +9,86 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from parentinvolve.render.doc import Alert, Bullets, Doc, Heading, Para, Timeline
+from parentinvolve.render.doc import Alert, Bullet, Bullets, Doc, Heading, Para, Timeline
+from parentinvolve.render.plain import MAX_WIDTH, fold
+
+CARDS_FROM = 100  # narrower than this, the timeline is a numbered list: cards would squeeze every word
 
 
-def console(file: TextIO) -> Console:
-    return Console(file=file, markup=False, emoji=False, highlight=False, soft_wrap=False)
+def console(file: TextIO, width: int | None = None, *, terminal: bool = False) -> Console:
+    """A console that never prints wider than MAX_WIDTH columns, however wide the terminal. `terminal`:
+    the output is for a terminal even though `file` is a buffer (it goes through the pager)."""
+    cols = min(width or Console(file=file).width, MAX_WIDTH)
+    return Console(
+        file=file,
+        width=cols,
+        force_terminal=terminal or None,
+        markup=False,
+        emoji=False,
+        highlight=False,
+        soft_wrap=False,
+    )
+
+
+def _text(value: str, room: int, style: str = "") -> Text:
+    """Content as `Text`, long web addresses folded at `/` so rich never cuts a word to fit."""
+    return Text(fold(value, room), style=style)
 
 
 def render(doc: Doc, out: Console) -> None:
-    out.print(Text(doc.title, style="bold underline"))
+    room = out.width
+    out.print(_text(doc.title, room, "bold underline"))
     out.print()
     for block in doc.blocks:
         if isinstance(block, Heading):
-            out.print(Text(block.text, style="bold cyan" if block.level == 2 else "bold"))
+            out.print(_text(block.text, room, "bold cyan" if block.level == 2 else "bold"))
         elif isinstance(block, Para):
             style = {"lead": "italic", "note": "dim"}.get(block.style, "")
-            out.print(Text(block.text, style=style))
+            out.print(_text(block.text, room, style))
         elif isinstance(block, Bullets):
-            out.print(_bullets(block))
+            out.print(_bullets(block, room))
         elif isinstance(block, Timeline):
-            out.print(_timeline(block))
+            out.print(_timeline(block) if room >= CARDS_FROM else _numbered(block, room))
         elif isinstance(block, Alert):
             body = Group(
-                *(Text(line, style="bold") for line in block.lines),
-                *(Text("• " + item) for item in block.items),
+                *(_text(line, room - 4, "bold") for line in block.lines),
+                _bullets(Bullets(tuple(Bullet(i) for i in block.items)), room - 4),
             )
             out.print(Panel(body, title=Text(block.title, style="bold"), border_style="red"))
         out.print()
 
 
-def _bullets(block: Bullets) -> Table:
+def _bullets(block: Bullets, room: int) -> Table:
     """Bullets with a hanging indent: wrapped lines stay under the text, not under the bullet."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(width=1, style="cyan")
     grid.add_column(ratio=1)
     for b in block.items:
-        grid.add_row("•", Text(b.text))
+        grid.add_row("•", _text(b.text, room - 2))
         if b.note:
-            grid.add_row("", Text(b.note, style="dim italic"))
+            grid.add_row("", _text(b.note, room - 2, "dim italic"))
+    return grid
+
+
+def _numbered(block: Timeline, room: int) -> Table:
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="bold cyan", justify="right")
+    grid.add_column(ratio=1)
+    for n, step in enumerate(block.steps, 1):
+        grid.add_row(f"{n}.", Text(step.title, style="bold"))
+        for line in step.lines[:1]:
+            grid.add_row("", _text(line, room - 4, "dim"))
     return grid
 
 
 def _timeline(block: Timeline) -> Table:
+    """Cards side by side, each with its moment's one line in full (it is written to fit a card)."""
     grid = Table.grid(expand=True, padding=(0, 1))
     for _ in block.steps:
         grid.add_column(ratio=1)
     panels = []
     for n, step in enumerate(block.steps, 1):
-        first = step.lines[0] if step.lines else ""
-        short = first if len(first) <= 90 else first[:87].rsplit(" ", 1)[0] + "…"
-        body = Group(Text(f"{n}. {step.title}", style="bold"), Text(short, style="dim"))
+        body = Group(Text(f"{n}. {step.title}", style="bold"), *(Text(line, style="dim") for line in step.lines[:1]))
         panels.append(Panel(body, border_style="cyan"))
     grid.add_row(*panels)
     return grid

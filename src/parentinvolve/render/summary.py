@@ -1,0 +1,118 @@
+"""The first things a plan says: who it is for, in one sentence, and "In short", at most six one-line points.
+
+Built only from what the plan already holds, so it never says anything the rest of the plan does not; a
+point whose material is missing is left out rather than made up.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from parentinvolve.model import UNSURE, KnowledgeBase
+
+if TYPE_CHECKING:
+    from parentinvolve.engine import Plan
+
+MAX_POINTS = 6
+ASKS_OF_YOU = "asks_of_you"  # the section key in moments.yaml
+PRIVACY_TOPIC = "confidentiality"  # a therapy's section key, and the id of the topic about privacy
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“‘(])")
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of a paragraph (the whole paragraph when it is one sentence)."""
+    return _SENTENCE_END.split(text.strip(), maxsplit=1)[0]
+
+
+def _lower_first(text: str) -> str:
+    """ "Some sessions" -> "some sessions", "A change" -> "a change"; "DBT", "SPACE" and "TF-CBT" stay."""
+    first = text.split(maxsplit=1)[0] if text.strip() else ""
+    acronym = len(first) > 1 and first[1].isupper()
+    return text if acronym else text[:1].lower() + text[1:]
+
+
+def _short(label: str) -> str:
+    """A choice label without its explanation: "DBT (dialectical ...) — skills for ..." -> "DBT"."""
+    label = label.split(" — ", 1)[0].split(", such as", 1)[0]
+    return re.sub(r"\s*\([^)]*\)", "", label).strip() or label
+
+
+def for_whom(kb: KnowledgeBase, p: Plan) -> str:
+    """The answers in one sentence: "For a 15-year-old (suicidal thoughts or self-harm), in DBT, just
+    starting, in the United Kingdom." Questions a clinic adds are named by their short answer."""
+    parts: list[str] = []
+    for q in kb.questions:
+        if q.id not in p.answers:
+            continue
+        value = p.answers[q.id]
+        if isinstance(value, int) and q.id == "child_age":
+            parts.append(f"a {value}-year-old" if value > 0 else "a baby under 1")
+        elif isinstance(value, int):
+            parts.append(f"{q.prompt} {value}")
+        elif isinstance(value, tuple):
+            worries = "; ".join(_lower_first(_short(q.label(v))) for v in value)
+            parts.append(f"({worries})" if parts else worries)
+        elif q.id == "therapy":
+            parts.append("therapy not decided yet" if value == UNSURE else f"in {_lower_first(_short(q.label(value)))}")
+        elif q.id == "region":
+            name = _short(q.label(value))
+            parts.append(f"in the {name}" if name.startswith("United ") else f"in {name}")
+        else:
+            parts.append(_lower_first(_short(q.label(value))))
+    if not parts:
+        return ""
+    text = "For " + parts[0]
+    for part in parts[1:]:
+        text += (" " if part.startswith("(") else ", ") + part
+    return text + "."
+
+
+def in_short(p: Plan, kb: KnowledgeBase | None = None) -> tuple[str, ...]:
+    """At most six one-line points: the crisis pointer (when there is one), how involved you will be, the
+    most useful thing to do next, the first question to ask, and what stays private (in the therapy's own
+    words when `kb` is given: a sentence taken from the middle of the plan may lean on the one before it)."""
+    points: list[str] = []
+    pointer = getattr(p, "crisis_pointer", "")
+    if isinstance(pointer, str) and pointer:
+        points.append(pointer)
+    elif p.safety is not None:
+        points.append(
+            f"If your child is in danger now, call {p.safety.emergency}. "
+            "The crisis lines are at the top and at the end of this plan."
+        )
+    points.append(f"How involved you will be: {_lower_first(p.attendance.label)}.")
+    if p.prepare:
+        points.append("Do next: " + _lower_first(first_sentence(p.prepare[0].text)))
+    if p.asks:
+        points.append("First question to ask: " + p.asks[0].text)
+    private = _private(p, kb)
+    if private:
+        points.append("What stays private: " + _lower_first(private))
+    return tuple(points[:MAX_POINTS])
+
+
+def _private(p: Plan, kb: KnowledgeBase | None) -> str:
+    """What stays private, in a sentence that stands on its own."""
+    if kb is not None:
+        therapy = kb.entry(p.therapy.id) if p.therapy is not None else kb.find(PRIVACY_TOPIC)
+        if therapy is not None:
+            said = therapy.section(PRIVACY_TOPIC) or ((therapy.summary,) if p.therapy is None else ())
+            if said:
+                return first_sentence(said[0])
+    return first_sentence(p.confidentiality[0].text) if p.confidentiality else ""
+
+
+def crisis_footer(p: Plan) -> tuple[str, tuple[str, ...]] | None:
+    """The crisis lines again, short, for the end of a plan that starts with them: (title, lines)."""
+    if p.safety is None:
+        return None
+    s = p.safety
+    return f"Crisis lines ({s.region_name})", tuple(f"{line.name}: {line.contact}" for line in s.lines)
+
+
+def moment_line(kb: KnowledgeBase, moment_id: str) -> str:
+    """What a moment asks of you, in the one line written for it (`asks_of_you` in moments.yaml)."""
+    entry = kb.entry(moment_id)
+    line = entry.section(ASKS_OF_YOU) if entry is not None else ()
+    return line[0] if line else ""
