@@ -1,7 +1,5 @@
-"""`python -m parentinvolve`."""
+"""`python -m parentinvolve`: the same start as the `parentinvolve` command (signals first)."""
 
-import sys
+from parentinvolve.startup import run
 
-from parentinvolve.cli import main
-
-sys.exit(main())
+run()

@@ -14,8 +14,10 @@ if TYPE_CHECKING:
     from parentinvolve.model import KnowledgeBase
 
 from parentinvolve import __version__
+from parentinvolve.startup import StdoutClosed
 from parentinvolve.cli.errors import click_error, drop_stdout, never_fail_to_encode, say
-from parentinvolve.cli.output import emit, pick_format
+from parentinvolve.cli.output import emit, pick_format, sane_terminal_size
+from parentinvolve.cli.terminal import shown
 from parentinvolve.errors import (
     EXIT_ERROR,
     EXIT_INTERRUPTED,
@@ -235,7 +237,30 @@ def validate(
     _, problems, counts = kb.check(target)
     if problems:
         raise ContentError(problems, root=str(target))
-    print(f"{target}: no problems found ({counts.summary()}).")
+    print(f"{shown(target)}: no problems found ({counts.summary()}).")
+
+
+MAX_SHOWN = 200  # problems listed one per line; the rest are counted
+
+
+def report(exc: ParentInvolveError) -> None:
+    """The error on stderr: its first MAX_SHOWN lines and a count of the rest (linear in their number).
+
+    Located problems stay `path:line:col: message` at the start of the line, so editors can jump to them;
+    the summary that names the program comes last for them, first for everything else.
+    """
+    lines = exc.lines()
+    located = isinstance(exc, ContentError)
+    summary, body = (lines[-1], lines[:-1]) if located else (lines[0], lines[1:])
+    if not located:
+        say(f"parentinvolve: {summary}")
+    for line in body[:MAX_SHOWN]:
+        say(line)
+    if len(body) > MAX_SHOWN:
+        more = len(body) - MAX_SHOWN
+        say(f"… and {more:,} more problem{'s' if more != 1 else ''} like these (the first {MAX_SHOWN} are shown).")
+    if located:
+        say(f"parentinvolve: {summary}")
 
 
 def main(argv: Optional[list[str]] = None) -> int:
@@ -247,6 +272,7 @@ def main(argv: Optional[list[str]] = None) -> int:
     from typer.main import get_command
 
     never_fail_to_encode()
+    sane_terminal_size()
     command = get_command(app)
     try:
         try:
@@ -254,11 +280,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         finally:
             sys.stdout.flush()
     except ParentInvolveError as exc:
-        # Located problems stay `path:line:col: message` at the start of the line, so editors can jump to them.
-        located = isinstance(exc, ContentError)
-        for n, line in enumerate(exc.lines()):
-            last = n == len(exc.lines()) - 1
-            say(f"parentinvolve: {line}" if (last if located else n == 0) else line)
+        report(exc)
         return exc.exit_code
     except (KeyboardInterrupt, EOFError):
         say("parentinvolve: stopped. Nothing was saved.", fresh_line=True)
@@ -273,6 +295,9 @@ def main(argv: Optional[list[str]] = None) -> int:
             drop_stdout()
             return EXIT_OK
         raise
+    except StdoutClosed:
+        say("parentinvolve: standard output is closed, so nothing was written; run it without `>&-`.")
+        return EXIT_ERROR
     except OSError as exc:  # e.g. stdout is a full disk: say so in one line, not a traceback
         if os.environ.get("PARENTINVOLVE_DEBUG"):
             raise
@@ -281,7 +306,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             drop_stdout()
             say(f"parentinvolve: could not write the output: {reason}.")
         else:
-            say(f"parentinvolve: could not use {exc.filename}: {reason}.")
+            say(f"parentinvolve: could not use {shown(exc.filename)}: {reason}.")
         return EXIT_ERROR
     except Exception as exc:  # the vendored click's exceptions, without importing them eagerly
         return click_error(exc)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import io
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from parentinvolve import startup
 from parentinvolve.conditions import AnswerValue
 from parentinvolve.engine import Plan
 from parentinvolve.errors import UsageError
@@ -30,7 +30,6 @@ def run(
     why: bool,
 ) -> None:
     from parentinvolve.cli.output import SUFFIX_FORMATS, pick_format
-    from parentinvolve.cli.private_files import check_target
     from parentinvolve.render import PLAN_FORMATS
 
     if no_input and answers_file is None:
@@ -38,33 +37,58 @@ def run(
     if fmt is None and output is not None:
         fmt = SUFFIX_FORMATS.get(output.suffix.lower(), "plain")
     chosen = pick_format(fmt, PLAN_FORMATS)
-    if save is not None and output is not None and save.resolve() == output.resolve():
-        raise UsageError("--save and --output name the same file; give them different names.")
-    for target, what in ((save, "answers"), (output, "output")):
-        if target is not None:
-            check_target(target, force=force, what=what)
-    interactive = not no_input and sys.stdin.isatty()
+    check_targets(answers_file, save, output, force=force)
+    if output is None and 1 in startup.closed:  # say so before asking anything
+        raise startup.StdoutClosed("standard output is closed")
+    interactive = not no_input and _stdin_is_a_terminal()
     if answers_file is None and not interactive:
         raise UsageError(NO_TTY)
     kb: KnowledgeBase = kb_loader()
     answers = gather(kb, answers_file, interactive)
 
     from parentinvolve.cli.answers_file import answers_text
+    from parentinvolve.cli.errors import say
     from parentinvolve.cli.private_files import write_private
+    from parentinvolve.cli.terminal import shown, strip, write
     from parentinvolve.engine import plan
 
     result = plan(kb, answers)
     if save is not None:
         write_private(save, answers_text(result.answers, save), force=force)
-        print(f"Saved your answers to {save} (only you can read it).", file=sys.stderr)
+        say(f"Saved your answers to {shown(save)} (only you can read it).")
     text = render(kb, result, chosen, why, to_terminal=output is None)
     if output is not None:
-        write_private(output, text, force=force)
+        write_private(output, strip(text), force=force)
         if result.safety is not None:  # the crisis lines are never hidden away in a file
-            sys.stderr.write(render_safety(kb, result))
-        print(f"Wrote your plan to {output} (only you can read it).", file=sys.stderr)
+            for line in render_safety(kb, result).splitlines():
+                say(line)
+        say(f"Wrote your plan to {shown(output)} (only you can read it).")
     elif text:
-        sys.stdout.write(text)
+        write(text)
+
+
+def check_targets(answers_file: Path | None, save: Path | None, output: Path | None, *, force: bool) -> None:
+    """Refuse, before anything is asked, files we must not or cannot write."""
+    from parentinvolve.cli.private_files import check_target, same_file
+
+    if save is not None and output is not None and same_file(save, output):
+        raise UsageError("--save and --output name the same file; give them different names.")
+    for target, option in ((save, "--save"), (output, "--output")):
+        if target is not None and answers_file is not None and same_file(target, answers_file):
+            raise UsageError(f"{option} names the answers file itself; give another name, so your answers are kept.")
+    for target, what in ((save, "answers"), (output, "output")):
+        if target is not None:
+            check_target(target, force=force, what=what)
+
+
+def _stdin_is_a_terminal() -> bool:
+    """Whether questions can be asked: stdin is a terminal (not a file, a pipe or closed)."""
+    import os
+
+    try:
+        return os.isatty(0) and 0 not in startup.closed
+    except OSError:
+        return False
 
 
 def gather(kb: KnowledgeBase, answers_file: Path | None, interactive: bool) -> dict[str, AnswerValue]:
@@ -107,7 +131,9 @@ def render(kb: KnowledgeBase, result: Plan, fmt: str, why: bool, *, to_terminal:
 
     doc = plan_doc(kb, result, why=why)
     if fmt == "rich" and to_terminal:
-        write_doc(doc, fmt, sys.stdout, width())
+        from parentinvolve.cli.terminal import clean_stdout
+
+        write_doc(doc, fmt, clean_stdout(keep_colour=True), width())
         return ""
     buffer = io.StringIO()
     write_doc(doc, fmt, buffer, width())

@@ -6,12 +6,17 @@ Ctrl-C and Ctrl-D at any prompt raise `Interrupted`; nothing is printed on stdou
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import questionary
-from prompt_toolkit.application import Application, create_app_session_from_tty
+from prompt_toolkit.application import Application, AppSession, create_app_session_from_tty
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent, merge_key_bindings
+from prompt_toolkit.keys import Keys
 
+from parentinvolve import startup
 from parentinvolve.answers import asked, check_value
 from parentinvolve.conditions import AnswerValue
 from parentinvolve.errors import Interrupted
@@ -28,6 +33,10 @@ def _stop_on_ctrl_d(app: Application[Any]) -> None:
     @keys.add("c-d", eager=True)
     def end_on_ctrl_d(event: KeyPressEvent) -> None:
         event.app.exit(exception=EOFError(), style="class:aborting")
+
+    @keys.add(Keys.SIGINT, eager=True)  # `kill -INT`: prompt_toolkit turns the signal into this key
+    def end_on_sigint(event: KeyPressEvent) -> None:
+        event.app.exit(exception=KeyboardInterrupt(), style="class:aborting")
 
     app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), keys])
 
@@ -47,7 +56,7 @@ def age_problem(q: Question, text: str) -> str | None:
         return "Please type your child's age in years, as a number (for example 7)."
     if not (text.isdigit() and text.isascii()):
         return f"Please type the age as a number, like 7 — not {text!r}."
-    number = int(text)
+    number = int(text) if len(text) <= 3 else 1000  # no age has 4 digits (and int() refuses 4,300 or more)
     if (q.min is not None and number < q.min) or (q.max is not None and number > q.max):
         return f"This guide covers children aged {q.min} to {q.max}; please type an age in that range."
     return None
@@ -139,7 +148,49 @@ def interview(kb: KnowledgeBase, start: dict[str, AnswerValue] | None = None) ->
 
 
 def on_terminal(kb: KnowledgeBase, start: dict[str, AnswerValue], *, fill_only: bool) -> dict[str, AnswerValue]:
-    """Ask on the controlling terminal (even when stdout is a file): the questions an answers file left
-    open (`fill_only`), or the whole interview."""
-    with create_app_session_from_tty():
-        return fill(kb, start) if fill_only else interview(kb, start)
+    """Ask on the controlling terminal (even when stdout and stderr go to a file): the questions an answers
+    file left open (`fill_only`), or the whole interview. A signal that stops us puts the terminal back."""
+    with _terminal() as session:
+        forget = startup.on_terminal(_restorer(session.output))
+        try:
+            return fill(kb, start) if fill_only else interview(kb, start)
+        finally:
+            forget()
+
+
+@contextmanager
+def _terminal() -> Iterator[AppSession]:
+    """A prompt_toolkit session on /dev/tty, so prompts never go into a redirected stdout or stderr."""
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.input import create_input
+    from prompt_toolkit.output import create_output
+
+    try:
+        tty_in = open("/dev/tty", encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError:  # no controlling terminal (stdin is one, or we would not be here): use it
+        with create_app_session_from_tty() as session:
+            yield session
+        return
+    try:
+        with open("/dev/tty", "w", encoding="utf-8") as tty_out:
+            with create_app_session(input=create_input(tty_in), output=create_output(tty_out)) as session:
+                yield session
+    finally:
+        tty_in.close()
+
+
+def _restorer(output: Any) -> Callable[[], None]:
+    """Put the terminal back as it is now: echo and line editing on, cursor shown."""
+    import termios
+
+    try:
+        fd = output.fileno()
+        saved = termios.tcgetattr(fd)
+    except (OSError, termios.error, NotImplementedError):
+        return lambda: None
+
+    def restore() -> None:
+        termios.tcsetattr(fd, termios.TCSANOW, saved)
+        os.write(fd, b"\x1b[0m\x1b[?25h\x1b[?2004l\r\n")
+
+    return restore

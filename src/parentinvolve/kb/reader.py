@@ -32,7 +32,12 @@ _TAG_NAMES = {
 MAX_DEPTH = 64  # content nests a few levels; deeper is a mistake or an attack on the parser
 # What YAML does not allow in a file (PyYAML's own rule): control characters, surrogates, U+FFFE/U+FFFF.
 # The characters YAML does not allow, as a positive class: it compiles ~8x faster than the negated form.
-_NOT_YAML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+_NOT_YAML = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff"
+# Bidirectional controls and zero-width characters: allowed by YAML, refused by us (see cli/terminal.py).
+_INVISIBLE_CHARS = "\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
+_NOT_ALLOWED = re.compile(f"[{_NOT_YAML}{_INVISIBLE_CHARS}]")
+MAX_NODES = 1_000_000  # parser events in one file: far more than content needs, far less than a memory bomb
 
 
 @dataclass(frozen=True)
@@ -85,26 +90,21 @@ def kind_of(node: Node) -> str:
 
 
 def read_text(path: Path, shown: str, *, max_bytes: int) -> tuple[str | None, list[Problem]]:
-    """Read a file as UTF-8 (a BOM is accepted), refusing what is too big or not text.
+    """Read a regular file as UTF-8 (a BOM is accepted), refusing what is too big or not text.
 
-    At most `max_bytes + 1` bytes are ever read, so a huge file or a device like /dev/zero is refused
-    before any parsing, in bounded time and memory.
+    Only a regular file is read: it is opened without waiting (a named pipe, a device or a link to
+    /dev/stdin is refused, by name, instead of hanging), and at most `max_bytes + 1` bytes are ever read,
+    so a huge file is refused before any parsing, in bounded time and memory.
     """
     here = Loc(shown, 1, 1)
     too_big = f"the file is too big (the limit is {max_bytes:,} bytes); is this the right file?"
-    try:
-        if path.is_dir():
-            return None, [here.problem("this is a folder, not a file; give the path of a file")]
-        if path.stat().st_size > max_bytes:
-            return None, [here.problem(too_big)]
-        with path.open("rb") as fh:
-            data = fh.read(max_bytes + 1)
-    except FileNotFoundError:
-        return None, [here.problem("no such file; check the name and the folder")]
-    except OSError as exc:
-        return None, [here.problem(f"cannot be read ({(exc.strerror or str(exc)).lower()})")]
-    if len(data) > max_bytes:
-        return None, [here.problem(too_big)]
+    data, problem = read_regular(path, max_bytes, too_big)
+    if data is None:
+        return None, [here.problem(problem)]
+    if data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff") or data[:2] in (b"\xff\xfe", b"\xfe\xff") or (
+        b"\x00" in data[:4096]
+    ):
+        return None, [here.problem("this is UTF-16 or another encoding, not UTF-8 text; save the file as UTF-8")]
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
@@ -113,25 +113,70 @@ def read_text(path: Path, shown: str, *, max_bytes: int) -> tuple[str | None, li
         return None, [Loc(shown, line, col).problem("this is not UTF-8 text; save the file as UTF-8")]
 
 
+def read_regular(path: Path | str, max_bytes: int, too_big: str) -> tuple[bytes | None, str]:
+    """The bytes of a regular file of at most `max_bytes`, never waiting on a pipe or a device; else None
+    and why not, in words."""
+    import errno
+    import os
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        return None, "no such file; check the name and the folder"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return None, "this is a symbolic link that loops back on itself; point it at a real file"
+        if exc.errno == errno.ENXIO:  # a named pipe or socket nobody is writing to
+            return None, "this is a named pipe or a socket, not a regular file; give the path of a file"
+        return None, f"cannot be read ({(exc.strerror or str(exc)).lower()})"
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            return None, "this is a folder, not a file; give the path of a file"
+        if not stat.S_ISREG(st.st_mode):
+            kind = "a named pipe (FIFO)" if stat.S_ISFIFO(st.st_mode) else "a device or other special file"
+            return None, f"this is {kind}, not a regular file; give the path of a file"
+        if st.st_size > max_bytes:
+            return None, too_big  # without reading it
+        chunks, size = [], 0
+        while size <= max_bytes:  # the size can grow while we read: never more than max_bytes + 1
+            chunk = os.read(fd, min(max_bytes + 1 - size, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return (b"".join(chunks), "") if size <= max_bytes else (None, too_big)
+    except BlockingIOError:  # a "regular" file that would block, like /proc/kmsg
+        return None, "this file cannot be read without waiting (is it a special file?); give the path of a file"
+    except OSError as exc:
+        return None, f"cannot be read ({(exc.strerror or str(exc)).lower()})"
+    finally:
+        os.close(fd)
+
+
 def _control_characters(text: str, shown: str, limit: int = 5) -> tuple[str, list[Problem]]:
-    """Report characters YAML forbids (the first few lines that have one) and blank them out, so the rest
-    of the file still parses and no escape sequence ever reaches a terminal."""
+    """Report characters YAML forbids, and invisible ones (bidirectional controls, zero-width characters,
+    which can make `911` display as another number), the first few lines that have one; blank them out, so
+    the rest of the file still parses and no escape sequence ever reaches a terminal."""
     problems: list[Problem] = []
     line, pos, last_line = 1, 0, 0
-    for match in _NOT_YAML.finditer(text):
+    for match in _NOT_ALLOWED.finditer(text):
         line += text.count("\n", pos, match.start())
         pos = match.start()
         if line != last_line:
             col = pos - (text.rfind("\n", 0, pos) + 1) + 1
-            problems.append(
-                Problem(
-                    shown, line, col, f"the character U+{ord(match.group()):04X} is not allowed in YAML text; remove it"
-                )
+            code = ord(match.group())
+            what = (
+                f"the invisible character U+{code:04X} (it can change how text reads) is not allowed; remove it"
+                if _INVISIBLE.match(match.group())
+                else f"the character U+{code:04X} is not allowed in YAML text; remove it"
             )
+            problems.append(Problem(shown, line, col, what))
             last_line = line
             if len(problems) >= limit:
                 break
-    return (_NOT_YAML.sub(" ", text) if problems else text), problems
+    return (_NOT_ALLOWED.sub(" ", text) if problems else text), problems
 
 
 def parse_yaml(text: str, shown: str) -> tuple[Node | None, list[Problem]]:
@@ -140,6 +185,9 @@ def parse_yaml(text: str, shown: str) -> tuple[Node | None, list[Problem]]:
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     text, problems = _control_characters(text, shown)
+    if _too_many_nodes(text, loader):
+        message = f"the file holds more than {MAX_NODES:,} values; split it, or check that it is the right file"
+        return None, [*problems, Problem(shown, 1, 1, message)]
     try:
         root = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as exc:
@@ -160,6 +208,32 @@ def parse_yaml(text: str, shown: str) -> tuple[Node | None, list[Problem]]:
         return None, [*problems, Problem(shown, 1, 1, "the file is empty")]
     conv = _Converter(shown, problems)
     return conv.node(root, 1), conv.problems
+
+
+def _too_many_nodes(text: str, loader: type[yaml.SafeLoader]) -> bool:
+    """Whether the file would compose into more than MAX_NODES nodes (which takes gigabytes, not megabytes).
+
+    Each value needs a comma, a dash, a colon, a bracket or a line of its own, so counting those characters
+    (fast) bounds the count: a real content file is cleared at once, a bomb of millions of `[1,1,1,...]` is
+    refused at once, and only a file in between has its parser events counted (nothing is built)."""
+    bound = sum(text.count(c) for c in ",-:[{?\n")
+    if bound <= MAX_NODES // 2:
+        return False
+    if bound > 4 * MAX_NODES:
+        return True
+    parser = loader(text)
+    get_event = parser.get_event
+    try:
+        count = 0
+        while get_event() is not None:
+            count += 1
+            if count > MAX_NODES:
+                return True
+    except Exception:  # noqa: BLE001 - a syntax error: compose reports it, with its place
+        return False
+    finally:
+        parser.dispose()
+    return False
 
 
 def _loc(node: yaml.Node, shown: str) -> Loc:
@@ -244,12 +318,36 @@ def _scalar(node: yaml.ScalarNode, loc: Loc, problems: list[Problem]) -> Scalar 
     if kind == "bool":
         return Scalar(raw.lower() in ("true", "yes", "on", "y"), "bool", raw, loc)
     text = raw.replace("_", "")
+    if len(text) > MAX_NUMBER_CHARACTERS:
+        problems.append(loc.problem(f"this number is too long (over {MAX_NUMBER_CHARACTERS} characters)"))
+        return None
     try:
         if kind == "int":
-            return Scalar(int(text, 0) if text.lower().startswith(("0x", "0o", "0b")) else int(text), kind, raw, loc)
+            return Scalar(_yaml_int(text), kind, raw, loc)
         return Scalar(float(text), kind, raw, loc)
     except ValueError:
         return Scalar(raw, "str", raw, loc)
+
+
+MAX_NUMBER_CHARACTERS = 40
+
+
+def _yaml_int(text: str) -> int:
+    """A YAML 1.1 whole number, as PyYAML's resolver tagged it: `-0x10`, `0b101`, `017` (octal), `1:30`."""
+    sign = -1 if text.startswith("-") else 1
+    digits = text.lstrip("+-").lower()
+    if digits.startswith("0x"):
+        return sign * int(digits[2:], 16)
+    if digits.startswith("0b"):
+        return sign * int(digits[2:], 2)
+    if ":" in digits:
+        value = 0
+        for part in digits.split(":"):
+            value = value * 60 + int(part)
+        return sign * value
+    if len(digits) > 1 and digits.startswith("0"):
+        return sign * int(digits, 8)
+    return sign * int(digits)
 
 
 def parse_json(text: str, shown: str) -> tuple[Node | None, list[Problem]]:
