@@ -5,3 +5,4 @@ from parentinvolve.cli import explain, validate
 
 explain, validate  # noqa: B018
 end_on_ctrl_d  # noqa: B018, F821  (a key handler in cli/prompts.py)
+end_on_sigint  # noqa: B018, F821  (a key handler in cli/prompts.py)

@@ -1,4 +1,5 @@
-"""The first thing the `parentinvolve` command runs: standard streams and signals, before any heavy import.
+"""The first thing the `parentinvolve` command runs (see `__main__.run`): standard streams and signals,
+before any heavy import.
 
 Why here and not in `cli/`: importing `parentinvolve.cli` loads Typer (a few hundred milliseconds on a
 busy machine), and a Ctrl-C in that time would print a traceback. This module needs only the standard
@@ -13,6 +14,7 @@ library, so the handlers are in place before anything slow happens.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -60,7 +62,6 @@ class _ClosedOutput:
     """What `sys.stdout` is when standard output was closed: any write fails with StdoutClosed."""
 
     encoding = "utf-8"
-    errors = "strict"
 
     def write(self, text: str) -> int:
         if text:
@@ -75,9 +76,6 @@ class _ClosedOutput:
 
     def fileno(self) -> int:
         return 1
-
-    def writable(self) -> bool:
-        return True
 
 
 def writing(path: str) -> None:
@@ -99,24 +97,18 @@ def on_terminal(restore: Callable[[], None]) -> Callable[[], None]:
 
 
 def _say(text: str) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.write(2, text.encode("utf-8", "replace"))
-    except OSError:
-        pass
 
 
-def _on_signal(signum: int, frame: object) -> None:
+def _on_signal(signum: int, _frame: object) -> None:
     """Stop now, cleanly: the terminal back as it was, no temporary file left, one line, 128 + signal."""
     for restore in reversed(_restore_terminal):
-        try:
+        with contextlib.suppress(Exception):
             restore()
-        except Exception:  # noqa: BLE001, S110 - best effort: the exit must happen whatever fails here
-            pass
     for path in list(_temporary):
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(path)
-        except OSError:
-            pass
     name = signal.Signals(signum).name
     if _finished:
         kept = ", ".join(_finished)
@@ -141,16 +133,5 @@ def install() -> None:
     for name in _SIGNALS:
         number = getattr(signal, name, None)
         if number is not None:
-            try:
+            with contextlib.suppress(OSError, ValueError):  # not the main thread, or not allowed here
                 signal.signal(number, _on_signal)
-            except (OSError, ValueError):  # not the main thread, or not allowed here
-                pass
-
-
-def run() -> None:  # pragma: no cover - the console script; the tests run it in a subprocess
-    """The `parentinvolve` command: signals and streams first, then the CLI."""
-    install()
-    reopen_closed_streams()
-    from parentinvolve.cli import main
-
-    sys.exit(main())

@@ -14,7 +14,6 @@ if TYPE_CHECKING:
     from parentinvolve.model import KnowledgeBase
 
 from parentinvolve import __version__
-from parentinvolve.startup import StdoutClosed
 from parentinvolve.cli.errors import click_error, drop_stdout, never_fail_to_encode, say
 from parentinvolve.cli.output import emit, pick_format, sane_terminal_size
 from parentinvolve.cli.terminal import shown
@@ -26,6 +25,7 @@ from parentinvolve.errors import (
     ParentInvolveError,
     UsageError,
 )
+from parentinvolve.startup import StdoutClosed
 
 HELP = """Understand your part in your child's therapy.
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+from typing import Any
 
 from parentinvolve.errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 
@@ -43,10 +44,10 @@ def drop_stdout() -> None:
     drop_stream(sys.stdout)
 
 
-def drop_stream(stream: object) -> None:
+def drop_stream(stream: Any) -> None:
     """Point a standard stream's file at /dev/null (its unwritten output then goes nowhere, without error)."""
     try:
-        fd = getattr(stream, "fileno")()
+        fd = stream.fileno()
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, fd)
         os.close(devnull)

@@ -172,9 +172,11 @@ def _terminal() -> Iterator[AppSession]:
             yield session
         return
     try:
-        with open("/dev/tty", "w", encoding="utf-8") as tty_out:
-            with create_app_session(input=create_input(tty_in), output=create_output(tty_out)) as session:
-                yield session
+        with (
+            open("/dev/tty", "w", encoding="utf-8") as tty_out,
+            create_app_session(input=create_input(tty_in), output=create_output(tty_out)) as session,
+        ):
+            yield session
     finally:
         tty_in.close()
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import sys
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
 # Bidirectional controls (which reorder what is shown) and zero-width characters (which hide in text).
 INVISIBLE = "\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
@@ -75,8 +75,7 @@ class CleanStream:
 
 def clean_stdout(*, keep_colour: bool = False) -> TextIO:
     """sys.stdout, wrapped so that everything written is cleaned (keeping rich's colours if asked)."""
-    stream: Any = CleanStream(sys.stdout, keep_colour=keep_colour)
-    return stream  # a TextIO in all that rich uses
+    return cast(TextIO, CleanStream(sys.stdout, keep_colour=keep_colour))  # a TextIO in all that rich uses
 
 
 def sane_width(value: int, default: int = 80) -> int:

@@ -2,15 +2,17 @@
 
 What is stored: the `KnowledgeBase` built from a content folder, as plain data (tuples, lists, dicts,
 frozensets, strings and whole numbers) written with `marshal`. Never answers, never anything else.
-Where: `$XDG_CACHE_HOME/parentinvolve/` (or `~/.cache/parentinvolve/`), folder 0700, files 0600, one file
-per content folder, replaced atomically.
+Where: `$XDG_CACHE_HOME/parentinvolve/` (or `~/.cache/parentinvolve/`), folder created 0700, files 0600, one
+file per content folder, replaced atomically, plus `secret`, this user's key for the checksum. The folder is
+never changed: one that is a symbolic link, another user's or open to others is not used at all.
 When it is used: only when its key matches. The key hashes the content folder's YAML files (names and bytes),
 the package version, this cache format, the Python version, the model's field names and the size and time
 of change of the package's source files (so a changed loader is a new key); anything else is a miss.
-Safety: no pickle. Reading rebuilds only the frozen dataclasses listed in `_CLASSES`, from plain values of
-the expected kinds (a float, bytes, a code object or an unknown record is refused), so a tampered file
-cannot run code; the payload carries its own checksum, so a truncated or corrupt file is noticed before it
-is decoded. Every failure (missing, stale, corrupt, unreadable, unwritable, not ours) means "no cache": the
+Safety: no pickle. Every file is opened without following links or waiting (O_NOFOLLOW, O_NONBLOCK) and
+checked with fstat (ours, regular, 0600, within MAX_CACHE_BYTES) before it is read. The header names the key
+and the payload size; the checksum is keyed (BLAKE2b with the per-user secret), so a file this program did
+not write is never decoded. Decoding rebuilds only the frozen dataclasses listed in `_CLASSES`, from plain
+values of the expected kinds (a float, bytes, a code object or an unknown record is refused). Every failure (missing, stale, corrupt, unreadable, unwritable, not ours) means "no cache": the
 YAML is read as usual and what is shown never changes. `PARENTINVOLVE_NO_CACHE=1` turns the cache off.
 `validate` never uses it.
 """
@@ -42,11 +44,11 @@ from parentinvolve.model import (
     Source,
 )
 
-FORMAT = 1
+FORMAT = 2
 ENV_OFF = "PARENTINVOLVE_NO_CACHE"
 MAGIC = b"parentinvolve-kb-cache\n"
 MAX_FILE_BYTES = 32 * 1024 * 1024  # the loader's own limit per content file
-MAX_CACHE_BYTES = 512 * 1024 * 1024
+MAX_CACHE_BYTES = 64 * 1024 * 1024  # checked (fstat) before reading; a real cache is far smaller
 _DIGEST = 32
 
 _CLASSES: dict[str, type[Any]] = {
@@ -125,18 +127,44 @@ def content_key(root: Path) -> bytes | None:
     try:
         _code_fingerprint(h)
         with os.scandir(root) as entries:
-            names = sorted(e.name for e in entries if e.name.endswith(".yaml") and e.is_file())
+            names = sorted(e.name for e in entries if e.name.endswith(".yaml"))
         for name in names:
-            with open(os.path.join(root, name), "rb") as fh:
-                if os.fstat(fh.fileno()).st_size > MAX_FILE_BYTES:
-                    return None  # the loader will say it is too big
-                data = fh.read(MAX_FILE_BYTES + 1)
+            data = _content_bytes(os.path.join(root, name))
+            if data is None:
+                return None  # not a regular file, too big, unreadable: the loader will say what is wrong
             encoded = name.encode("utf-8", "surrogateescape")
             h.update(b"%d:%s%d:" % (len(encoded), encoded, len(data)))
             h.update(data)
     except (OSError, ValueError):
         return None
     return bytes(h.digest())
+
+
+def _content_bytes(path: str) -> bytes | None:
+    """A content file's bytes, if it is a regular file within the size limit; never waits (a named pipe,
+    a device or a link to /proc/kmsg is refused at once)."""
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:
+            return None
+        chunks, size = [], 0
+        while size <= MAX_FILE_BYTES:
+            chunk = os.read(fd, min(MAX_FILE_BYTES + 1 - size, st.st_size + 1))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks) if size <= MAX_FILE_BYTES else None
+    except OSError:  # including "would block" (/proc/kmsg)
+        return None
+    finally:
+        os.close(fd)
 
 
 def _slot(root: Path) -> Path | None:
@@ -154,39 +182,156 @@ def _ours(st: os.stat_result) -> bool:
     return getuid is None or st.st_uid == getuid()
 
 
-def _safe_folder(path: Path) -> bool:
-    """Our own folder, not a symlink, not writable by anyone else."""
+_DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
+_FILE_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
+def _open_folder(path: Path, *, create: bool) -> int | None:
+    """A descriptor of our cache folder: our own, a real folder (never a link), closed to everyone else.
+
+    It is created 0700 when missing. An existing folder is never changed: one that is a link, another
+    user's, or open to others is simply not used (no cache)."""
+    import stat
+
+    if create:
+        try:
+            os.makedirs(path.parent, exist_ok=True)  # ~/.cache itself: the usual mode
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            pass
+        except OSError:
+            return None
+    try:
+        fd = os.open(path, _DIR_FLAGS)  # a symlinked folder is refused here (O_NOFOLLOW)
+    except OSError:
+        return None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode) and _ours(st) and not st.st_mode & 0o077:
+            return fd
+    except OSError:
+        pass
+    os.close(fd)
+    return None
+
+
+def _read_regular(name: str, folder: int, limit: int) -> bytes | None:
+    """The bytes of a regular file of ours in the cache folder, at most `limit`; None for anything else
+    (a link, a pipe, a device, another user's file, a bigger file): nothing is ever waited on."""
     import stat
 
     try:
-        st = os.lstat(path)
+        fd = os.open(name, _FILE_FLAGS, dir_fd=folder)
     except OSError:
-        return False
-    return stat.S_ISDIR(st.st_mode) and _ours(st) and not st.st_mode & 0o022
+        return None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or not _ours(st) or st.st_mode & 0o077 or st.st_size > limit:
+            return None
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(limit + 1 - size, st.st_size + 1))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks) if size <= limit else None
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _write_new(folder: int, data: bytes) -> str:
+    """A new 0600 file in the cache folder holding `data`; its name (to be renamed, or removed)."""
+    name = f".kb-{os.urandom(8).hex()}.tmp"
+    fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600, dir_fd=folder)
+    try:
+        with open(fd, "wb", closefd=False) as fh:
+            fh.write(data)
+    except OSError:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(name, dir_fd=folder)
+        raise
+    os.close(fd)
+    return name
+
+
+SECRET = "secret"
+_SECRET_BYTES = 32
+
+
+def _secret(folder: int, *, create: bool) -> bytes | None:
+    """This user's key for the cache checksum, kept 0600 beside the cache; made on first use.
+
+    A cache file is decoded only when its checksum was made with this key, so a file the program did not
+    write (planted, copied from elsewhere, forged) is never decoded at all."""
+    secret = _read_regular(SECRET, folder, _SECRET_BYTES)
+    if secret is not None and len(secret) == _SECRET_BYTES:
+        return secret
+    if secret is not None or not create:
+        return None
+    tmp = ""
+    try:
+        tmp = _write_new(folder, os.urandom(_SECRET_BYTES))
+        os.link(tmp, SECRET, src_dir_fd=folder, dst_dir_fd=folder)  # appears whole, or not at all
+    except FileExistsError:  # another run made it first: use theirs
+        pass
+    except OSError:
+        return None
+    finally:
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp, dir_fd=folder)
+    secret = _read_regular(SECRET, folder, _SECRET_BYTES)
+    return secret if secret is not None and len(secret) == _SECRET_BYTES else None
+
+
+def _tag(secret: bytes, header: bytes, payload: bytes | memoryview) -> bytes:
+    """Keyed BLAKE2b (a MAC) of the header and payload, from the built-in module (no OpenSSL to load)."""
+    try:
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - CPython always has it
+        from hashlib import blake2b
+    h = blake2b(key=secret, digest_size=_DIGEST)
+    h.update(header)
+    h.update(payload)
+    return bytes(h.digest())
+
+
+def _header(key: bytes, size: int) -> bytes:
+    return MAGIC + key + size.to_bytes(8, "big")
+
+
+_HEADER_BYTES = len(MAGIC) + _DIGEST + 8
 
 
 def load(root: Path, key: bytes) -> KnowledgeBase | None:
-    """The cached knowledge base for `root` if its key is `key`; None on any problem at all."""
+    """The cached knowledge base for `root` if its key is `key`; None on any problem at all.
+
+    Checked before anything is decoded: the folder and file are ours and regular (never followed through
+    a link, never waited on), the size is within bounds and matches the header, the header names this key,
+    and the keyed checksum matches. Only then is the payload decoded, into checked plain data."""
     slot = _slot(root)
-    if slot is None or not _safe_folder(slot.parent):
+    if slot is None:
+        return None
+    folder = _open_folder(slot.parent, create=False)
+    if folder is None:
         return None
     try:
-        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
-        fd = os.open(slot, flags)
-        with open(fd, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            if not _ours(st) or st.st_size > MAX_CACHE_BYTES:
-                return None
-            blob = fh.read()
-    except OSError:
+        secret = _secret(folder, create=False)
+        blob = _read_regular(slot.name, folder, MAX_CACHE_BYTES) if secret is not None else None
+    finally:
+        os.close(folder)
+    if secret is None or blob is None or len(blob) <= _HEADER_BYTES + _DIGEST:
         return None
-    start = len(MAGIC) + 2 * _DIGEST
-    if len(blob) <= start or blob[: len(MAGIC)] != MAGIC or blob[len(MAGIC) : len(MAGIC) + _DIGEST] != key:
+    header = blob[:_HEADER_BYTES]
+    size = len(blob) - _HEADER_BYTES - _DIGEST
+    if header != _header(key, size):
         return None
-    payload = memoryview(blob)[start:]
-    h = _hash()
-    h.update(payload)
-    if h.digest() != blob[len(MAGIC) + _DIGEST : start]:
+    payload = memoryview(blob)[_HEADER_BYTES + _DIGEST :]
+    if _tag(secret, header, payload) != blob[_HEADER_BYTES : _HEADER_BYTES + _DIGEST]:
         return None
     try:
         kb = _decode(marshal.loads(payload), {})
@@ -212,30 +357,27 @@ def store(root: Path, key: bytes, kb: KnowledgeBase) -> None:
         payload = marshal.dumps(_encode(kb))
     except (ValueError, TypeError, _Bad):
         return
-    h = _hash()
-    h.update(payload)
+    if len(payload) + _HEADER_BYTES + _DIGEST > MAX_CACHE_BYTES:
+        return
+    folder = _open_folder(slot.parent, create=True)
+    if folder is None:
+        return
     tmp = ""
     try:
-        os.makedirs(slot.parent, mode=0o700, exist_ok=True)
-        if not _safe_folder(slot.parent):
-            os.chmod(slot.parent, 0o700)  # ours but too open: close it (fails, and so skips, if not ours)
-            if not _safe_folder(slot.parent):
-                return
-        import tempfile
-
-        fd, tmp = tempfile.mkstemp(prefix=".kb-", suffix=".tmp", dir=slot.parent)  # created 0600
-        with open(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), 0o600)
-            fh.write(MAGIC + key + h.digest())
-            fh.write(payload)
-        os.replace(tmp, slot)  # readers see the old file or the new one, never half of one
+        secret = _secret(folder, create=True)
+        if secret is None:
+            return
+        header = _header(key, len(payload))
+        tmp = _write_new(folder, header + _tag(secret, header, payload) + payload)
+        os.replace(tmp, slot.name, src_dir_fd=folder, dst_dir_fd=folder)  # readers see old or new, never half
         tmp = ""
     except OSError:
         return
     finally:
         if tmp:
             with contextlib.suppress(OSError):
-                os.unlink(tmp)
+                os.unlink(tmp, dir_fd=folder)
+        os.close(folder)
 
 
 # Plain data: a dataclass becomes a list [class name, field values...]; tuples, dicts, frozensets, strings,

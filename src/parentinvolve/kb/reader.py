@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, Any, Union
 
 from parentinvolve.errors import Problem
 
@@ -101,8 +101,10 @@ def read_text(path: Path, shown: str, *, max_bytes: int) -> tuple[str | None, li
     data, problem = read_regular(path, max_bytes, too_big)
     if data is None:
         return None, [here.problem(problem)]
-    if data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff") or data[:2] in (b"\xff\xfe", b"\xfe\xff") or (
-        b"\x00" in data[:4096]
+    if (
+        data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+        or data[:2] in (b"\xff\xfe", b"\xfe\xff")
+        or (b"\x00" in data[:4096])
     ):
         return None, [here.problem("this is UTF-16 or another encoding, not UTF-8 text; save the file as UTF-8")]
     try:
@@ -221,7 +223,7 @@ def _too_many_nodes(text: str, loader: type[yaml.SafeLoader]) -> bool:
         return False
     if bound > 4 * MAX_NODES:
         return True
-    parser = loader(text)
+    parser: Any = loader(text)
     get_event = parser.get_event
     try:
         count = 0
@@ -229,7 +231,7 @@ def _too_many_nodes(text: str, loader: type[yaml.SafeLoader]) -> bool:
             count += 1
             if count > MAX_NODES:
                 return True
-    except Exception:  # noqa: BLE001 - a syntax error: compose reports it, with its place
+    except Exception:
         return False
     finally:
         parser.dispose()

@@ -1,4 +1,10 @@
-"""Markdown: content text is escaped so it can never turn into links, emphasis or HTML."""
+"""Markdown: content text is escaped so it can never turn into links, emphasis, HTML, entities or blocks.
+
+Each piece of text is one line of inline text wherever it is placed (a paragraph, a list item, a quote):
+its line breaks become spaces, every character Markdown gives a meaning to is backslash-escaped, `&` too
+(so `&copy;` shows as written), and what would start a block at the start of the text (`1986.`, `+ x`,
+`---`, `===`, a heading, a quote, a fence) is escaped as well, so content can never restructure the document.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +12,16 @@ import re
 
 from parentinvolve.render.doc import Alert, Bullets, Doc, Heading, Para, Timeline
 
-_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|])")
+_SPECIAL = re.compile(r"([\\`*_{}\[\]<>#|&~])")
+_BLOCK_START = re.compile(r"^([-+=])|^(\d{1,9})([.)])")
+_BREAKS = re.compile(r"\s*[\r\n\f\v\u2028\u2029\x85]+\s*|\t")
 
 
 def esc(text: str) -> str:
-    return _SPECIAL.sub(r"\\\1", text)
+    """One line of inline Markdown that shows exactly `text`."""
+    text = _BREAKS.sub(" ", text).strip()
+    text = _SPECIAL.sub(r"\\\1", text)
+    return _BLOCK_START.sub(lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", text)
 
 
 def render(doc: Doc) -> str:
