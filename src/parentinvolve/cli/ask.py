@@ -9,7 +9,7 @@ from pathlib import Path
 from parentinvolve import startup
 from parentinvolve.conditions import AnswerValue
 from parentinvolve.engine import Plan
-from parentinvolve.errors import UsageError
+from parentinvolve.errors import AnswersError, UsageError
 from parentinvolve.model import KnowledgeBase
 
 NO_TTY = (
@@ -96,17 +96,28 @@ def gather(kb: KnowledgeBase, answers_file: Path | None, interactive: bool) -> d
 
     start: dict[str, AnswerValue] = {}
     if answers_file is not None:
-        from parentinvolve.cli.answers_file import read_answers
+        from parentinvolve.cli.answers_file import read_answers_noted
 
-        raw = read_answers(answers_file)
-        if not interactive:
-            return normalise(kb, raw, source=str(answers_file))
-        start = normalise(kb, raw, source=str(answers_file), partial=True)
+        raw, notes = read_answers_noted(answers_file)
+        try:
+            if not interactive:
+                return normalise(kb, raw, source=str(answers_file))
+            start = normalise(kb, raw, source=str(answers_file), partial=True)
+        except AnswersError as exc:
+            raise _with_notes(exc, notes) from None
         if _complete(kb, start):  # nothing left to ask: don't open the terminal (or import questionary)
             return normalise(kb, start, source=str(answers_file))
     from parentinvolve.cli import prompts
 
     return prompts.on_terminal(kb, start, fill_only=answers_file is not None)
+
+
+def _with_notes(exc: AnswersError, notes: dict[str, str]) -> AnswersError:
+    """The same problems, each about an answer YAML misread (`region: NO`) with the hint to quote it."""
+    if not notes:
+        return exc
+    problems = [p + next((n for k, n in notes.items() if p.startswith(f"{k}: ")), "") for p in exc.problems]
+    return AnswersError(problems, source=exc.source)
 
 
 def _complete(kb: KnowledgeBase, answers: dict[str, AnswerValue]) -> bool:

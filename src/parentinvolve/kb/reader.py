@@ -181,14 +181,15 @@ def _control_characters(text: str, shown: str, limit: int = 5) -> tuple[str, lis
     return (_NOT_ALLOWED.sub(" ", text) if problems else text), problems
 
 
-def parse_yaml(text: str, shown: str) -> tuple[Node | None, list[Problem]]:
+def parse_yaml(text: str, shown: str, *, max_nodes: int = 0) -> tuple[Node | None, list[Problem]]:
     """Compose one YAML document and convert it; every problem is located (line and column from 1)."""
     import yaml  # imported here: a warm `explain` never needs it
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     text, problems = _control_characters(text, shown)
-    if _too_many_nodes(text, loader):
-        message = f"the file holds more than {MAX_NODES:,} values; split it, or check that it is the right file"
+    limit = max_nodes or MAX_NODES
+    if _too_many_nodes(text, loader, limit):
+        message = f"the file holds more than {limit:,} values; split it, or check that it is the right file"
         return None, [*problems, Problem(shown, 1, 1, message)]
     try:
         root = yaml.compose(text, Loader=loader)
@@ -212,16 +213,16 @@ def parse_yaml(text: str, shown: str) -> tuple[Node | None, list[Problem]]:
     return conv.node(root, 1), conv.problems
 
 
-def _too_many_nodes(text: str, loader: type[yaml.SafeLoader]) -> bool:
-    """Whether the file would compose into more than MAX_NODES nodes (which takes gigabytes, not megabytes).
+def _too_many_nodes(text: str, loader: type[yaml.SafeLoader], limit: int) -> bool:
+    """Whether the file would compose into more than `limit` nodes (which takes gigabytes, not megabytes).
 
     Each value needs a comma, a dash, a colon, a bracket or a line of its own, so counting those characters
     (fast) bounds the count: a real content file is cleared at once, a bomb of millions of `[1,1,1,...]` is
     refused at once, and only a file in between has its parser events counted (nothing is built)."""
     bound = sum(text.count(c) for c in ",-:[{?\n")
-    if bound <= MAX_NODES // 2:
+    if bound <= limit // 2:
         return False
-    if bound > 4 * MAX_NODES:
+    if bound > 4 * limit:
         return True
     parser: Any = loader(text)
     get_event = parser.get_event
@@ -229,7 +230,7 @@ def _too_many_nodes(text: str, loader: type[yaml.SafeLoader]) -> bool:
         count = 0
         while get_event() is not None:
             count += 1
-            if count > MAX_NODES:
+            if count > limit:
                 return True
     except Exception:
         return False
