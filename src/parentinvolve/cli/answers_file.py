@@ -16,19 +16,16 @@ MAX_ANSWERS_NODES = 10_000  # an answers file holds a handful of answers; this m
 MAX_ANSWERS_KEYS = 200
 
 
-def read_answers(path: Path) -> dict[str, Any]:
-    """The mapping in a YAML or JSON answers file; AnswersError (exit 2) saying what is wrong where."""
-    return read_answers_noted(path)[0]
-
-
 # YAML 1.1 reads these unquoted words as yes/no or nothing, which is rarely what a parent meant (`region: NO`).
 _SURPRISES = ("bool", "null")
 _PLAIN_LITERALS = {"true", "false", "null", "~", ""}
 
 
-def read_answers_noted(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
-    """The answers, and for each answer YAML read as yes/no or nothing from a word like `NO` or `off`, a hint
-    to add to any problem with it: "put it in quotes"."""
+def read_answers(path: Path, notes: dict[str, str] | None = None) -> dict[str, Any]:
+    """The mapping in a YAML or JSON answers file; AnswersError (exit 2) saying what is wrong where.
+
+    `notes` gets, for each answer YAML read as yes/no or nothing from a word like `NO` or `off`, a hint to
+    add to any problem with it: "put it in quotes"."""
     shown = str(path)
     text, problems = read_text(path, shown, max_bytes=MAX_ANSWERS_BYTES)
     node = None
@@ -47,12 +44,14 @@ def read_answers_noted(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
             [f"{shown}: holds {len(node.items):,} answers; an answers file has one line per question (a handful)"],
             source="answers file",
         )
-    notes = {
+    found = {
         key: f'; YAML reads `{value.raw}` as {value.describe()}: put it in quotes, like {key}: "{value.raw}"'
         for key, value in node.items.items()
         if isinstance(value, Scalar) and value.kind in _SURPRISES and value.raw.lower() not in _PLAIN_LITERALS
     }
-    return {key: _plain(value) for key, value in node.items.items()}, notes
+    if notes is not None:
+        notes.update(found)
+    return {key: _plain(value) for key, value in node.items.items()}
 
 
 def _parse(text: str, shown: str, suffix: str) -> tuple[Node | None, list[Problem]]:

@@ -96,9 +96,10 @@ def gather(kb: KnowledgeBase, answers_file: Path | None, interactive: bool) -> d
 
     start: dict[str, AnswerValue] = {}
     if answers_file is not None:
-        from parentinvolve.cli.answers_file import read_answers_noted
+        from parentinvolve.cli.answers_file import read_answers
 
-        raw, notes = read_answers_noted(answers_file)
+        notes: dict[str, str] = {}
+        raw = read_answers(answers_file, notes)
         try:
             if not interactive:
                 return normalise(kb, raw, source=str(answers_file))

@@ -29,6 +29,11 @@ from typing import Any
 
 from parentinvolve import __version__
 from parentinvolve.conditions import All, AnyOf, Includes, InRange, Is, Not
+from parentinvolve.kb.cache_files import _SECRET_BYTES as _SECRET_BYTES
+from parentinvolve.kb.cache_files import SECRET as SECRET
+from parentinvolve.kb.cache_files import content_bytes, open_folder, read_regular
+from parentinvolve.kb.cache_files import secret as user_secret
+from parentinvolve.kb.cache_files import write_new as _write_new
 from parentinvolve.model import (
     Ask,
     Attendance,
@@ -47,7 +52,6 @@ from parentinvolve.model import (
 FORMAT = 2
 ENV_OFF = "PARENTINVOLVE_NO_CACHE"
 MAGIC = b"parentinvolve-kb-cache\n"
-MAX_FILE_BYTES = 32 * 1024 * 1024  # the loader's own limit per content file
 MAX_CACHE_BYTES = 64 * 1024 * 1024  # checked (fstat) before reading; a real cache is far smaller
 _DIGEST = 32
 
@@ -129,7 +133,7 @@ def content_key(root: Path) -> bytes | None:
         with os.scandir(root) as entries:
             names = sorted(e.name for e in entries if e.name.endswith(".yaml"))
         for name in names:
-            data = _content_bytes(os.path.join(root, name))
+            data = content_bytes(os.path.join(root, name))
             if data is None:
                 return None  # not a regular file, too big, unreadable: the loader will say what is wrong
             encoded = name.encode("utf-8", "surrogateescape")
@@ -140,33 +144,6 @@ def content_key(root: Path) -> bytes | None:
     return bytes(h.digest())
 
 
-def _content_bytes(path: str) -> bytes | None:
-    """A content file's bytes, if it is a regular file within the size limit; never waits (a named pipe,
-    a device or a link to /proc/kmsg is refused at once)."""
-    import stat
-
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-    except OSError:
-        return None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:
-            return None
-        chunks, size = [], 0
-        while size <= MAX_FILE_BYTES:
-            chunk = os.read(fd, min(MAX_FILE_BYTES + 1 - size, st.st_size + 1))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        return b"".join(chunks) if size <= MAX_FILE_BYTES else None
-    except OSError:  # including "would block" (/proc/kmsg)
-        return None
-    finally:
-        os.close(fd)
-
-
 def _slot(root: Path) -> Path | None:
     """The cache file for one content folder (each folder has its own, replaced when the content changes)."""
     base = folder()
@@ -175,117 +152,6 @@ def _slot(root: Path) -> Path | None:
     h = _hash()
     h.update(os.fsencode(os.path.abspath(root)))
     return base / f"kb-{h.hexdigest()[:24]}.bin"
-
-
-def _ours(st: os.stat_result) -> bool:
-    getuid = getattr(os, "getuid", None)
-    return getuid is None or st.st_uid == getuid()
-
-
-_DIR_FLAGS = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0)
-_FILE_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-
-
-def _open_folder(path: Path, *, create: bool) -> int | None:
-    """A descriptor of our cache folder: our own, a real folder (never a link), closed to everyone else.
-
-    It is created 0700 when missing. An existing folder is never changed: one that is a link, another
-    user's, or open to others is simply not used (no cache)."""
-    import stat
-
-    if create:
-        try:
-            os.makedirs(path.parent, exist_ok=True)  # ~/.cache itself: the usual mode
-            os.mkdir(path, 0o700)
-        except FileExistsError:
-            pass
-        except OSError:
-            return None
-    try:
-        fd = os.open(path, _DIR_FLAGS)  # a symlinked folder is refused here (O_NOFOLLOW)
-    except OSError:
-        return None
-    try:
-        st = os.fstat(fd)
-        if stat.S_ISDIR(st.st_mode) and _ours(st) and not st.st_mode & 0o077:
-            return fd
-    except OSError:
-        pass
-    os.close(fd)
-    return None
-
-
-def _read_regular(name: str, folder: int, limit: int) -> bytes | None:
-    """The bytes of a regular file of ours in the cache folder, at most `limit`; None for anything else
-    (a link, a pipe, a device, another user's file, a bigger file): nothing is ever waited on."""
-    import stat
-
-    try:
-        fd = os.open(name, _FILE_FLAGS, dir_fd=folder)
-    except OSError:
-        return None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or not _ours(st) or st.st_mode & 0o077 or st.st_size > limit:
-            return None
-        chunks, size = [], 0
-        while size <= limit:
-            chunk = os.read(fd, min(limit + 1 - size, st.st_size + 1))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        return b"".join(chunks) if size <= limit else None
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-
-
-def _write_new(folder: int, data: bytes) -> str:
-    """A new 0600 file in the cache folder holding `data`; its name (to be renamed, or removed)."""
-    name = f".kb-{os.urandom(8).hex()}.tmp"
-    fd = os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600, dir_fd=folder)
-    try:
-        with open(fd, "wb", closefd=False) as fh:
-            fh.write(data)
-    except OSError:
-        os.close(fd)
-        with contextlib.suppress(OSError):
-            os.unlink(name, dir_fd=folder)
-        raise
-    os.close(fd)
-    return name
-
-
-SECRET = "secret"
-_SECRET_BYTES = 32
-
-
-def _secret(folder: int, *, create: bool) -> bytes | None:
-    """This user's key for the cache checksum, kept 0600 beside the cache; made on first use.
-
-    A cache file is decoded only when its checksum was made with this key, so a file the program did not
-    write (planted, copied from elsewhere, forged) is never decoded at all."""
-    secret = _read_regular(SECRET, folder, _SECRET_BYTES)
-    if secret is not None and len(secret) == _SECRET_BYTES:
-        return secret
-    if secret is not None or not create:
-        return None
-    tmp = ""
-    try:
-        tmp = _write_new(folder, os.urandom(_SECRET_BYTES))
-        os.link(tmp, SECRET, src_dir_fd=folder, dst_dir_fd=folder)  # appears whole, or not at all
-    except FileExistsError:  # another run made it first: use theirs
-        pass
-    except OSError:
-        return None
-    finally:
-        if tmp:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp, dir_fd=folder)
-    secret = _read_regular(SECRET, folder, _SECRET_BYTES)
-    return secret if secret is not None and len(secret) == _SECRET_BYTES else None
 
 
 def _tag(secret: bytes, header: bytes, payload: bytes | memoryview) -> bytes:
@@ -316,12 +182,12 @@ def load(root: Path, key: bytes) -> KnowledgeBase | None:
     slot = _slot(root)
     if slot is None:
         return None
-    folder = _open_folder(slot.parent, create=False)
+    folder = open_folder(slot.parent, create=False)
     if folder is None:
         return None
     try:
-        secret = _secret(folder, create=False)
-        blob = _read_regular(slot.name, folder, MAX_CACHE_BYTES) if secret is not None else None
+        secret = user_secret(folder, create=False)
+        blob = read_regular(slot.name, folder, MAX_CACHE_BYTES) if secret is not None else None
     finally:
         os.close(folder)
     if secret is None or blob is None or len(blob) <= _HEADER_BYTES + _DIGEST:
@@ -359,12 +225,12 @@ def store(root: Path, key: bytes, kb: KnowledgeBase) -> None:
         return
     if len(payload) + _HEADER_BYTES + _DIGEST > MAX_CACHE_BYTES:
         return
-    folder = _open_folder(slot.parent, create=True)
+    folder = open_folder(slot.parent, create=True)
     if folder is None:
         return
     tmp = ""
     try:
-        secret = _secret(folder, create=True)
+        secret = user_secret(folder, create=True)
         if secret is None:
             return
         header = _header(key, len(payload))
