@@ -349,3 +349,23 @@ def test_pasting_thousands_of_digits_at_the_age_prompt(tmp_path: Path) -> None:
     assert code == 130
     assert "Traceback" not in ANSI.sub("", child.before or "") + shown
     assert STOPPED in shown
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("columns", ["0", "1000000000", "-3", "abc"])
+@pytest.mark.parametrize("args", ["explain pcit", "topics"])
+def test_an_absurd_width_on_a_terminal_still_shows_everything(tmp_path: Path, columns: str, args: str) -> None:
+    """COLUMNS outside a sane range means the default width: never an empty screen, never a MemoryError."""
+    child = pexpect.spawn(
+        "bash",
+        ["-c", command(args)],
+        env={**terminal_env(), "COLUMNS": columns, "LINES": columns},
+        cwd=str(tmp_path),
+        encoding="utf-8",
+        dimensions=(40, 100),
+        timeout=60,
+    )
+    code, shown = finish(child)
+    assert code == 0
+    assert ("Parent-child interaction therapy" if args.startswith("explain") else "pcit") in shown
+    assert "Traceback" not in shown and "MemoryError" not in shown

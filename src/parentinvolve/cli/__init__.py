@@ -266,7 +266,8 @@ def report(exc: ParentInvolveError) -> None:
 def main(argv: Optional[list[str]] = None) -> int:
     """Run the CLI; every expected failure becomes one clear message on stderr and an exit code.
 
-    Exit codes: 0 done, 1 content, file or runtime problem, 2 usage or bad input, 130 interrupted.
+    Exit codes: 0 done, 1 content, file or runtime problem, 2 usage or bad input, 130 interrupted (Ctrl-C),
+    128 + N stopped by signal N (143 SIGTERM, 129 SIGHUP, 131 SIGQUIT; see startup.py).
     No traceback is ever shown (set PARENTINVOLVE_DEBUG=1 to see one for an unexpected error).
     """
     from typer.main import get_command
