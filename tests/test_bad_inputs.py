@@ -79,6 +79,7 @@ class Case:
     limit_memory: bool = False
     needs: str = ""  # "tmpfs" or "readonly": a folder the case gets mounted at `full/` or `locked/`
     xfail: str = ""
+    stderr_closed: bool = False  # run with `2>&-` (or into a closed pipe): nothing can be said, exit code only
 
 
 # --- setups -----------------------------------------------------------------------------------------------------
@@ -410,7 +411,14 @@ CASES: list[Case] = [
         files=answers("[" * 2000 + "\n" + "#" * (1024 * 1024) + "\n"),
         max_seconds=2.0,
     ),
-    Case("answers-endless-device", (*A, "/dev/zero"), 2, ("too big",), max_seconds=2.0, limit_memory=True),
+    Case(
+        "answers-endless-device",
+        (*A, "/dev/zero"),
+        2,
+        ("/dev/zero:1:1: this is a device or other special file, not a regular file",),
+        max_seconds=2.0,
+        limit_memory=True,
+    ),
     Case(
         "answers-bad-no-output-file-written",
         (*A, "a.yaml", "--output", "plan.md", "--save", "saved.yaml"),
@@ -846,6 +854,780 @@ CASES: list[Case] = [
 ]
 
 
+# --- round two (issue 11): the causes, each with variations -----------------------------------------------------
+
+UNTOUCHED_NOTES = "my own notes\n"
+
+
+def fifo(name: str) -> Setup:
+    def setup(work: Path) -> None:
+        os.mkfifo(work / name, 0o644)
+
+    return setup
+
+
+def symlink(name: str, target: str) -> Setup:
+    def setup(work: Path) -> None:
+        os.symlink(target, work / name)
+
+    return setup
+
+
+def both(*setups: Setup) -> Setup:
+    def setup(work: Path) -> Mapping[str, str] | None:
+        values: dict[str, str] = {}
+        for one in setups:
+            values.update(one(work) or {})
+        return values
+
+    return setup
+
+
+def no_force_hint(result: Result, work: Path) -> None:
+    assert "--force" not in result.err, "--force must be offered only for a regular file"
+
+
+def still_char_device(path: str) -> Callable[[Result, Path], None]:
+    def check(result: Result, work: Path) -> None:
+        assert stat.S_ISCHR(os.lstat(path).st_mode), f"{path} is no longer a device"
+
+    return check
+
+
+def stdout_closed_line(result: Result, work: Path) -> None:
+    assert result.err.count("\n") == 1 and "standard output is closed" in result.err
+    assert "internal error" not in result.err
+
+
+def json_only_on_stdout(result: Result, work: Path) -> None:
+    import json
+
+    assert json.loads(result.out)["answers"]["child_age"] == 5, "stdout must hold the JSON alone"
+    assert "Saved your answers" not in result.out
+
+
+def one_line_message(phrase: str) -> Callable[[Result, Path], None]:
+    """The line with `phrase` is one line (a newline in a file name cannot split it), escapes made visible."""
+
+    def check(result: Result, work: Path) -> None:
+        lines = [line for line in result.err.splitlines() if phrase in line]
+        assert len(lines) == 1, result.err
+        assert len(result.err.strip().splitlines()) == 1, "the file name split the message"
+        no_escapes(result, work)
+
+    return check
+
+
+def cache_slot(home: Path) -> Path:
+    files = sorted((home / ".cache" / "parentinvolve").glob("kb-*.bin"))
+    assert len(files) == 1, files
+    return files[0]
+
+
+def warm_cache(change: Callable[[Path], None]) -> Setup:
+    """Run `explain` once so the cache exists, then `change(slot)` the cache file (in the case's home)."""
+
+    def setup(work: Path) -> None:
+        home = work.parent / "home"
+        done = subprocess.run(
+            [PARENTINVOLVE, "explain", "pcit"], env=environment({}, home), capture_output=True, timeout=60
+        )
+        assert done.returncode == 0, done.stderr
+        change(cache_slot(home))
+
+    return setup
+
+
+def oversize(slot: Path) -> None:
+    with slot.open("r+b") as fh:  # sparse: 600 MiB on paper, nothing on the disk
+        fh.truncate(600 * 1024 * 1024)
+
+
+def forge_bomb(slot: Path) -> None:
+    """A correct header for this content and a checksum anyone can compute, around a marshal bomb."""
+    from parentinvolve.kb import cache
+
+    blob = slot.read_bytes()
+    header = blob[: cache._HEADER_BYTES]
+    payload = b"[" + (2**31 - 1).to_bytes(4, "little")
+    header = header[: len(cache.MAGIC) + 32] + len(payload).to_bytes(8, "big")
+    slot.write_bytes(header + cache._tag(bytes(32), header, payload) + payload)
+
+
+def to_fifo(path: Path) -> None:
+    path.unlink()
+    os.mkfifo(path, 0o600)
+
+
+def cache_folder(kind: str) -> Setup:
+    """The cache folder planted before the first run: a link to a folder of the user's, a folder open to
+    everyone, or (as root) another user's folder."""
+
+    def setup(work: Path) -> None:
+        cache_home = work.parent / "home" / ".cache"
+        cache_home.mkdir(parents=True)
+        (work / "www").mkdir()
+        (work / "www").chmod(0o777 if kind == "open" else 0o755)
+        if kind == "other-user" and os.geteuid() == 0:
+            os.chown(work / "www", 65534, 65534)
+        (cache_home / "parentinvolve").symlink_to(work / "www") if kind == "symlink" else None
+        if kind != "symlink":
+            os.rename(work / "www", cache_home / "parentinvolve")
+
+    return setup
+
+
+def cache_folder_untouched(kind: str) -> Callable[[Result, Path], None]:
+    """The planted folder has its mode and owner, and nothing was written in it."""
+
+    def check(result: Result, work: Path) -> None:
+        folder = work / "www" if kind == "symlink" else work.parent / "home" / ".cache" / "parentinvolve"
+        info = folder.lstat()
+        assert stat.S_ISDIR(info.st_mode)
+        assert stat.S_IMODE(info.st_mode) == (0o777 if kind == "open" else 0o755), oct(info.st_mode)
+        if kind == "other-user" and os.geteuid() == 0:
+            assert info.st_uid == 65534
+        assert list(folder.iterdir()) == [], "the cache wrote into a folder it does not own or trust"
+
+    return check
+
+
+def markdown_safe(markers: tuple[str, ...]) -> Callable[[Result, Path], None]:
+    """No line of the Markdown starts a block the content did not ask for."""
+
+    def check(result: Result, work: Path) -> None:
+        lines = result.out.splitlines()
+        for marker in markers:
+            bad = [line for line in lines if line.startswith(marker)]
+            assert not bad, f"content started a Markdown block: {bad}"
+        assert "&copy;" not in result.out.replace("\\&copy;", ""), "an HTML entity would render"
+
+    return check
+
+
+INJECTED = (
+    "1986. A good year.",
+    "+ x",
+    "---",
+    "===",
+    "# Injected heading",
+    "> Injected quote",
+    "```",
+    "~~~",
+    "    indented code",
+    "&copy; &amp;",
+    "1) first",
+)
+
+
+def markdown_content(work: Path) -> None:
+    c = content_copy(work)
+    lines = "\\n".join(INJECTED)
+    edit(c / "therapies.yaml", CBT_SUMMARY, f'  summary: "{lines}"\n')
+
+
+def huge_flow(work: Path) -> None:
+    c = content_copy(work)
+    with (c / "rules.yaml").open("w", encoding="ascii") as fh:  # 16 MiB of `1,`: 8 million flow items
+        fh.write("[" + "1," * 8_000_000 + "1]\n")
+
+
+def many_problems(count: int) -> Setup:
+    def setup(work: Path) -> None:
+        c = content_copy(work)
+        with (c / "attendance.yaml").open("a", encoding="utf-8") as fh:
+            for i in range(count):
+                fh.write(f"\n- id: extra-{i}\n  label: Extra\n  description: Extra.\n  bogus{i}: 1\n")
+
+    return setup
+
+
+def many_keys(count: int) -> dict[str, str]:
+    return answers(OK_ANSWERS + "".join(f"unknown{i}: 1\n" for i in range(count)))
+
+
+def long_name(length: int, char: str = "p") -> str:
+    stem = char * ((length - 4) // len(char.encode()))
+    return stem + ".txt"
+
+
+FIFO_WORDS = "named pipe (FIFO)"
+
+CASES += [
+    # 1. the cache folder: never followed through a link, never re-moded, never another user's
+    *(
+        Case(
+            f"cache-folder-{kind}-is-left-alone",
+            ("explain", "pcit"),
+            0,
+            out=("Parent-child interaction therapy (PCIT)",),
+            setup=cache_folder(kind),
+            check=cache_folder_untouched(kind),
+        )
+        for kind in ("symlink", "open", "other-user")
+    ),
+    # 2. --force replaces only a regular file; the answers file is never the output
+    Case(
+        "output-force-onto-dev-null",
+        (*A, "ok.yaml", "--output", "/dev/null", "--force"),
+        2,
+        ("/dev/null is a device, not a regular file", "left untouched"),
+        files={"ok.yaml": OK_ANSWERS},
+        check=still_char_device("/dev/null"),
+        max_lines=1,
+    ),
+    Case(
+        "save-force-onto-dev-null",
+        (*A, "ok.yaml", "--save", "/dev/null", "--force"),
+        2,
+        ("/dev/null is a device",),
+        files={"ok.yaml": OK_ANSWERS},
+        check=still_char_device("/dev/null"),
+    ),
+    Case(
+        "output-onto-dev-null-without-force",
+        (*A, "ok.yaml", "--output", "/dev/null"),
+        2,
+        ("/dev/null is a device",),
+        files={"ok.yaml": OK_ANSWERS},
+        check=no_force_hint,
+    ),
+    *(
+        Case(
+            f"{option[2:]}-force-onto-a-fifo",
+            (*A, "ok.yaml", option, "p.txt", "--force"),
+            2,
+            (f"p.txt is a {FIFO_WORDS}, not a regular file",),
+            files={"ok.yaml": OK_ANSWERS},
+            setup=fifo("p.txt"),
+            check=no_force_hint,
+            max_seconds=10,
+        )
+        for option in ("--output", "--save")
+    ),
+    Case(
+        "output-onto-a-fifo-without-force",
+        (*A, "ok.yaml", "--output", "p.txt"),
+        2,
+        (FIFO_WORDS,),
+        files={"ok.yaml": OK_ANSWERS},
+        setup=fifo("p.txt"),
+        check=no_force_hint,
+    ),
+    *(
+        Case(
+            f"output-force-onto-{name}",
+            (*A, "ok.yaml", "--output", target, "--force"),
+            2,
+            ("is a symbolic link", "left untouched"),
+            files={"ok.yaml": OK_ANSWERS},
+            check=no_force_hint,
+        )
+        for name, target in (("dev-stdout", "/dev/stdout"), ("dev-stderr", "/dev/stderr"), ("dev-fd-1", "/dev/fd/1"))
+    ),
+    Case(
+        "output-force-onto-a-symlink-to-my-file",
+        (*A, "ok.yaml", "--output", "link.txt", "--force"),
+        2,
+        ("link.txt is a symbolic link",),
+        files={"ok.yaml": OK_ANSWERS, "notes.txt": UNTOUCHED_NOTES},
+        setup=symlink("link.txt", "notes.txt"),
+        check=untouched("notes.txt", UNTOUCHED_NOTES),
+    ),
+    Case(
+        "save-force-onto-a-dangling-symlink",
+        (*A, "ok.yaml", "--save", "link.yaml", "--force"),
+        2,
+        ("link.yaml is a symbolic link that leads nowhere",),
+        files={"ok.yaml": OK_ANSWERS},
+        setup=symlink("link.yaml", "elsewhere/nothing.yaml"),
+    ),
+    *(
+        Case(
+            f"{option[2:]}-is-the-answers-file{'-forced' if force else ''}{'-spelt-differently' if alias else ''}",
+            (*A, "ok.yaml", option, "./ok.yaml" if alias else "ok.yaml", *(["--force"] if force else [])),
+            2,
+            (f"{option} names the answers file itself",),
+            files={"ok.yaml": OK_ANSWERS},
+            check=untouched("ok.yaml", OK_ANSWERS),
+        )
+        for option in ("--output", "--save")
+        for force in (False, True)
+        for alias in (False, True)
+    ),
+    Case(
+        "output-is-the-answers-file-through-a-hard-link",
+        (*A, "ok.yaml", "--output", "again.yaml", "--force"),
+        2,
+        ("--output names the answers file itself",),
+        files={"ok.yaml": OK_ANSWERS},
+        setup=lambda work: os.link(work / "ok.yaml", work / "again.yaml"),
+        check=untouched("ok.yaml", OK_ANSWERS),
+    ),
+    # 4. names and text cleaned at the moment they are written
+    Case(
+        "output-name-with-escapes",
+        (*A, "ok.yaml", "--output", "plan\x1b[2J\x1b]8;;x\x07.txt"),
+        0,
+        ("Wrote your plan to 'plan\\x1b[2J\\x1b]8;;x\\x07.txt'",),
+        files={"ok.yaml": OK_ANSWERS},
+        writes=("plan\x1b[2J\x1b]8;;x\x07.txt",),
+        check=one_line_message("Wrote your plan"),
+    ),
+    Case(
+        "save-name-with-a-newline",
+        (*A, "ok.yaml", "--save", "s\nparentinvolve: forged.yaml", "--format", "json"),
+        0,
+        ("Saved your answers to 's\\nparentinvolve: forged.yaml'",),
+        files={"ok.yaml": OK_ANSWERS},
+        writes=("s\nparentinvolve: forged.yaml",),
+        check=one_line_message("Saved your answers"),
+    ),
+    Case(
+        "output-name-with-bidi-controls",
+        (*A, "ok.yaml", "--output", "plan\u202etxt.exe"),
+        0,
+        ("Wrote your plan to 'plan\\u202etxt.exe'",),
+        files={"ok.yaml": OK_ANSWERS},
+        writes=("plan\u202etxt.exe",),
+        check=one_line_message("Wrote your plan"),
+    ),
+    Case(
+        "validate-folder-name-with-escapes",
+        ("validate", "c\x1b[2J"),
+        0,
+        out=("'c\\x1b[2J': no problems found",),
+        setup=lambda work: shutil.copytree(CONTENT, work / "c\x1b[2J") and None,
+        check=no_escapes,
+    ),
+    Case(
+        "validate-folder-name-with-escapes-and-a-problem",
+        ("validate", "c\x1b]8;;x\x07"),
+        1,
+        ("c\\x1b]8;;x\\x07/rules.yaml:", "The content in c\\x1b]8;;x\\x07 has"),
+        setup=lambda work: (
+            shutil.copytree(CONTENT, work / "c\x1b]8;;x\x07")
+            and (work / "c\x1b]8;;x\x07" / "attendance.yaml").write_text("[]\n")
+            and None
+        ),
+        check=no_escapes,
+        max_lines=30,
+    ),
+    *(
+        Case(
+            f"content-{name}-is-reported-{cmd[-1]}",
+            ("--content", "c", *cmd) if cmd[0] != "validate" else (*cmd,),
+            1,
+            (f"c/therapies.yaml:{{line}}:{col}: the invisible character U+{code:04X}",),
+            setup=with_content(
+                replace_in(
+                    "therapies.yaml",
+                    CBT_SUMMARY,
+                    f"  summary: In a crisis call 911{chr(code)}119{chr(0x202C)} now.\n",
+                    at="  summary: In a crisis",
+                )
+            ),
+            check=no_escapes,
+            max_lines=2,
+        )
+        for name, code, col in (("bidi-override", 0x202E, 32), ("zero-width-space", 0x200B, 32), ("rlm", 0x200F, 32))
+        for cmd in (("validate", "c"), ("explain", "cbt"))
+    ),
+    Case(
+        "answers-bidi-control",
+        (*A, "a.yaml"),
+        2,
+        ("a.yaml:3:13: the invisible character U+202E",),
+        files=answers("child_age: 5\nconcerns: [anxiety]\ntherapy: cbt\u202e\n"),
+        max_lines=1,
+    ),
+    # 5. Markdown: content can't make blocks, entities or HTML
+    *(
+        Case(
+            f"content-markdown-blocks-{cmd[0]}",
+            ("--content", "c", *cmd),
+            0,
+            out=("A good year.",),
+            setup=lambda work: markdown_content(work) or ((work / "ok.yaml").write_text(OK_ANSWERS) and None),
+            check=markdown_safe(("1986.", "+ x", "---", "===", "# Injected", "> Injected", "```", "~~~", "1)")),
+            writes=(),
+        )
+        for cmd in (("explain", "cbt", "--format", "markdown"), ("ask", "--answers", "ok.yaml", "--format", "markdown"))
+    ),
+    # 6. absurd terminal widths mean the default width, never nothing and never a MemoryError
+    *(
+        Case(
+            f"columns-{label}-{args[0]}-{fmt}",
+            (*args, "--format", fmt),
+            0,
+            out=(want,),
+            files={"ok.yaml": OK_ANSWERS},
+            env={"COLUMNS": columns, "LINES": columns},
+            limit_memory=True,
+            max_seconds=20,
+        )
+        for label, columns in (("0", "0"), ("huge", "1000000000"), ("negative", "-5"), ("text", "wide"))
+        for args, want in (
+            (("explain", "pcit"), "Parent-child interaction therapy"),
+            (("topics",), "pcit"),
+            (("ask", "--answers", "ok.yaml"), PLAN_TITLE),
+        )
+        for fmt in ("rich", "plain")
+    ),
+    # 8. many problems: the first 200 and a count, in linear time
+    Case(
+        "validate-20000-problems",
+        ("validate", "c"),
+        1,
+        ("… and 19,800 more problems like these", "has 20000 problems"),
+        setup=many_problems(20_000),
+        max_lines=202,
+        max_seconds=20,  # the 5 s budget is checked in CPU time by test_20000_problems_in_under_5_seconds
+    ),
+    Case(
+        "answers-60000-unknown-keys",
+        (*A, "a.yaml"),
+        2,
+        ("a.yaml",),
+        files=many_keys(60_000),
+        max_seconds=5,
+        max_lines=1,
+    ),
+    Case(
+        "answers-40000-unknown-keys-json",
+        (*A, "a.json"),
+        2,
+        ("holds 40,000 answers",),
+        files={"a.json": "{" + ", ".join([f'"unknown{i}": 1' for i in range(40_000)]) + "}"},
+        max_seconds=5,
+        max_lines=1,
+    ),
+    Case(
+        "answers-150-unknown-keys-one-line-each",
+        (*A, "a.yaml"),
+        2,
+        ('unknown question "unknown149"',),
+        files=many_keys(150),
+        max_lines=151,
+    ),
+    # 9. memory: the cache is checked before it is read or decoded; content has a node cap
+    Case(
+        "cache-oversized-file",
+        ("explain", "pcit"),
+        0,
+        out=("PCIT",),
+        setup=warm_cache(oversize),
+        limit_memory=True,
+        max_seconds=10,
+    ),
+    Case(
+        "cache-forged-marshal-bomb",
+        ("explain", "pcit"),
+        0,
+        out=("PCIT",),
+        setup=warm_cache(forge_bomb),
+        limit_memory=True,
+        max_seconds=10,
+    ),
+    Case(
+        "content-8-million-flow-items",
+        ("validate", "c"),
+        1,
+        ("c/rules.yaml:1:1: the file holds more than 1,000,000 values",),
+        setup=huge_flow,
+        limit_memory=True,
+        max_seconds=15,
+        max_lines=2,
+    ),
+    # 10. special files are named, never waited on
+    Case(
+        "cache-fifo-at-the-slot",
+        ("explain", "pcit"),
+        0,
+        out=("PCIT",),
+        setup=warm_cache(to_fifo),
+        max_seconds=10,
+    ),
+    Case(
+        "cache-secret-is-a-fifo",
+        ("explain", "pcit"),
+        0,
+        out=("PCIT",),
+        setup=warm_cache(lambda slot: to_fifo(slot.parent / "secret")),
+        max_seconds=10,
+    ),
+    *(
+        Case(
+            f"content-rules-fifo-{cmd[-1]}",
+            cmd,
+            1,
+            (f"c/rules.yaml:1:1: this is a {FIFO_WORDS}, not a regular file",),
+            setup=with_content(lambda c: (c / "rules.yaml").unlink() or os.mkfifo(c / "rules.yaml")),
+            max_seconds=10,
+            max_lines=2,
+        )
+        for cmd in (("validate", "c"), ("--content", "c", "explain", "pcit"), ("--content", "c", "topics"))
+    ),
+    *(
+        Case(
+            f"content-rules-link-to-dev-stdin-{'pipe' if stdin is not None else 'null'}",
+            ("validate", "c"),
+            1,
+            ("c/rules.yaml:1:1: this is a", "not a regular file"),
+            setup=with_content(lambda c: (c / "rules.yaml").unlink() or os.symlink("/dev/stdin", c / "rules.yaml")),
+            stdin=stdin,
+            max_seconds=10,
+            max_lines=2,
+        )
+        for stdin in (None, b"- id: x\n")
+    ),
+    Case(
+        "content-rules-symlink-loop",
+        ("validate", "c"),
+        1,
+        ("c/rules.yaml:1:1: this is a symbolic link that loops back on itself",),
+        setup=with_content(lambda c: (c / "rules.yaml").unlink() or os.symlink("rules.yaml", c / "rules.yaml")),
+        max_lines=2,
+    ),
+    *(
+        Case(
+            f"content-unused-{name}-never-read",
+            ("--content", "c", "explain", "pcit"),
+            0,
+            out=("PCIT",),
+            setup=with_content(make),
+            max_seconds=10,
+        )
+        for name, make in (
+            ("proc-kmsg-link", lambda c: os.symlink("/proc/kmsg", c / "x.yaml")),
+            ("fifo", lambda c: os.mkfifo(c / "x.yaml")),
+            ("dev-zero-link", lambda c: os.symlink("/dev/zero", c / "x.yaml")),
+            ("dev-stdin-link", lambda c: os.symlink("/dev/stdin", c / "x.yaml")),
+        )
+    ),
+    Case(
+        "answers-fifo",
+        (*A, "p.yaml"),
+        2,
+        (f"p.yaml:1:1: this is a {FIFO_WORDS}",),
+        setup=fifo("p.yaml"),
+        max_seconds=10,
+    ),
+    Case(
+        "answers-symlink-loop",
+        (*A, "a.yaml"),
+        2,
+        ("a.yaml:1:1: this is a symbolic link that loops back on itself",),
+        setup=symlink("a.yaml", "a.yaml"),
+    ),
+    # 12. numbers too long to be numbers
+    *(
+        Case(
+            f"content-max-{name}",
+            ("validate", "c"),
+            1,
+            message,
+            setup=with_content(replace_in("questions.yaml", "  max: 17\n", f"  max: {value}\n", at="  max: ")),
+            max_lines=2,
+        )
+        for name, value, message in (
+            ("hex-5000-digits", "0x" + "f" * 5000, ("c/questions.yaml:{line}:8: this number is too long",)),
+            ("decimal-5000-digits", "1" * 5000, ("c/questions.yaml:{line}:8: this number is too long",)),
+            ("hex-30-digits", "0x" + "f" * 30, ("c/questions.yaml:{line}:8: max 0xfff", "is too big; give a whole")),
+            ("negative-hex", "-0x10", ("min 0 is larger than max -16",)),
+        )
+    ),
+    Case(
+        "content-priority-negative-hex-is-a-number",
+        ("validate", "c"),
+        0,
+        out=("no problems found",),
+        setup=with_content(
+            lambda c: (
+                (c / "rules.yaml").write_text(
+                    (c / "rules.yaml").read_text().replace("  priority: 10\n", "  priority: -0x10\n", 1)
+                )
+                and None
+            )
+        ),
+    ),
+    Case(
+        "answers-age-5000-digits-unquoted",
+        (*A, "a.yaml"),
+        2,
+        ("a.yaml:1:12: this number is too long",),
+        files=answers("child_age: " + "5" * 5000 + "\nconcerns: [anxiety]\ntherapy: cbt\n"),
+        max_lines=1,
+    ),
+    # 13. closed standard streams
+    Case(
+        "stdin-closed-with-answers",
+        ('"$PI" ask --answers ok.yaml <&-',),
+        0,
+        out=(PLAN_TITLE,),
+        files={"ok.yaml": OK_ANSWERS},
+        shell=True,
+    ),
+    Case(
+        "stdin-closed-without-answers",
+        ('"$PI" ask <&-',),
+        2,
+        ("no terminal", "--answers FILE"),
+        shell=True,
+        max_lines=1,
+    ),
+    *(
+        Case(
+            f"stdout-closed-{re.sub('[^a-z]+', '-', a).strip('-')}",
+            (f'"$PI" {a} >&-',),
+            1,
+            ("parentinvolve: standard output is closed",),
+            files={"ok.yaml": OK_ANSWERS},
+            shell=True,
+            check=stdout_closed_line,
+            max_lines=1,
+        )
+        for a in (
+            "explain pcit",
+            "explain pcit --format json",
+            "topics",
+            "validate",
+            "--help",
+            "--version",
+            "ask --answers ok.yaml",
+            "ask --answers ok.yaml --format html",
+        )
+    ),
+    Case(
+        "stdout-closed-ask-save-says-so-first",
+        ('"$PI" ask --answers ok.yaml --save s.yaml >&-',),
+        1,
+        ("parentinvolve: standard output is closed",),
+        files={"ok.yaml": OK_ANSWERS},
+        shell=True,
+        max_lines=1,
+    ),
+    Case(
+        "stdout-closed-ask-output-succeeds",
+        ('"$PI" ask --answers ok.yaml --output plan.txt >&-',),
+        0,
+        ("Wrote your plan to plan.txt",),
+        files={"ok.yaml": OK_ANSWERS},
+        shell=True,
+        writes=("plan.txt",),
+        check=owner_only("plan.txt"),
+    ),
+    *(
+        Case(
+            f"stderr-closed-{name}",
+            (f'"$PI" {a} 2>&-',),
+            code,
+            files={"ok.yaml": OK_ANSWERS},
+            shell=True,
+            stderr_closed=True,
+        )
+        for name, a, code in (
+            ("explain-nope", "explain nope", 2),
+            ("bad-answers", "ask --answers nope.yaml", 2),
+            ("validate-missing", "validate nowhere", 1),
+        )
+    ),
+    Case(
+        "stderr-closed-save-json-keeps-stdout-json",
+        ('"$PI" ask --answers ok.yaml --save s.yaml --format json 2>&-',),
+        0,
+        files={"ok.yaml": OK_ANSWERS},
+        shell=True,
+        writes=("s.yaml",),
+        check=json_only_on_stdout,
+        stderr_closed=True,
+    ),
+    *(
+        Case(
+            f"error-into-a-closed-pipe-{name}",
+            (f'"$PI" {a} 2>&1 | true; exit "${{PIPESTATUS[0]}}"',),
+            code,
+            shell=True,
+            stderr_closed=True,
+        )
+        for name, a, code in (("explain-nope", "explain nope", 2), ("validate-missing", "validate nowhere", 1))
+    ),
+    # 14. smaller ones
+    *(
+        Case(
+            f"save-self-looping-symlink{'-forced' if force else ''}",
+            (*A, "ok.yaml", "--save", "s.yaml", *(["--force"] if force else [])),
+            2,
+            ("s.yaml is a symbolic link that loops back on itself",),
+            files={"ok.yaml": OK_ANSWERS},
+            setup=symlink("s.yaml", "s.yaml"),
+            max_lines=1,
+        )
+        for force in (False, True)
+    ),
+    *(
+        Case(
+            f"output-{n}-byte-name{'-multibyte' if char != 'p' else ''}",
+            (*A, "ok.yaml", "--output", long_name(n, char)),
+            0,
+            ("Wrote your plan to",),
+            files={"ok.yaml": OK_ANSWERS},
+            writes=(long_name(n, char),),
+            check=owner_only(long_name(n, char)),
+        )
+        for n, char in ((246, "p"), (248, "p"), (250, "p"), (255, "p"), (250, "é"), (252, "日"))
+    ),
+    Case(
+        "save-255-byte-name",
+        (*A, "ok.yaml", "--save", long_name(255, "s")[:-4] + ".yml"),
+        0,
+        ("Saved your answers to",),
+        out=(PLAN_TITLE,),
+        files={"ok.yaml": OK_ANSWERS},
+        writes=(long_name(255, "s")[:-4] + ".yml",),
+    ),
+    *(
+        Case(
+            f"answers-region-{word}",
+            (*A, "a.yaml"),
+            2,
+            (f"YAML reads `{word}` as yes/no", f'put it in quotes, like region: "{word}"'),
+            files=answers(f"child_age: 5\nconcerns: [anxiety]\ntherapy: cbt\nregion: {word}\n"),
+            max_lines=1,
+        )
+        for word in ("NO", "no", "On", "off", "yes")
+    ),
+    *(
+        Case(
+            f"answers-{name}",
+            (*A, "a.yaml"),
+            2,
+            ("a.yaml:1:1: this is UTF-16 or another encoding, not UTF-8 text; save the file as UTF-8",),
+            files=answers(OK_ANSWERS.encode(encoding)),
+            max_lines=1,
+        )
+        for name, encoding in (
+            ("utf16-le-no-bom", "utf-16-le"),
+            ("utf16-be-no-bom", "utf-16-be"),
+            ("utf16-with-bom", "utf-16"),
+            ("utf32", "utf-32"),
+        )
+    ),
+    Case(
+        "content-utf16",
+        ("validate", "c"),
+        1,
+        ("c/attendance.yaml:1:1: this is UTF-16", "save the file as UTF-8"),
+        setup=with_content(
+            lambda c: (
+                (c / "attendance.yaml").write_bytes((c / "attendance.yaml").read_text().encode("utf-16-le")) and None
+            )
+        ),
+        max_lines=2,
+    ),
+]
+
+
 # --- running a case -----------------------------------------------------------------------------------------
 
 
@@ -862,11 +1644,17 @@ def environment(extra: Mapping[str, str | None], home: Path) -> dict[str, str]:
 
 
 def snapshot(root: Path) -> dict[str, tuple[str, int, int]]:
-    """Every file and folder under root: (sha256, mtime in ns, mode) for a file, ("dir", 0, mode) for a folder."""
+    """Every file and folder under root: (sha256, mtime in ns, mode) for a file, ("dir", 0, mode) for a folder,
+    the target for a symbolic link and the device number for anything else (a FIFO, a device): the mode
+    holds the file type, so a FIFO replaced by a file, or a re-moded folder, is a change."""
     out: dict[str, tuple[str, int, int]] = {}
     for path in sorted(root.rglob("*")):
         info = path.lstat()
-        if path.is_dir():  # a folder's own time changes when a temporary file comes and goes: not a change
+        if stat.S_ISLNK(info.st_mode):
+            out[str(path.relative_to(root))] = ("link:" + os.readlink(path), 0, info.st_mode)
+        elif not stat.S_ISDIR(info.st_mode) and not stat.S_ISREG(info.st_mode):
+            out[str(path.relative_to(root))] = ("special", info.st_rdev, info.st_mode)
+        elif path.is_dir():  # a folder's own time changes when a temporary file comes and goes: not a change
             out[str(path.relative_to(root))] = ("dir", 0, info.st_mode)
         else:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -934,7 +1722,11 @@ def mount(kind: str, target: Path) -> Callable[[], None]:
 @pytest.mark.parametrize(
     "case",
     [
-        pytest.param(c, id=c.id, marks=[pytest.mark.xfail(strict=True, reason=c.xfail)] if c.xfail else [])
+        pytest.param(
+            c,
+            id=c.id,
+            marks=[pytest.mark.slow, *([pytest.mark.xfail(strict=True, reason=c.xfail)] if c.xfail else [])],
+        )
         for c in CASES
     ],
 )
@@ -967,7 +1759,11 @@ def test_bad_input(case: Case, tmp_path: Path) -> None:
         assert want in result.err, f"stderr lacks {want!r}{shown}"
     for want in case.out:
         assert want in result.out, f"stdout lacks {want!r}{shown}"
-    if case.code != 0:
+    if case.stderr_closed:
+        assert result.err == "", shown
+        if case.code != 0:
+            assert result.out == "", "an error went to stdout" + shown
+    elif case.code != 0:
         lines = result.err.strip().splitlines()
         # every failure says who is talking; located content problems lead with file:line:col instead
         assert lines and any(line.startswith("parentinvolve: ") for line in lines), shown
@@ -1108,3 +1904,153 @@ def test_an_unexpected_error_is_one_line_not_a_traceback(monkeypatch: pytest.Mon
     monkeypatch.setenv("PARENTINVOLVE_DEBUG", "1")
     with pytest.raises(RuntimeError):
         run_cli("topics")
+
+
+# --- signals (issue 11): never a traceback, never a temporary file left, one line, 128 + the signal -------------
+
+# Runs the real entry point with the write of the temporary file stopped by a signal at the worst moment:
+# after the plan is in the hidden temporary file, before it takes its name.
+SIGNAL_MID_WRITE = """
+import os, signal, sys
+signum = getattr(signal, sys.argv[1])
+real_fsync = os.fsync
+def fsync(fd):
+    real_fsync(fd)
+    os.kill(os.getpid(), signum)
+os.fsync = fsync
+sys.argv = ["parentinvolve", *sys.argv[2:]]
+from parentinvolve.__main__ import run
+run()
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("option", ["--output", "--save"])
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP", "SIGINT", "SIGQUIT"])
+def test_a_signal_while_writing_leaves_no_temporary_file(tmp_path: Path, name: str, option: str) -> None:
+    work, home = tmp_path / "work", tmp_path / "home"
+    work.mkdir()
+    home.mkdir()
+    (work / "ok.yaml").write_text(OK_ANSWERS, encoding="utf-8")
+    before = snapshot(work)
+    done = subprocess.run(
+        [sys.executable, "-c", SIGNAL_MID_WRITE, name, "ask", "--answers", "ok.yaml", option, "out.txt"],
+        cwd=work,
+        env=environment({}, home),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
+    signum = int(getattr(signal, name))
+    assert done.returncode == 128 + signum, done.stderr
+    assert snapshot(work) == before, f"left behind: {sorted(changed(before, snapshot(work)))}"
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.stderr, done.stderr
+    want = "stopped. Nothing was saved." if name == "SIGINT" else f"stopped by {name}. Nothing was written."
+    assert lines[0] == f"parentinvolve: {want}"
+
+
+def _signal_at(argv: list[str], cwd: Path, env: Mapping[str, str], delay: float, signum: int) -> tuple[int, str]:
+    proc = subprocess.Popen(
+        argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    time.sleep(delay)
+    proc.send_signal(signum)
+    out, err = proc.communicate(timeout=60)
+    return proc.returncode, (out + err).decode("utf-8", "replace")
+
+
+# A frame in one of our modules (the console script itself, `bin/parentinvolve`, is not one).
+OUR_FRAME = re.compile(r'File "[^"]*/parentinvolve/[^"]*\.py"')
+
+
+def _ours(text: str) -> bool:
+    """Whether a traceback went through our code. A SIGINT that lands while the interpreter itself starts
+    (importing `site`, or the console script's `import re`) gets Python's own traceback before any line of
+    ours can run; from the first line of `__main__.run` on, signals are held until our handlers take them."""
+    return "Traceback" in text and bool(OUR_FRAME.search(text))
+
+
+@pytest.mark.slow
+def test_ctrl_c_at_random_moments_of_start_up_never_shows_a_traceback(tmp_path: Path) -> None:
+    """50 SIGINTs at random moments in the first 400 ms of `explain` and `ask --answers`: each run ends
+    normally or says "stopped" with exit 130; never a traceback from our code."""
+    import random
+
+    home = tmp_path / "home"
+    home.mkdir()
+    (tmp_path / "ok.yaml").write_text(OK_ANSWERS, encoding="utf-8")
+    env = environment({}, home)
+    rng = random.Random(11)
+    commands = ([PARENTINVOLVE, "explain", "pcit"], [PARENTINVOLVE, "ask", "--answers", "ok.yaml"])
+    seen, before_us = [], 0
+    for n in range(50):
+        delay = rng.uniform(0, 0.4)
+        code, text = _signal_at(commands[n % 2], tmp_path, env, delay, signal.SIGINT)
+        assert not _ours(text), f"at {delay * 1000:.0f} ms:\n{text}"
+        if "Traceback" in text or code == -signal.SIGINT:  # the interpreter's start-up, before our first line
+            before_us += 1
+            continue
+        seen.append(code)
+        assert "KeyboardInterrupt" not in text, text
+        assert code in (0, 130), f"exit {code} at {delay * 1000:.0f} ms:\n{text}"
+        if code == 130:
+            assert text.strip().splitlines()[-1] == "parentinvolve: stopped. Nothing was saved.", text
+    assert 130 in seen, f"no run was interrupted by us ({before_us} of 50 came before our code): proves nothing"
+
+
+@pytest.mark.slow
+def test_sigterm_at_random_moments_of_writing_a_plan_never_leaves_a_file_behind(tmp_path: Path) -> None:
+    import random
+
+    home = tmp_path / "home"
+    home.mkdir()
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "ok.yaml").write_text(OK_ANSWERS, encoding="utf-8")
+    env = environment({}, home)
+    rng = random.Random(3)
+    for n in range(12):
+        argv = [PARENTINVOLVE, "ask", "--answers", "ok.yaml", "--output", f"plan{n}.html", "--save", f"a{n}.yaml"]
+        code, text = _signal_at(argv, work, env, rng.uniform(0, 0.6), signal.SIGTERM)
+        assert not _ours(text), text
+        assert code in (0, 143, -signal.SIGTERM), text  # (killed outright before Python set up anything)
+        names = sorted(p.name for p in work.iterdir())
+        assert not [x for x in names if x.startswith(".")], f"a temporary file was left: {names}"
+        for name in (f"plan{n}.html", f"a{n}.yaml"):
+            if (work / name).exists():
+                assert stat.S_IMODE((work / name).stat().st_mode) == 0o600
+
+
+def test_an_age_of_thousands_of_digits_is_refused_before_int() -> None:
+    """prompt_toolkit runs the validator on every keystroke: it must never raise (int() refuses 4,300 digits)."""
+    from parentinvolve.answers import check_value
+    from parentinvolve.kb import load
+
+    question = next(q for q in load().questions if q.kind == "integer")
+    for text in ("9" * 5000, "0" * 10_000 + "7", "1" * 4301):
+        value, message = check_value(question, text)
+        assert value is None and "range" in message
+
+
+@pytest.mark.slow
+def test_20000_problems_in_under_5_seconds(tmp_path: Path) -> None:
+    """`validate` on a folder with 20,000 problems: the first 200 and a count, in under 5 s of CPU time
+    (CPU time, not wall time: the machine may be shared with other work)."""
+    many_problems(20_000)(tmp_path)
+    with (tmp_path / "err.txt").open("wb") as err:
+        proc = subprocess.Popen(
+            [PARENTINVOLVE, "validate", "c"],
+            cwd=tmp_path,
+            env=environment({}, tmp_path / "home"),
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            stdin=subprocess.DEVNULL,
+        )
+        _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    assert proc.returncode == 1
+    lines = (tmp_path / "err.txt").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 202 and "… and 19,800 more problems" in lines[200], lines[-3:]
+    assert usage.ru_utime + usage.ru_stime < 5.0, f"{usage.ru_utime + usage.ru_stime:.1f} s of CPU"

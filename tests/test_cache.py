@@ -110,7 +110,8 @@ def test_cache_file_is_0600_in_a_0700_folder(home: Path) -> None:
     path = the_cache_file(home)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(home.stat().st_mode) == 0o700
-    assert [p.name for p in home.iterdir()] == [path.name]  # no temporary file left behind
+    assert stat.S_IMODE((home / cache.SECRET).stat().st_mode) == 0o600
+    assert sorted(p.name for p in home.iterdir()) == sorted([path.name, cache.SECRET])  # no temporary file left
 
 
 def test_the_cache_holds_content_only_never_answers(home: Path, tmp_path: Path, run_cli: RunCli) -> None:
@@ -182,16 +183,19 @@ def test_a_cache_written_for_other_content_is_ignored(home: Path, content_copy: 
 # --- a bad cache is ignored, never trusted, never fatal ------------------------------------------------------
 
 
-def _forge(home: Path, payload: bytes, key: bytes | None = None) -> None:
-    """Write a cache file with a correct header (so only the payload is wrong) for the shipped content."""
+def _forge(home: Path, payload: bytes, key: bytes | None = None, *, with_secret: bool = True) -> None:
+    """Write a cache file with a correct header for the shipped content, so only the payload is wrong.
+
+    `with_secret`: the checksum is keyed with this user's secret, as if the forger had it (so what is tested
+    is the decoding); without it, the forger uses a key of their own, as anyone who can't read it must."""
     key = key if key is not None else cache.content_key(CONTENT)
     assert key is not None
-    h = cache._hash()
-    h.update(payload)
+    load_kb(CONTENT)  # the folder and its secret exist
+    secret = (home / cache.SECRET).read_bytes() if with_secret else bytes(32)
+    header = cache._header(key, len(payload))
     path = cache._slot(CONTENT)
     assert path is not None
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path.write_bytes(cache.MAGIC + key + h.digest() + payload)
+    path.write_bytes(header + cache._tag(secret, header, payload) + payload)
 
 
 CORRUPTIONS: dict[str, Callable[[bytes], bytes]] = {
@@ -237,6 +241,78 @@ def test_a_forged_cache_with_a_valid_checksum_is_ignored(home: Path, payload: by
     assert load_kb(CONTENT) == loader.load(CONTENT)
 
 
+MARSHAL_BOMB = b"[" + (2**31 - 1).to_bytes(4, "little")  # a list claiming two billion items: ~16 GB to allocate
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [MARSHAL_BOMB, marshal.dumps(["Entry", "\x1b[2J call 911\u202e119\u202c"]), marshal.dumps({"hello": 1})],
+    ids=["marshal-bomb", "uncleaned-text", "plain-data"],
+)
+def test_a_cache_not_written_by_us_is_never_decoded(
+    home: Path, payload: bytes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without this user's secret, a correct header and an unkeyed checksum are not enough: never decoded."""
+    _forge(home, payload, with_secret=False)
+
+    def refuse(data: object) -> object:
+        raise AssertionError("a cache file we did not write was decoded")
+
+    monkeypatch.setattr(cache.marshal, "loads", refuse)
+    assert cache.load(CONTENT, cache.content_key(CONTENT) or b"") is None
+
+
+def test_an_oversized_cache_file_is_refused_before_it_is_read(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    load_kb(CONTENT)
+    path = the_cache_file(home)
+    with path.open("r+b") as fh:  # sparse: huge on paper, nothing on the disk
+        fh.truncate(cache.MAX_CACHE_BYTES + 1)
+    key = cache.content_key(CONTENT)
+    assert key is not None
+    real_read = os.read
+
+    def watched(fd: int, n: int) -> bytes:
+        assert n <= cache._SECRET_BYTES + 1, f"read {n} bytes of a file that is too big"
+        return real_read(fd, n)
+
+    monkeypatch.setattr(cache.os, "read", watched)
+    assert cache.load(CONTENT, key) is None
+
+
+@pytest.mark.parametrize("what", ["fifo", "symlinked-folder", "other-secret", "open-secret", "fifo-secret"])
+def test_odd_things_in_the_cache_folder_mean_no_cache_never_a_hang(
+    home: Path, tmp_path: Path, what: str, run_cli: RunCli
+) -> None:
+    load_kb(CONTENT)
+    slot = the_cache_file(home)
+    elsewhere = tmp_path / "www"
+    if what == "fifo":
+        slot.unlink()
+        os.mkfifo(slot)
+    elif what == "symlinked-folder":  # `ln -s ~/www $XDG_CACHE_HOME/parentinvolve`: never used, never re-moded
+        elsewhere.mkdir(mode=0o755)
+        elsewhere.chmod(0o755)
+        import shutil
+
+        shutil.rmtree(home)
+        home.symlink_to(elsewhere)
+    elif what == "other-secret":
+        (home / cache.SECRET).write_bytes(os.urandom(32))
+    elif what == "open-secret":
+        (home / cache.SECRET).chmod(0o644)
+    else:
+        (home / cache.SECRET).unlink()
+        os.mkfifo(home / cache.SECRET, 0o600)
+    key = cache.content_key(CONTENT)
+    assert key is not None
+    assert cache.load(CONTENT, key) is None
+    r = run_cli("explain", "pcit")
+    assert r.exit_code == 0 and "PCIT" in r.stdout
+    if what == "symlinked-folder":
+        assert stat.S_IMODE(elsewhere.stat().st_mode) == 0o755
+        assert list(elsewhere.iterdir()) == []
+
+
 def test_a_tampered_cache_cannot_run_code(home: Path, tmp_path: Path) -> None:
     """marshal can carry a code object; the cache decodes plain data only and never runs anything."""
     witness = tmp_path / "ran"
@@ -264,7 +340,7 @@ def test_unwritable_cache_folder_is_ignored(home: Path, monkeypatch: pytest.Monk
     def no_space(*args: object, **kwargs: object) -> tuple[int, str]:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("tempfile.mkstemp", no_space)
+    monkeypatch.setattr(cache, "_write_new", no_space)
     r = run_cli("explain", "pcit")
     assert (r.exit_code, r.stderr) == (0, "")
     assert cache_files(home) == []
@@ -285,9 +361,9 @@ def test_a_folder_others_can_write_is_not_trusted(home: Path) -> None:
     key = cache.content_key(CONTENT)
     assert key is not None
     assert cache.load(CONTENT, key) is None  # someone else could have put that file there
-    load_kb(CONTENT)  # a miss, and the folder is closed again when the cache is rewritten
-    assert stat.S_IMODE(home.stat().st_mode) == 0o700
-    assert cache.load(CONTENT, key) == loader.load(CONTENT)
+    assert load_kb(CONTENT) == loader.load(CONTENT)  # a miss; the folder is not ours to change
+    assert stat.S_IMODE(home.stat().st_mode) == 0o777
+    assert cache.load(CONTENT, key) is None
 
 
 def test_a_symlinked_cache_file_is_not_followed(home: Path, tmp_path: Path) -> None:

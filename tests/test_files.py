@@ -257,3 +257,181 @@ def test_an_odd_file_name_cannot_break_the_saved_answers(tmp_path: Path) -> None
     assert text.splitlines()[0].startswith("# parentinvolve answers.")
     assert len(text.splitlines()) == 4
     text.encode("utf-8")  # no lone surrogates
+
+
+# --- round two (issue 11): only regular files are replaced or read; names fit; text is cleaned ---------
+
+
+@pytest.mark.parametrize("force", [False, True])
+def test_check_target_refuses_what_is_not_a_regular_file(tmp_path: Path, force: bool) -> None:
+    os.mkfifo(tmp_path / "pipe")
+    (tmp_path / "mine.txt").write_text("keep\n")
+    os.symlink("mine.txt", tmp_path / "link")
+    os.symlink("loop", tmp_path / "loop")
+    for name, words in (
+        ("pipe", "is a named pipe (FIFO), not a regular file"),
+        ("link", "is a symbolic link, not a regular file"),
+        ("loop", "is a symbolic link that loops back on itself"),
+    ):
+        with pytest.raises(UsageError) as caught:
+            private_files.check_target(tmp_path / name, force=force, what="output")
+        assert words in caught.value.message and "--force" not in caught.value.message
+    with pytest.raises(UsageError, match="is a device"):
+        private_files.check_target(Path("/dev/null"), force=force, what="output")
+    assert stat.S_ISFIFO(os.lstat(tmp_path / "pipe").st_mode)
+    assert (tmp_path / "mine.txt").read_text() == "keep\n"
+
+
+def test_force_rechecks_at_the_moment_of_replacing(tmp_path: Path) -> None:
+    """A FIFO put in place after the check is still not replaced."""
+    target = tmp_path / "plan.txt"
+    os.mkfifo(target)
+    with pytest.raises(UsageError, match="named pipe"):
+        private_files.write_private(target, TEXT, force=True)
+    assert stat.S_ISFIFO(os.lstat(target).st_mode)
+    assert listing(tmp_path) == ["plan.txt"]
+
+
+@pytest.mark.parametrize("length", [246, 250, 255])
+@pytest.mark.parametrize("char", ["p", "é", "日"])
+def test_long_names_can_be_written(tmp_path: Path, length: int, char: str) -> None:
+    stem = char * ((length - 4) // len(char.encode()))
+    target = tmp_path / (stem + ".txt")
+    private_files.write_private(target, TEXT, force=False)
+    assert target.read_text(encoding="utf-8") == TEXT
+    assert listing(tmp_path) == [target.name]
+
+
+def test_same_file_sees_through_spellings_and_links(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("x: 1\n")
+    os.link(tmp_path / "a.yaml", tmp_path / "b.yaml")
+    os.symlink("a.yaml", tmp_path / "c.yaml")
+    os.symlink("d.yaml", tmp_path / "d.yaml")
+    same = private_files.same_file
+    assert same(tmp_path / "a.yaml", tmp_path / "." / "a.yaml")
+    assert same(tmp_path / "a.yaml", tmp_path / "b.yaml")
+    assert same(tmp_path / "a.yaml", tmp_path / "c.yaml")
+    assert not same(tmp_path / "a.yaml", tmp_path / "new.yaml")
+    assert not same(tmp_path / "a.yaml", tmp_path / "d.yaml")  # a loop: no RuntimeError
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        ("child_age: 5\n".encode("utf-16-le"), "UTF-16"),
+        ("child_age: 5\n".encode("utf-16"), "UTF-16"),
+        ("child_age: 5\n".encode("utf-32"), "UTF-16 or another encoding"),
+    ],
+)
+def test_utf16_is_one_problem_that_says_save_as_utf8(tmp_path: Path, data: bytes, words: str) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_bytes(data)
+    with pytest.raises(AnswersError) as caught:
+        answers_file.read_answers(path)
+    assert len(caught.value.lines()) == 1
+    assert words in caught.value.message and "save the file as UTF-8" in caught.value.message
+
+
+def test_special_files_are_named_and_never_waited_on(tmp_path: Path) -> None:
+    from parentinvolve.kb.reader import read_text
+
+    os.mkfifo(tmp_path / "p.yaml")
+    os.symlink("l.yaml", tmp_path / "l.yaml")
+    for name, words in (("p.yaml", "named pipe (FIFO)"), ("l.yaml", "loops back on itself")):
+        text, problems = read_text(tmp_path / name, name, max_bytes=100)
+        assert text is None and words in problems[0].message
+    text, problems = read_text(Path("/dev/zero"), "zero", max_bytes=100)
+    assert text is None and "not a regular file" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("-0x10", -16), ("0x1F", 31), ("+0b101", 5), ("017", 15), ("1:30", 90), ("-1_000", -1000), ("0", 0)],
+)
+def test_yaml_integers_are_read_as_yaml_reads_them(raw: str, value: int) -> None:
+    from parentinvolve.kb.reader import Map, Scalar, parse_yaml
+
+    node, problems = parse_yaml(f"n: {raw}\n", "x.yaml")
+    assert problems == [] and isinstance(node, Map)
+    scalar = node.items["n"]
+    assert isinstance(scalar, Scalar) and (scalar.kind, scalar.value) == ("int", value)
+
+
+@pytest.mark.parametrize("raw", ["0x" + "f" * 5000, "9" * 5000, "-0b" + "1" * 100])
+def test_numbers_too_long_are_a_located_problem(raw: str) -> None:
+    from parentinvolve.kb.reader import parse_yaml
+
+    _, problems = parse_yaml(f"a: 1\nn: {raw}\n", "x.yaml")
+    assert [(p.line, p.col) for p in problems] == [(2, 4)]
+    assert "this number is too long" in problems[0].message
+
+
+def test_a_flow_bomb_is_refused_before_it_is_built() -> None:
+    import time
+
+    from parentinvolve.kb.reader import MAX_NODES, parse_yaml
+
+    start = time.process_time()
+    node, problems = parse_yaml("[" + "1," * 8_000_000 + "1]\n", "x.yaml")
+    assert node is None and f"more than {MAX_NODES:,} values" in problems[0].message
+    assert time.process_time() - start < 3
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u200b", "\u2066", "\ufeff", "\u200f"])
+def test_invisible_characters_are_located_problems(char: str) -> None:
+    from parentinvolve.kb.reader import parse_yaml
+
+    _, problems = parse_yaml(f"a: ok\nb: call 911{char}119\n", "x.yaml")
+    assert [(p.line, p.col) for p in problems] == [(2, 12)]
+    assert f"U+{ord(char):04X}" in problems[0].message
+
+
+def test_terminal_cleaning() -> None:
+    from parentinvolve.cli.terminal import clean_stdout, shown, strip, visible
+
+    assert (
+        strip("call 911\u202e119\u202c \x1b[2Jnow\x1b]8;;http://x\x07here\x1b]8;;\x07\x9b\r") == "call 911119 nowhere"
+    )
+    assert strip("tab\tand\nnewline") == "tab\tand\nnewline"
+    assert visible("a\x1bb\nc\u202e") == "a\\x1bb\\x0ac\\u202e"
+    assert shown("plan.txt") == "plan.txt" and shown("out/plan-1.md") == "out/plan-1.md"
+    assert shown("my plan.txt") == "'my plan.txt'"
+    assert shown("p\x1b[2J\n.txt") == "'p\\x1b[2J\\n.txt'"
+    assert shown("x\u202etxt.exe") == "'x\\u202etxt.exe'"
+    import io
+    import sys
+
+    buffer = io.StringIO()
+    real, sys.stdout = sys.stdout, buffer
+    try:
+        clean_stdout(keep_colour=True).write("\x1b[1mbold\x1b[0m \x1b[2J\u202eend")
+    finally:
+        sys.stdout = real
+    assert buffer.getvalue() == "\x1b[1mbold\x1b[0m end"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1986. A good year.",
+        "+ x",
+        "- y",
+        "---",
+        "===",
+        "# heading",
+        "> quote",
+        "```",
+        "~~~",
+        "1) one",
+        "first\n# heading\n- item\n    code\n```",
+        "&copy; &amp; &#169;",
+        "<b>bold</b>",
+    ],
+)
+def test_markdown_text_never_makes_a_block(text: str) -> None:
+    from parentinvolve.render.markdown import esc
+
+    out = esc(text)
+    assert "\n" not in out
+    assert not out.startswith(("1986.", "+", "-", "=", "#", ">", "`", "~", "1)", "    ", "&", "<"))
+    assert "&copy;" not in out.replace("\\&copy;", "") and "<b>" not in out

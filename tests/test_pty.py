@@ -264,3 +264,119 @@ def test_no_input_never_prompts_even_on_a_terminal(tmp_path: Path) -> None:
     code, shown = finish(child)
     assert code == 2
     assert "--answers FILE" in shown
+
+
+# --- signals at a prompt (issue 11): the terminal comes back, one line, 128 + the signal ---------------------
+
+STTY_OK = re.compile(
+    r"(?<![-\w])echo(?![-\w]).*(?<![-\w])icanon(?![-\w])|(?<![-\w])icanon(?![-\w]).*(?<![-\w])echo(?![-\w])", re.S
+)
+
+
+def program_pid(shell_pid: int, timeout: float = 10.0) -> int:
+    """The pid of parentinvolve, run by the shell that pexpect started."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            children = Path(f"/proc/{shell_pid}/task/{shell_pid}/children").read_text().split()
+        except OSError:
+            children = []
+        if children:
+            return int(children[0])
+        time.sleep(0.05)
+    raise AssertionError("parentinvolve did not start")
+
+
+def prompt_then_signal(tmp_path: Path, signum: int, at: str) -> tuple[int, str, str]:
+    """Run `ask` (stdout to a file), go to the prompt `at`, send `signum`; the exit code, what the
+    terminal showed after the signal, and `stty -a` run in the same terminal afterwards."""
+    import signal as signals
+    import time
+
+    child = spawn(command('ask > plan.txt; echo "EXIT=$?"; stty -a'), tmp_path)
+    pid = program_pid(child.pid)
+    child.expect_exact("How old is your child?")
+    if at != "text":
+        child.send("9" + ENTER)
+        child.expect_exact("(space to tick, enter when done)")
+    if at == "select":
+        child.send(SPACE + ENTER)
+        child.expect_exact("What kind of therapy")
+    time.sleep(0.3)
+    os.kill(pid, signum)
+    child.expect(r"EXIT=(\d+)")
+    code = int(child.match.group(1))
+    said = ANSI.sub("", child.before)
+    child.expect(pexpect.EOF)
+    stty = child.before
+    child.close()
+    assert signals.Signals(signum)  # (a real signal number)
+    return code, said, stty
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("at", ["text", "checkbox", "select"])
+@pytest.mark.parametrize("name", ["SIGTERM", "SIGHUP", "SIGINT", "SIGQUIT"])
+def test_a_signal_at_a_prompt_restores_the_terminal(tmp_path: Path, name: str, at: str) -> None:
+    import signal as signals
+
+    signum = int(getattr(signals, name))
+    code, said, stty = prompt_then_signal(tmp_path, signum, at)
+    assert code == 128 + signum
+    lines = [line for line in said.splitlines() if line.strip().startswith("parentinvolve:")]
+    assert len(lines) == 1, said
+    assert "stopped" in lines[0] and "Traceback" not in said
+    assert ("Nothing was saved." if name == "SIGINT" else f"stopped by {name}. Nothing was written.") in lines[0]
+    assert STTY_OK.search(stty), f"the terminal was left raw:\n{stty}"
+    assert "-echo " not in stty and "-icanon" not in stty
+    assert (tmp_path / "plan.txt").read_text() == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.txt"]
+
+
+@pytest.mark.slow
+def test_prompts_stay_on_the_terminal_when_stdout_and_stderr_go_to_a_file(tmp_path: Path) -> None:
+    """`ask > plan.txt 2>&1`: the questions are asked on the terminal (/dev/tty), the file gets the plan only."""
+    child = spawn(command("ask > plan.txt 2>&1"), tmp_path)
+    answer_everything(child)  # every question was seen on the terminal
+    code, _ = finish(child)
+    assert code == 0
+    text = (tmp_path / "plan.txt").read_text(encoding="utf-8")
+    assert text.startswith(TITLE + "\n")
+    for prompt_text in PROMPT_ONLY:
+        assert prompt_text not in text
+    assert "\x1b" not in text
+
+
+@pytest.mark.slow
+def test_pasting_thousands_of_digits_at_the_age_prompt(tmp_path: Path) -> None:
+    child = spawn(command("ask --format plain"), tmp_path)
+    child.expect_exact("How old is your child?")
+    child.send("9" * 5000)
+    child.expect_exact("please type an age in that range")
+    child.send(CTRL_C)
+    code, shown = finish(child)
+    assert code == 130
+    assert "Traceback" not in ANSI.sub("", child.before or "") + shown
+    assert STOPPED in shown
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("columns", ["0", "1000000000", "-3", "abc"])
+@pytest.mark.parametrize("args", ["explain pcit", "topics"])
+def test_an_absurd_width_on_a_terminal_still_shows_everything(tmp_path: Path, columns: str, args: str) -> None:
+    """COLUMNS outside a sane range means the default width: never an empty screen, never a MemoryError."""
+    child = pexpect.spawn(
+        "bash",
+        ["-c", command(args)],
+        env={**terminal_env(), "COLUMNS": columns, "LINES": columns},
+        cwd=str(tmp_path),
+        encoding="utf-8",
+        dimensions=(40, 100),
+        timeout=60,
+    )
+    code, shown = finish(child)
+    assert code == 0
+    assert ("Parent-child interaction therapy" if args.startswith("explain") else "pcit") in shown
+    assert "Traceback" not in shown and "MemoryError" not in shown

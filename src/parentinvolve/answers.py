@@ -114,6 +114,8 @@ def _integer(q: Question, value: object) -> tuple[int | None, str]:
         return None, f"the answer is empty; {describe(q)}"
     elif isinstance(value, str) and len(value) <= 120 and (match := _WHOLE.fullmatch(value)):
         number = int(match.group(1))
+    if number is None and isinstance(value, str) and value.strip().lstrip("+-").isdigit():  # pasted thousands of digits
+        return None, f"that number is far out of range; {describe(q)}"
     if number is None:
         return None, f"{shown(value)} is not a whole number; {describe(q)}"
     if (q.min is not None and number < q.min) or (q.max is not None and number > q.max):

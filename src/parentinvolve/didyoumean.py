@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from functools import lru_cache
 
 
 def close_matches(word: str, known: Iterable[str]) -> list[str]:
@@ -12,5 +13,10 @@ def close_matches(word: str, known: Iterable[str]) -> list[str]:
 
 
 def did_you_mean(word: str, known: Iterable[str]) -> str:
+    return _suggest(word, tuple(known))
+
+
+@lru_cache(maxsize=4096)  # the same typo repeated thousands of times is looked up once
+def _suggest(word: str, known: tuple[str, ...]) -> str:
     close = close_matches(word, known)
     return f" (did you mean: {', '.join(close)}?)" if close else ""

@@ -16,8 +16,9 @@ if TYPE_CHECKING:
 from parentinvolve import __version__
 from parentinvolve.cli.clinic import app as clinic_app
 from parentinvolve.cli.errors import click_error, drop_stdout, never_fail_to_encode, say
-from parentinvolve.cli.output import emit, pick_format
+from parentinvolve.cli.output import emit, pick_format, sane_terminal_size
 from parentinvolve.cli.shared import shared_options
+from parentinvolve.cli.terminal import shown
 from parentinvolve.errors import (
     EXIT_ERROR,
     EXIT_INTERRUPTED,
@@ -28,6 +29,7 @@ from parentinvolve.errors import (
 )
 from parentinvolve.i18n import N_
 from parentinvolve.render import FORMATS
+from parentinvolve.startup import StdoutClosed
 
 HELP = N_("""Understand your part in your child's therapy.
 
@@ -257,7 +259,7 @@ def validate(
     obj = ctx.obj or {}
     target = folder or obj.get("content") or kb.shipped()
     clinic = obj.get("clinic")
-    layer = f" with the clinic's layer {clinic}" if clinic else ""
+    layer = f" with the clinic's layer {shown(clinic)}" if clinic else ""
     found, problems, counts = kb.check(target, clinic)
     if problems:
         raise ContentError(problems, root=f"{target}{layer}")
@@ -267,7 +269,7 @@ def validate(
 
     assert found is not None  # no problems means a knowledge base
     languages = check_translations(found, target, strict=strict, clinic=clinic)
-    print(f"{target}{layer}: no problems found ({counts.summary()}).")
+    print(f"{shown(target)}{layer}: no problems found ({counts.summary()}).")
     for line in languages:
         print(line)
 
@@ -281,15 +283,40 @@ def _plain_usage(command: object) -> None:
                 setattr(param, "make_metavar", lambda *_args, shown=metavar, **_kwargs: shown)  # noqa: B010
 
 
+MAX_SHOWN = 200  # problems listed one per line; the rest are counted
+
+
+def report(exc: ParentInvolveError) -> None:
+    """The error on stderr: its first MAX_SHOWN lines and a count of the rest (linear in their number).
+
+    Located problems stay `path:line:col: message` at the start of the line, so editors can jump to them;
+    the summary that names the program comes last for them, first for everything else.
+    """
+    lines = exc.lines()
+    located = isinstance(exc, ContentError)
+    summary, body = (lines[-1], lines[:-1]) if located else (lines[0], lines[1:])
+    if not located:
+        say(f"parentinvolve: {summary}")
+    for line in body[:MAX_SHOWN]:
+        say(line)
+    if len(body) > MAX_SHOWN:
+        more = len(body) - MAX_SHOWN
+        say(f"… and {more:,} more problem{'s' if more != 1 else ''} like these (the first {MAX_SHOWN} are shown).")
+    if located:
+        say(f"parentinvolve: {summary}")
+
+
 def main(argv: Optional[list[str]] = None) -> int:
     """Run the CLI; every expected failure becomes one clear message on stderr and an exit code.
 
-    Exit codes: 0 done, 1 content, file or runtime problem, 2 usage or bad input, 130 interrupted.
+    Exit codes: 0 done, 1 content, file or runtime problem, 2 usage or bad input, 130 interrupted (Ctrl-C),
+    128 + N stopped by signal N (143 SIGTERM, 129 SIGHUP, 131 SIGQUIT; see startup.py).
     No traceback is ever shown (set PARENTINVOLVE_DEBUG=1 to see one for an unexpected error).
     """
     from typer.main import get_command
 
     never_fail_to_encode()
+    sane_terminal_size()
     try:
         try:
             from parentinvolve.cli.lang import choose_language, translate_commands
@@ -302,11 +329,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         finally:
             sys.stdout.flush()
     except ParentInvolveError as exc:
-        # Located problems stay `path:line:col: message` at the start of the line, so editors can jump to them.
-        located = isinstance(exc, ContentError)
-        for n, line in enumerate(exc.lines()):
-            last = n == len(exc.lines()) - 1
-            say(f"parentinvolve: {line}" if (last if located else n == 0) else line)
+        report(exc)
         return exc.exit_code
     except (KeyboardInterrupt, EOFError):
         say("parentinvolve: stopped. Nothing was saved.", fresh_line=True)
@@ -321,6 +344,9 @@ def main(argv: Optional[list[str]] = None) -> int:
             drop_stdout()
             return EXIT_OK
         raise
+    except StdoutClosed:
+        say("parentinvolve: standard output is closed, so nothing was written; run it without `>&-`.")
+        return EXIT_ERROR
     except OSError as exc:  # e.g. stdout is a full disk: say so in one line, not a traceback
         if os.environ.get("PARENTINVOLVE_DEBUG"):
             raise
@@ -329,7 +355,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             drop_stdout()
             say(f"parentinvolve: could not write the output: {reason}.")
         else:
-            say(f"parentinvolve: could not use {exc.filename}: {reason}.")
+            say(f"parentinvolve: could not use {shown(exc.filename)}: {reason}.")
         return EXIT_ERROR
     except Exception as exc:  # the vendored click's exceptions, without importing them eagerly
         return click_error(exc)

@@ -9,13 +9,23 @@ from typing import Any
 
 from parentinvolve.conditions import AnswerValue
 from parentinvolve.errors import AnswersError, Problem
-from parentinvolve.kb.reader import Map, Node, kind_of, parse_json, parse_yaml, read_text, to_plain
+from parentinvolve.kb.reader import Map, Node, Scalar, kind_of, parse_json, parse_yaml, read_text, to_plain
 
 MAX_ANSWERS_BYTES = 1024 * 1024
+MAX_ANSWERS_NODES = 10_000  # an answers file holds a handful of answers; this many values is another file
+MAX_ANSWERS_KEYS = 200
 
 
-def read_answers(path: Path) -> dict[str, Any]:
-    """The mapping in a YAML or JSON answers file; AnswersError (exit 2) saying what is wrong where."""
+# YAML 1.1 reads these unquoted words as yes/no or nothing, which is rarely what a parent meant (`region: NO`).
+_SURPRISES = ("bool", "null")
+_PLAIN_LITERALS = {"true", "false", "null", "~", ""}
+
+
+def read_answers(path: Path, notes: dict[str, str] | None = None) -> dict[str, Any]:
+    """The mapping in a YAML or JSON answers file; AnswersError (exit 2) saying what is wrong where.
+
+    `notes` gets, for each answer YAML read as yes/no or nothing from a word like `NO` or `off`, a hint to
+    add to any problem with it: "put it in quotes"."""
     shown = str(path)
     text, problems = read_text(path, shown, max_bytes=MAX_ANSWERS_BYTES)
     node = None
@@ -29,6 +39,18 @@ def read_answers(path: Path) -> dict[str, Any]:
             [f"{shown}: should be a mapping like `child_age: 7`, one answer per line, not {kind_of(node)}"],
             source="answers file",
         )
+    if len(node.items) > MAX_ANSWERS_KEYS:
+        raise AnswersError(
+            [f"{shown}: holds {len(node.items):,} answers; an answers file has one line per question (a handful)"],
+            source="answers file",
+        )
+    found = {
+        key: f'; YAML reads `{value.raw}` as {value.describe()}: put it in quotes, like {key}: "{value.raw}"'
+        for key, value in node.items.items()
+        if isinstance(value, Scalar) and value.kind in _SURPRISES and value.raw.lower() not in _PLAIN_LITERALS
+    }
+    if notes is not None:
+        notes.update(found)
     return {key: to_plain(value) for key, value in node.items.items()}
 
 
@@ -38,11 +60,11 @@ def _parse(text: str, shown: str, suffix: str) -> tuple[Node | None, list[Proble
     if suffix == ".json":
         return parse_json(text, shown)
     if not text.lstrip().startswith("{"):
-        return parse_yaml(text, shown)
+        return parse_yaml(text, shown, max_nodes=MAX_ANSWERS_NODES)
     node, problems = parse_json(text, shown)
     if not problems:
         return node, problems
-    yaml_node, yaml_problems = parse_yaml(text, shown)
+    yaml_node, yaml_problems = parse_yaml(text, shown, max_nodes=MAX_ANSWERS_NODES)
     if not yaml_problems or suffix in (".yaml", ".yml"):
         return yaml_node, yaml_problems
     return node, problems

@@ -7,9 +7,10 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from parentinvolve import startup
 from parentinvolve.conditions import AnswerValue
 from parentinvolve.engine import Plan
-from parentinvolve.errors import UsageError
+from parentinvolve.errors import AnswersError, UsageError
 from parentinvolve.model import KnowledgeBase
 
 NO_TTY = (
@@ -31,7 +32,6 @@ def run(
     pager: bool = True,
 ) -> None:
     from parentinvolve.cli.output import SUFFIX_FORMATS, pick_format
-    from parentinvolve.cli.private_files import check_target
     from parentinvolve.render import PLAN_FORMATS
 
     if no_input and answers_file is None:
@@ -39,38 +39,64 @@ def run(
     if fmt is None and output is not None:
         fmt = SUFFIX_FORMATS.get(output.suffix.lower(), "plain")
     chosen = pick_format(fmt, PLAN_FORMATS)
-    if save is not None and output is not None and save.resolve() == output.resolve():
-        raise UsageError("--save and --output name the same file; give them different names.")
-    for target, what in ((save, "answers"), (output, "output")):
-        if target is not None:
-            check_target(target, force=force, what=what)
-    interactive = not no_input and sys.stdin.isatty()
+    check_targets(answers_file, save, output, force=force)
+    if output is None and 1 in startup.closed:  # say so before asking anything
+        raise startup.StdoutClosed("standard output is closed")
+    interactive = not no_input and _stdin_is_a_terminal()
     if answers_file is None and not interactive:
         raise UsageError(NO_TTY)
     kb: KnowledgeBase = kb_loader()
     answers, prompted = gather(kb, answers_file, interactive)
 
     from parentinvolve.cli.answers_file import answers_text
+    from parentinvolve.cli.errors import say
     from parentinvolve.cli.private_files import write_private
+    from parentinvolve.cli.terminal import shown, strip
     from parentinvolve.engine import plan
 
     result = plan(kb, answers)
     if save is not None:
         write_private(save, answers_text(result.answers, save), force=force)
-        print(f"Saved your answers to {save} (only you can read it).", file=sys.stderr)
+        say(f"Saved your answers to {shown(save)} (only you can read it).")
     text = render(kb, result, chosen, why, to_terminal=output is None)
     if output is not None:
-        write_private(output, text, force=force)
+        write_private(output, strip(text), force=force)
         if result.safety is not None:  # the crisis lines are never hidden away in a file
-            sys.stderr.write(render_safety(result))
-        print(f"Wrote your plan to {output} (only you can read it).", file=sys.stderr)
+            for line in render_safety(result).splitlines():
+                say(line)
+        say(f"Wrote your plan to {shown(output)} (only you can read it).")
     else:
         from parentinvolve.cli.output import show
 
-        if show(text, pager=pager) and result.safety is not None and chosen in ("rich", "plain"):  # crisis lines stay
-            sys.stdout.write(render_footer(result, chosen))
+        colour = chosen == "rich"
+        if show(text, pager=pager, colour=colour) and result.safety is not None and chosen in ("rich", "plain"):
+            show(render_footer(result, chosen), pager=False, colour=colour)  # the crisis lines stay on the screen
         if prompted and sys.stdout.isatty():
             offer_page(kb, result, why)
+
+
+def check_targets(answers_file: Path | None, save: Path | None, output: Path | None, *, force: bool) -> None:
+    """Refuse, before anything is asked, files we must not or cannot write."""
+    from parentinvolve.cli.private_files import check_target, same_file
+
+    if save is not None and output is not None and same_file(save, output):
+        raise UsageError("--save and --output name the same file; give them different names.")
+    for target, option in ((save, "--save"), (output, "--output")):
+        if target is not None and answers_file is not None and same_file(target, answers_file):
+            raise UsageError(f"{option} names the answers file itself; give another name, so your answers are kept.")
+    for target, what in ((save, "answers"), (output, "output")):
+        if target is not None:
+            check_target(target, force=force, what=what)
+
+
+def _stdin_is_a_terminal() -> bool:
+    """Whether questions can be asked: stdin is a terminal (not a file, a pipe or closed)."""
+    import os
+
+    try:
+        return os.isatty(0) and 0 not in startup.closed
+    except OSError:
+        return False
 
 
 def offer_page(kb: KnowledgeBase, result: Plan, why: bool) -> None:
@@ -86,8 +112,11 @@ def offer_page(kb: KnowledgeBase, result: Plan, why: bool) -> None:
     target = Path(save_name(folder, f"parentinvolve-plan-{date.today().isoformat()}", ".html"))
     if not prompts.offer_to_save(str(target)):
         return
+    from parentinvolve.cli.errors import say
+    from parentinvolve.cli.terminal import shown
+
     write_private(target, render(kb, result, "html", why, to_terminal=False), force=False)
-    print(f"Saved {target} (only you can read it). Open it in a web browser to read or print it.", file=sys.stderr)
+    say(f"Saved {shown(target)} (only you can read it). Open it in a web browser to read or print it.")
 
 
 def gather(kb: KnowledgeBase, answers_file: Path | None, interactive: bool) -> tuple[dict[str, AnswerValue], bool]:
@@ -98,15 +127,27 @@ def gather(kb: KnowledgeBase, answers_file: Path | None, interactive: bool) -> t
     if answers_file is not None:
         from parentinvolve.cli.answers_file import read_answers
 
-        raw = read_answers(answers_file)
-        if not interactive:
-            return normalise(kb, raw, source=str(answers_file)), False
-        start = normalise(kb, raw, source=str(answers_file), partial=True)
+        notes: dict[str, str] = {}
+        raw = read_answers(answers_file, notes)
+        try:
+            if not interactive:
+                return normalise(kb, raw, source=str(answers_file)), False
+            start = normalise(kb, raw, source=str(answers_file), partial=True)
+        except AnswersError as exc:
+            raise _with_notes(exc, notes) from None
         if _complete(kb, start):  # nothing left to ask: don't open the terminal (or import questionary)
             return normalise(kb, start, source=str(answers_file)), False
     from parentinvolve.cli import prompts
 
     return prompts.on_terminal(kb, start, fill_only=answers_file is not None), True
+
+
+def _with_notes(exc: AnswersError, notes: dict[str, str]) -> AnswersError:
+    """The same problems, each about an answer YAML misread (`region: NO`) with the hint to quote it."""
+    if not notes:
+        return exc
+    problems = [p + next((n for k, n in notes.items() if p.startswith(f"{k}: ")), "") for p in exc.problems]
+    return AnswersError(problems, source=exc.source)
 
 
 def _complete(kb: KnowledgeBase, answers: dict[str, AnswerValue]) -> bool:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import sys
+from typing import Any
 
 from parentinvolve.errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 
@@ -19,28 +19,39 @@ def never_fail_to_encode() -> None:
                 stream.reconfigure(errors="replace")
 
 
-# C0 and C1 control characters (escape sequences among them) are shown as `\x1b`, never sent to the terminal.
-_CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")
-
-
 def say(line: str, *, fresh_line: bool = False) -> None:
-    """One line on stderr, with control characters made visible (paths and topics come from the user)."""
-    line = _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", line)
-    if fresh_line and sys.stderr.isatty():  # off the prompt line that Ctrl-C interrupted
-        line = "\n" + line
+    """One line on stderr, with what cannot be printed made visible (paths and topics come from the user).
+
+    Never on stdout: when stderr was closed (`2>&-`) or its reader has gone, the line is dropped.
+    """
+    from parentinvolve.cli.terminal import visible
+
+    line = visible(line)
+    stream = sys.stderr
+    if stream is None:  # started with stderr closed and not through the console script
+        return
     try:
-        print(line, file=sys.stderr)
-        sys.stderr.flush()
-    except (OSError, ValueError):  # stderr itself is gone: nothing more can be said
-        pass
+        if fresh_line and stream.isatty():  # off the prompt line that Ctrl-C interrupted
+            line = "\n" + line
+        stream.write(line + "\n")
+        stream.flush()
+    except (OSError, ValueError):  # stderr itself is gone: nothing more can be said, and no exit 120 later
+        drop_stream(stream)
 
 
 def drop_stdout() -> None:
     """Point stdout at /dev/null, so the interpreter's last flush of unwritten output cannot fail."""
+    drop_stream(sys.stdout)
+
+
+def drop_stream(stream: Any) -> None:
+    """Point a standard stream's file at /dev/null (its unwritten output then goes nowhere, without error)."""
     try:
+        fd = stream.fileno()
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):  # stdout is not a real file (tests); nothing to silence
+        os.dup2(devnull, fd)
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # not a real file (tests); nothing to silence
         pass
 
 

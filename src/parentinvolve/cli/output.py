@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Optional
 
+from parentinvolve.cli.terminal import clean_stdout
 from parentinvolve.errors import UsageError
 
 if TYPE_CHECKING:
@@ -27,17 +28,32 @@ def pick_format(fmt: Optional[str], allowed: tuple[str, ...]) -> str:
     return fmt
 
 
+def sane_terminal_size() -> None:
+    """COLUMNS or LINES outside a sane range (`COLUMNS=0`, `COLUMNS=1000000000`) are ignored, as if unset:
+    the terminal's own size, else the default, is used instead (by us and by rich, which reads them too)."""
+    for name, low, high in (("COLUMNS", 20, 1000), ("LINES", 1, 10000)):
+        value = os.environ.get(name)
+        if value is None:
+            continue
+        text = value.strip()
+        number = int(text) if text.isdigit() and text.isascii() and len(text) <= 6 else -1
+        if not low <= number <= high:
+            del os.environ[name]
+
+
 def width() -> int:
     import shutil
 
-    return min(shutil.get_terminal_size((80, 24)).columns, 100)
+    from parentinvolve.cli.terminal import sane_width
+
+    return min(sane_width(shutil.get_terminal_size((80, 24)).columns), 100)
 
 
 def emit(fmt: str, *, doc: Callable[[], Doc], data: Callable[[], object]) -> None:
     """Write to stdout in `fmt`: JSON from `data()`, any other format from the document `doc()`."""
     from parentinvolve.render import write
 
-    write(fmt, sys.stdout, width(), doc=doc, data=data)
+    write(fmt, clean_stdout(keep_colour=fmt == "rich"), width(), doc=doc, data=data)
 
 
 def rows() -> int:
@@ -62,9 +78,13 @@ def _pager_command() -> list[str] | None:
         return ["less", "-R"]
 
 
-def show(text: str, *, pager: bool = True) -> bool:
-    """Write `text` to stdout: through the pager when stdout is a terminal and the text is taller than it
-    (as git does: `less` gets LESS=FRX unless the user set LESS). Whether the pager was used."""
+def show(text: str, *, pager: bool = True, colour: bool = False) -> bool:
+    """Write `text` to stdout, cleaned (keeping rich's colours with `colour`): through the pager when stdout
+    is a terminal and the text is taller than it (as git does: `less` gets LESS=FRX unless the user set
+    LESS). Whether the pager was used."""
+    from parentinvolve.cli.terminal import clean
+
+    text = clean(text, keep_colour=colour)
     command = _pager_command() if pager and sys.stdout.isatty() else None
     if command is None or text.count("\n") < rows() - 1:
         sys.stdout.write(text)

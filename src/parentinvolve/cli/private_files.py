@@ -5,26 +5,104 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import stat
 from pathlib import Path
 
+from parentinvolve import startup
+from parentinvolve.cli.terminal import shown
 from parentinvolve.errors import OutputError, UsageError
 
 
-def check_target(path: Path, *, force: bool, what: str) -> None:
-    """Refuse early (before any question is asked) a target we would not be able to write."""
-    folder = path.parent
-    if path.is_dir():
-        raise UsageError(f"{what} {path} is a folder; give a file name.")
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"{folder} is not a folder (it is a file), so {path} cannot be made; choose another name.")
-    if not folder.is_dir():
-        raise UsageError(f"The folder {folder} does not exist; create it first or choose another {what} file.")
-    if path.exists() and not force:
+def what_it_is(mode: int) -> str:
+    """What a file that is not a regular file is, in words."""
+    for test, words in (
+        (stat.S_ISLNK, "a symbolic link"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a disk device"),
+        (stat.S_ISSOCK, "a socket"),
+        (stat.S_ISDIR, "a folder"),
+    ):
+        if test(mode):
+            return words
+    return "not a regular file"
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two names lead to the same file (an existing one, or the same place for a new one)."""
+    try:
+        sa, sb = os.stat(a), os.stat(b)
+        return (sa.st_dev, sa.st_ino) == (sb.st_dev, sb.st_ino)
+    except OSError:
+        pass
+    try:
+        return os.path.realpath(a) == os.path.realpath(b)
+    except (OSError, ValueError, RuntimeError):  # a link loop: then they are compared as written
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
+def _refuse_existing(path: Path, mode: int, *, force: bool, what: str) -> None:
+    """An existing `path`: only a regular file may be replaced, and only with --force."""
+    name = shown(path)
+    if stat.S_ISDIR(mode):
+        raise UsageError(f"{what} {name} is a folder; give a file name.")
+    if stat.S_ISLNK(mode):
+        loop = ""
+        try:
+            os.stat(path)
+        except OSError as exc:
+            loop = " that leads nowhere" if exc.errno != errno.ELOOP else " that loops back on itself"
         raise UsageError(
-            f"{path} already exists; it was left untouched. Use --force to replace it, or choose another name."
+            f"{name} is a symbolic link{loop}, not a regular file; it was left untouched. Choose another name."
+        )
+    if not stat.S_ISREG(mode):
+        raise UsageError(
+            f"{name} is {what_it_is(mode)}, not a regular file; it was left untouched. Choose another name."
+        )
+    if not force:
+        raise UsageError(
+            f"{name} already exists; it was left untouched. Use --force to replace it, or choose another name."
+        )
+
+
+def check_target(path: Path, *, force: bool, what: str) -> None:
+    """Refuse early (before any question is asked) a target we would not be able to write.
+
+    `--force` only ever replaces a regular file: a folder, a link, a device or a pipe is never replaced.
+    """
+    folder = path.parent
+    try:
+        mode: int | None = os.lstat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as exc:
+        if exc.errno == errno.ENOTDIR:
+            raise UsageError(
+                f"{shown(folder)} is not a folder (it is a file), so {shown(path)} cannot be made; choose another name."
+            ) from None
+        if exc.errno == errno.ELOOP:
+            raise UsageError(f"The folder of {shown(path)} is a symbolic link loop; choose another name.") from None
+        raise OutputError(f"Cannot use {shown(path)} ({(exc.strerror or str(exc)).lower()}).") from None
+    if mode is not None:
+        _refuse_existing(path, mode, force=force, what=what)
+    try:
+        folder_mode = os.stat(folder).st_mode
+    except FileNotFoundError:
+        raise UsageError(
+            f"The folder {shown(folder)} does not exist; create it first or choose another {what} file."
+        ) from None
+    except OSError as exc:
+        if exc.errno == errno.ENOTDIR:
+            raise UsageError(
+                f"{shown(folder)} is not a folder (it is a file), so {shown(path)} cannot be made; choose another name."
+            ) from None
+        raise UsageError(f"The folder {shown(folder)} cannot be used ({(exc.strerror or str(exc)).lower()}).") from None
+    if not stat.S_ISDIR(folder_mode):
+        raise UsageError(
+            f"{shown(folder)} is not a folder (it is a file), so {shown(path)} cannot be made; choose another name."
         )
     if not os.access(folder, os.W_OK):
-        raise OutputError(f"Cannot write in {folder} (permission denied); choose another folder.")
+        raise OutputError(f"Cannot write in {shown(folder)} (permission denied); choose another folder.")
 
 
 def _link_no_clobber(tmp: str, path: Path) -> None:
@@ -33,42 +111,68 @@ def _link_no_clobber(tmp: str, path: Path) -> None:
     except OSError as exc:
         if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EXDEV, errno.EMLINK):
             raise
-        if path.exists():  # a file system without hard links: check, then move
+        if os.path.lexists(path):  # a file system without hard links: check, then move
             raise FileExistsError(str(path)) from None
         os.replace(tmp, path)
         return
     os.unlink(tmp)
 
 
+MAX_NAME_BYTES = 255  # what a file name can hold on Linux and macOS file systems
+
+
+def _temporary_prefix(path: Path) -> str:
+    """`.NAME.` for the temporary file, NAME cut so that the whole temporary name fits in 255 bytes."""
+    room = MAX_NAME_BYTES - len("..") - len(".tmp") - 16  # mkstemp adds 8 random characters; spare 8 more
+    name = path.name
+    while len(os.fsencode(name)) > room:  # cut whole characters, never half of one
+        name = name[:-1]
+    return f".{name}."
+
+
 def write_private(path: Path, text: str, *, force: bool) -> None:
     """Write `text` to `path` readable by its owner only (0600), all or nothing.
 
     The text goes to a temporary file in the same folder first, then takes the final name in one step,
-    so a full disk or a crash never leaves a partial file, and an existing file is never clobbered
-    unless `force` is given.
+    so a full disk, a crash or a signal never leaves a partial file, and an existing file is never clobbered
+    unless `force` is given (and then only a regular file).
     """
     folder = path.parent
     import tempfile
 
     tmp = ""
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=_temporary_prefix(path), suffix=".tmp", dir=folder)
+        startup.writing(tmp)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             os.fchmod(fh.fileno(), 0o600)
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
         if force:
-            os.replace(tmp, path)
+            _replace_regular_file(tmp, path)
         else:
             _link_no_clobber(tmp, path)
+        startup.done_writing(tmp, shown(path))
         tmp = ""
     except FileExistsError:
-        raise UsageError(f"{path} already exists; it was left untouched. Use --force to replace it.") from None
+        raise UsageError(f"{shown(path)} already exists; it was left untouched. Use --force to replace it.") from None
     except OSError as exc:
         reason = "no space left on the disk" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc)).lower()
-        raise OutputError(f"Could not write {path}: {reason}. Nothing was written.") from None
+        raise OutputError(f"Could not write {shown(path)}: {reason}. Nothing was written.") from None
     finally:
         if tmp:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+            startup.done_writing(tmp)
+
+
+def _replace_regular_file(tmp: str, path: Path) -> None:
+    """--force: replace `path`, but only if it is (still) a regular file or nothing."""
+    try:
+        mode = os.lstat(path).st_mode
+    except FileNotFoundError:
+        mode = stat.S_IFREG
+    if not stat.S_ISREG(mode):
+        _refuse_existing(path, mode, force=True, what="output")
+    os.replace(tmp, path)

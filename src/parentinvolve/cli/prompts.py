@@ -18,9 +18,11 @@ from contextlib import contextmanager
 from typing import Any, TextIO
 
 import questionary
-from prompt_toolkit.application import Application, create_app_session_from_tty
+from prompt_toolkit.application import Application, AppSession, create_app_session_from_tty
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent, merge_key_bindings
+from prompt_toolkit.keys import Keys
 
+from parentinvolve import startup
 from parentinvolve.answers import asked, check_value
 from parentinvolve.conditions import AnswerValue
 from parentinvolve.errors import Interrupted
@@ -79,6 +81,10 @@ def _stop_on_ctrl_d(app: Application[Any]) -> None:
     @keys.add("c-d", eager=True)
     def end_on_ctrl_d(event: KeyPressEvent) -> None:
         event.app.exit(exception=EOFError(), style="class:aborting")
+
+    @keys.add(Keys.SIGINT, eager=True)  # `kill -INT`: prompt_toolkit turns the signal into this key
+    def end_on_sigint(event: KeyPressEvent) -> None:
+        event.app.exit(exception=KeyboardInterrupt(), style="class:aborting")
 
     app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), keys])
 
@@ -300,16 +306,20 @@ def _plain_terminal() -> Iterator[PlainTerminal]:
 
 
 def on_terminal(kb: KnowledgeBase, start: dict[str, AnswerValue], *, fill_only: bool) -> dict[str, AnswerValue]:
-    """Ask on the controlling terminal (even when stdout is a file): the questions an answers file left
-    open (`fill_only`), or the whole interview."""
+    """Ask on the controlling terminal (even when stdout and stderr go to a file): the questions an answers
+    file left open (`fill_only`), or the whole interview. A signal that stops us puts the terminal back."""
     if plain_terminal():
         with _plain_terminal() as term:
             if fill_only:
                 return fill(kb, start, term.ask_one)
             term.say(_wrap("A few questions about your child (Ctrl-C to stop at any time)."))
             return term.review(kb, fill(kb, dict(start), term.ask_one))
-    with create_app_session_from_tty():
-        return fill(kb, start) if fill_only else interview(kb, start)
+    with _terminal() as session:
+        forget = startup.on_terminal(_restorer(session.output))
+        try:
+            return fill(kb, start) if fill_only else interview(kb, start)
+        finally:
+            forget()
 
 
 def offer_to_save(where: str) -> bool:
@@ -318,5 +328,49 @@ def offer_to_save(where: str) -> bool:
     if plain_terminal():
         with _plain_terminal() as term:
             return term.confirm(question)
-    with create_app_session_from_tty():
-        return bool(_ask(questionary.confirm(_message(question), default=False, style=STYLE)))
+    with _terminal() as session:
+        forget = startup.on_terminal(_restorer(session.output))
+        try:
+            return bool(_ask(questionary.confirm(_message(question), default=False, style=STYLE)))
+        finally:
+            forget()
+
+
+@contextmanager
+def _terminal() -> Iterator[AppSession]:
+    """A prompt_toolkit session on /dev/tty, so prompts never go into a redirected stdout or stderr."""
+    from prompt_toolkit.application import create_app_session
+    from prompt_toolkit.input import create_input
+    from prompt_toolkit.output import create_output
+
+    try:
+        tty_in = open("/dev/tty", encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError:  # no controlling terminal (stdin is one, or we would not be here): use it
+        with create_app_session_from_tty() as session:
+            yield session
+        return
+    try:
+        with (
+            open("/dev/tty", "w", encoding="utf-8") as tty_out,
+            create_app_session(input=create_input(tty_in), output=create_output(tty_out)) as session,
+        ):
+            yield session
+    finally:
+        tty_in.close()
+
+
+def _restorer(output: Any) -> Callable[[], None]:
+    """Put the terminal back as it is now: echo and line editing on, cursor shown."""
+    import termios
+
+    try:
+        fd = output.fileno()
+        saved = termios.tcgetattr(fd)
+    except (OSError, termios.error, NotImplementedError):
+        return lambda: None
+
+    def restore() -> None:
+        termios.tcsetattr(fd, termios.TCSANOW, saved)
+        os.write(fd, b"\x1b[0m\x1b[?25h\x1b[?2004l\r\n")
+
+    return restore

@@ -2,15 +2,17 @@
 
 What is stored: the `KnowledgeBase` built from a content folder, as plain data (tuples, lists, dicts,
 frozensets, strings and whole numbers) written with `marshal`. Never answers, never anything else.
-Where: `$XDG_CACHE_HOME/parentinvolve/` (or `~/.cache/parentinvolve/`), folder 0700, files 0600, one file
-per content folder, replaced atomically.
+Where: `$XDG_CACHE_HOME/parentinvolve/` (or `~/.cache/parentinvolve/`), folder created 0700, files 0600, one
+file per content folder, replaced atomically, plus `secret`, this user's key for the checksum. The folder is
+never changed: one that is a symbolic link, another user's or open to others is not used at all.
 When it is used: only when its key matches. The key hashes the content folder's YAML files (names and bytes),
 the package version, this cache format, the Python version, the model's field names and the size and time
 of change of the package's source files (so a changed loader is a new key); anything else is a miss.
-Safety: no pickle. Reading rebuilds only the frozen dataclasses listed in `_CLASSES`, from plain values of
-the expected kinds (a float, bytes, a code object or an unknown record is refused), so a tampered file
-cannot run code; the payload carries its own checksum, so a truncated or corrupt file is noticed before it
-is decoded. Every failure (missing, stale, corrupt, unreadable, unwritable, not ours) means "no cache": the
+Safety: no pickle. Every file is opened without following links or waiting (O_NOFOLLOW, O_NONBLOCK) and
+checked with fstat (ours, regular, 0600, within MAX_CACHE_BYTES) before it is read. The header names the key
+and the payload size; the checksum is keyed (BLAKE2b with the per-user secret), so a file this program did
+not write is never decoded. Decoding rebuilds only the frozen dataclasses listed in `_CLASSES`, from plain
+values of the expected kinds (a float, bytes, a code object or an unknown record is refused). Every failure (missing, stale, corrupt, unreadable, unwritable, not ours) means "no cache": the
 YAML is read as usual and what is shown never changes. `PARENTINVOLVE_NO_CACHE=1` turns the cache off.
 `validate` never uses it.
 """
@@ -28,6 +30,11 @@ from typing import Any
 
 from parentinvolve import __version__
 from parentinvolve.conditions import All, AnyOf, Includes, InRange, Is, Not
+from parentinvolve.kb.cache_files import _SECRET_BYTES as _SECRET_BYTES
+from parentinvolve.kb.cache_files import SECRET as SECRET
+from parentinvolve.kb.cache_files import content_bytes, open_folder, read_regular
+from parentinvolve.kb.cache_files import secret as user_secret
+from parentinvolve.kb.cache_files import write_new as _write_new
 from parentinvolve.model import (
     Ask,
     Attendance,
@@ -45,11 +52,10 @@ from parentinvolve.model import (
     Source,
 )
 
-FORMAT = 1
+FORMAT = 2
 ENV_OFF = "PARENTINVOLVE_NO_CACHE"
 MAGIC = b"parentinvolve-kb-cache\n"
-MAX_FILE_BYTES = 32 * 1024 * 1024  # the loader's own limit per content file
-MAX_CACHE_BYTES = 512 * 1024 * 1024
+MAX_CACHE_BYTES = 64 * 1024 * 1024  # checked (fstat) before reading; a real cache is far smaller
 _DIGEST = 32
 
 _CLASSES: dict[str, type[Any]] = {
@@ -138,12 +144,11 @@ def content_key(
         for n, folder in enumerate(layers):
             h.update(b"layer %d;" % n)  # the same file name in another layer means something else
             with os.scandir(folder) as entries:
-                names = sorted(e.name for e in entries if e.name.endswith(".yaml") and e.is_file())
+                names = sorted(e.name for e in entries if e.name.endswith(".yaml"))
             for name in names:
-                with open(os.path.join(folder, name), "rb") as fh:
-                    if os.fstat(fh.fileno()).st_size > MAX_FILE_BYTES:
-                        return None  # the loader will say it is too big
-                    data = fh.read(MAX_FILE_BYTES + 1)
+                data = content_bytes(os.path.join(folder, name))
+                if data is None:
+                    return None  # not a regular file, too big, unreadable: the loader will say what is wrong
                 encoded = name.encode("utf-8", "surrogateescape")
                 h.update(b"%d:%s%d:" % (len(encoded), encoded, len(data)))
                 h.update(data)
@@ -167,44 +172,50 @@ def _slot(root: Path, clinic: Path | None = None, lang: str = "en") -> Path | No
     return base / f"kb-{h.hexdigest()[:24]}.bin"
 
 
-def _ours(st: os.stat_result) -> bool:
-    getuid = getattr(os, "getuid", None)
-    return getuid is None or st.st_uid == getuid()
-
-
-def _safe_folder(path: Path) -> bool:
-    """Our own folder, not a symlink, not writable by anyone else."""
-    import stat
-
+def _tag(secret: bytes, header: bytes, payload: bytes | memoryview) -> bytes:
+    """Keyed BLAKE2b (a MAC) of the header and payload, from the built-in module (no OpenSSL to load)."""
     try:
-        st = os.lstat(path)
-    except OSError:
-        return False
-    return stat.S_ISDIR(st.st_mode) and _ours(st) and not st.st_mode & 0o022
+        from _blake2 import blake2b
+    except ImportError:  # pragma: no cover - CPython always has it
+        from hashlib import blake2b
+    h = blake2b(key=secret, digest_size=_DIGEST)
+    h.update(header)
+    h.update(payload)
+    return bytes(h.digest())
+
+
+def _header(key: bytes, size: int) -> bytes:
+    return MAGIC + key + size.to_bytes(8, "big")
+
+
+_HEADER_BYTES = len(MAGIC) + _DIGEST + 8
 
 
 def load(root: Path, key: bytes, clinic: Path | None = None, lang: str = "en") -> KnowledgeBase | None:
-    """The cached knowledge base for `root` (and `clinic`) in `lang` if its key is `key`; None on any problem."""
+    """The cached knowledge base for `root` (and `clinic`) in `lang` if its key is `key`; None on any problem.
+
+    Checked before anything is decoded: the folder and file are ours and regular (never followed through
+    a link, never waited on), the size is within bounds and matches the header, the header names this key,
+    and the keyed checksum matches. Only then is the payload decoded, into checked plain data."""
     slot = _slot(root, clinic, lang)
-    if slot is None or not _safe_folder(slot.parent):
+    if slot is None:
+        return None
+    folder = open_folder(slot.parent, create=False)
+    if folder is None:
         return None
     try:
-        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0)
-        fd = os.open(slot, flags)
-        with open(fd, "rb") as fh:
-            st = os.fstat(fh.fileno())
-            if not _ours(st) or st.st_size > MAX_CACHE_BYTES:
-                return None
-            blob = fh.read()
-    except OSError:
+        secret = user_secret(folder, create=False)
+        blob = read_regular(slot.name, folder, MAX_CACHE_BYTES) if secret is not None else None
+    finally:
+        os.close(folder)
+    if secret is None or blob is None or len(blob) <= _HEADER_BYTES + _DIGEST:
         return None
-    start = len(MAGIC) + 2 * _DIGEST
-    if len(blob) <= start or blob[: len(MAGIC)] != MAGIC or blob[len(MAGIC) : len(MAGIC) + _DIGEST] != key:
+    header = blob[:_HEADER_BYTES]
+    size = len(blob) - _HEADER_BYTES - _DIGEST
+    if header != _header(key, size):
         return None
-    payload = memoryview(blob)[start:]
-    h = _hash()
-    h.update(payload)
-    if h.digest() != blob[len(MAGIC) + _DIGEST : start]:
+    payload = memoryview(blob)[_HEADER_BYTES + _DIGEST :]
+    if _tag(secret, header, payload) != blob[_HEADER_BYTES : _HEADER_BYTES + _DIGEST]:
         return None
     try:
         kb = _decode(marshal.loads(payload), {})
@@ -231,30 +242,27 @@ def store(root: Path, key: bytes, kb: KnowledgeBase, clinic: Path | None = None,
         payload = marshal.dumps(_encode(kb))
     except (ValueError, TypeError, _Bad):
         return
-    h = _hash()
-    h.update(payload)
+    if len(payload) + _HEADER_BYTES + _DIGEST > MAX_CACHE_BYTES:
+        return
+    folder = open_folder(slot.parent, create=True)
+    if folder is None:
+        return
     tmp = ""
     try:
-        os.makedirs(slot.parent, mode=0o700, exist_ok=True)
-        if not _safe_folder(slot.parent):
-            os.chmod(slot.parent, 0o700)  # ours but too open: close it (fails, and so skips, if not ours)
-            if not _safe_folder(slot.parent):
-                return
-        import tempfile
-
-        fd, tmp = tempfile.mkstemp(prefix=".kb-", suffix=".tmp", dir=slot.parent)  # created 0600
-        with open(fd, "wb") as fh:
-            os.fchmod(fh.fileno(), 0o600)
-            fh.write(MAGIC + key + h.digest())
-            fh.write(payload)
-        os.replace(tmp, slot)  # readers see the old file or the new one, never half of one
+        secret = user_secret(folder, create=True)
+        if secret is None:
+            return
+        header = _header(key, len(payload))
+        tmp = _write_new(folder, header + _tag(secret, header, payload) + payload)
+        os.replace(tmp, slot.name, src_dir_fd=folder, dst_dir_fd=folder)  # readers see old or new, never half
         tmp = ""
     except OSError:
         return
     finally:
         if tmp:
             with contextlib.suppress(OSError):
-                os.unlink(tmp)
+                os.unlink(tmp, dir_fd=folder)
+        os.close(folder)
 
 
 # Plain data: a dataclass becomes a list [class name, field values...]; tuples, dicts, frozensets, strings,

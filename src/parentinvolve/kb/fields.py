@@ -17,6 +17,9 @@ _ESCAPES = re.compile(
 )
 
 
+MAX_WHOLE_NUMBER = 1_000_000_000  # ages, priorities: anything bigger is a typo (or `0xffff...`)
+
+
 def clean(text: str) -> str:
     return _ESCAPES.sub("", text)
 
@@ -110,6 +113,9 @@ class Reader:
             self.error(node.loc, f"{what} should be a whole number, not {kind_of(node)}")
             return None
         assert isinstance(node.value, int)
+        if abs(node.value) > MAX_WHOLE_NUMBER:
+            self.error(node.loc, f"{what} {node.raw} is too big; give a whole number up to {MAX_WHOLE_NUMBER:,}")
+            return None
         return node.value
 
     def refs(self, pairs: Iterable[tuple[str, Loc]], known: Iterable[str], what: str) -> tuple[str, ...]:

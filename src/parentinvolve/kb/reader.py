@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, Any, Union
 
 from parentinvolve.errors import Problem
+from parentinvolve.kb.textfiles import read_text as read_text
 
 if TYPE_CHECKING:
     import yaml
@@ -32,7 +32,12 @@ _TAG_NAMES = {
 MAX_DEPTH = 64  # content nests a few levels; deeper is a mistake or an attack on the parser
 # What YAML does not allow in a file (PyYAML's own rule): control characters, surrogates, U+FFFE/U+FFFF.
 # The characters YAML does not allow, as a positive class: it compiles ~8x faster than the negated form.
-_NOT_YAML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+_NOT_YAML = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff"
+# Bidirectional controls and zero-width characters: allowed by YAML, refused by us (see cli/terminal.py).
+_INVISIBLE_CHARS = "\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
+_NOT_ALLOWED = re.compile(f"[{_NOT_YAML}{_INVISIBLE_CHARS}]")
+MAX_NODES = 1_000_000  # parser events in one file: far more than content needs, far less than a memory bomb
 
 
 @dataclass(frozen=True)
@@ -84,62 +89,40 @@ def kind_of(node: Node) -> str:
     return node.describe()
 
 
-def read_text(path: Path, shown: str, *, max_bytes: int) -> tuple[str | None, list[Problem]]:
-    """Read a file as UTF-8 (a BOM is accepted), refusing what is too big or not text.
-
-    At most `max_bytes + 1` bytes are ever read, so a huge file or a device like /dev/zero is refused
-    before any parsing, in bounded time and memory.
-    """
-    here = Loc(shown, 1, 1)
-    too_big = f"the file is too big (the limit is {max_bytes:,} bytes); is this the right file?"
-    try:
-        if path.is_dir():
-            return None, [here.problem("this is a folder, not a file; give the path of a file")]
-        if path.stat().st_size > max_bytes:
-            return None, [here.problem(too_big)]
-        with path.open("rb") as fh:
-            data = fh.read(max_bytes + 1)
-    except FileNotFoundError:
-        return None, [here.problem("no such file; check the name and the folder")]
-    except OSError as exc:
-        return None, [here.problem(f"cannot be read ({(exc.strerror or str(exc)).lower()})")]
-    if len(data) > max_bytes:
-        return None, [here.problem(too_big)]
-    try:
-        return data.decode("utf-8-sig"), []
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        return None, [Loc(shown, line, col).problem("this is not UTF-8 text; save the file as UTF-8")]
-
-
 def _control_characters(text: str, shown: str, limit: int = 5) -> tuple[str, list[Problem]]:
-    """Report characters YAML forbids (the first few lines that have one) and blank them out, so the rest
-    of the file still parses and no escape sequence ever reaches a terminal."""
+    """Report characters YAML forbids, and invisible ones (bidirectional controls, zero-width characters,
+    which can make `911` display as another number), the first few lines that have one; blank them out, so
+    the rest of the file still parses and no escape sequence ever reaches a terminal."""
     problems: list[Problem] = []
     line, pos, last_line = 1, 0, 0
-    for match in _NOT_YAML.finditer(text):
+    for match in _NOT_ALLOWED.finditer(text):
         line += text.count("\n", pos, match.start())
         pos = match.start()
         if line != last_line:
             col = pos - (text.rfind("\n", 0, pos) + 1) + 1
-            problems.append(
-                Problem(
-                    shown, line, col, f"the character U+{ord(match.group()):04X} is not allowed in YAML text; remove it"
-                )
+            code = ord(match.group())
+            what = (
+                f"the invisible character U+{code:04X} (it can change how text reads) is not allowed; remove it"
+                if _INVISIBLE.match(match.group())
+                else f"the character U+{code:04X} is not allowed in YAML text; remove it"
             )
+            problems.append(Problem(shown, line, col, what))
             last_line = line
             if len(problems) >= limit:
                 break
-    return (_NOT_YAML.sub(" ", text) if problems else text), problems
+    return (_NOT_ALLOWED.sub(" ", text) if problems else text), problems
 
 
-def parse_yaml(text: str, shown: str) -> tuple[Node | None, list[Problem]]:
+def parse_yaml(text: str, shown: str, *, max_nodes: int = 0) -> tuple[Node | None, list[Problem]]:
     """Compose one YAML document and convert it; every problem is located (line and column from 1)."""
     import yaml  # imported here: a warm `explain` never needs it
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     text, problems = _control_characters(text, shown)
+    limit = max_nodes or MAX_NODES
+    if _too_many_nodes(text, loader, limit):
+        message = f"the file holds more than {limit:,} values; split it, or check that it is the right file"
+        return None, [*problems, Problem(shown, 1, 1, message)]
     try:
         root = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as exc:
@@ -160,6 +143,32 @@ def parse_yaml(text: str, shown: str) -> tuple[Node | None, list[Problem]]:
         return None, [*problems, Problem(shown, 1, 1, "the file is empty")]
     conv = _Converter(shown, problems)
     return conv.node(root, 1), conv.problems
+
+
+def _too_many_nodes(text: str, loader: type[yaml.SafeLoader], limit: int) -> bool:
+    """Whether the file would compose into more than `limit` nodes (which takes gigabytes, not megabytes).
+
+    Each value needs a comma, a dash, a colon, a bracket or a line of its own, so counting those characters
+    (fast) bounds the count: a real content file is cleared at once, a bomb of millions of `[1,1,1,...]` is
+    refused at once, and only a file in between has its parser events counted (nothing is built)."""
+    bound = sum(text.count(c) for c in ",-:[{?\n")
+    if bound <= limit // 2:
+        return False
+    if bound > 4 * limit:
+        return True
+    parser: Any = loader(text)
+    get_event = parser.get_event
+    try:
+        count = 0
+        while get_event() is not None:
+            count += 1
+            if count > limit:
+                return True
+    except Exception:
+        return False
+    finally:
+        parser.dispose()
+    return False
 
 
 def _loc(node: yaml.Node, shown: str) -> Loc:
@@ -244,12 +253,36 @@ def _scalar(node: yaml.ScalarNode, loc: Loc, problems: list[Problem]) -> Scalar 
     if kind == "bool":
         return Scalar(raw.lower() in ("true", "yes", "on", "y"), "bool", raw, loc)
     text = raw.replace("_", "")
+    if len(text) > MAX_NUMBER_CHARACTERS:
+        problems.append(loc.problem(f"this number is too long (over {MAX_NUMBER_CHARACTERS} characters)"))
+        return None
     try:
         if kind == "int":
-            return Scalar(int(text, 0) if text.lower().startswith(("0x", "0o", "0b")) else int(text), kind, raw, loc)
+            return Scalar(_yaml_int(text), kind, raw, loc)
         return Scalar(float(text), kind, raw, loc)
     except ValueError:
         return Scalar(raw, "str", raw, loc)
+
+
+MAX_NUMBER_CHARACTERS = 40
+
+
+def _yaml_int(text: str) -> int:
+    """A YAML 1.1 whole number, as PyYAML's resolver tagged it: `-0x10`, `0b101`, `017` (octal), `1:30`."""
+    sign = -1 if text.startswith("-") else 1
+    digits = text.lstrip("+-").lower()
+    if digits.startswith("0x"):
+        return sign * int(digits[2:], 16)
+    if digits.startswith("0b"):
+        return sign * int(digits[2:], 2)
+    if ":" in digits:
+        value = 0
+        for part in digits.split(":"):
+            value = value * 60 + int(part)
+        return sign * value
+    if len(digits) > 1 and digits.startswith("0"):
+        return sign * int(digits, 8)
+    return sign * int(digits)
 
 
 def parse_json(text: str, shown: str) -> tuple[Node | None, list[Problem]]:

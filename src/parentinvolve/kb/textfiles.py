@@ -1,0 +1,75 @@
+"""Reading a file the user named: only a regular file, never waited on, bounded in size, UTF-8 text only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from parentinvolve.errors import Problem
+
+
+def read_text(path: Path, shown: str, *, max_bytes: int) -> tuple[str | None, list[Problem]]:
+    """Read a regular file as UTF-8 (a BOM is accepted), refusing what is too big or not text.
+
+    Only a regular file is read: it is opened without waiting (a named pipe, a device or a link to
+    /dev/stdin is refused, by name, instead of hanging), and at most `max_bytes + 1` bytes are ever read,
+    so a huge file is refused before any parsing, in bounded time and memory.
+    """
+    too_big = f"the file is too big (the limit is {max_bytes:,} bytes); is this the right file?"
+    data, problem = read_regular(path, max_bytes, too_big)
+    if data is None:
+        return None, [Problem(shown, 1, 1, problem)]
+    if (
+        data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+        or data[:2] in (b"\xff\xfe", b"\xfe\xff")
+        or (b"\x00" in data[:4096])
+    ):
+        message = "this is UTF-16 or another encoding, not UTF-8 text; save the file as UTF-8"
+        return None, [Problem(shown, 1, 1, message)]
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [Problem(shown, line, col, "this is not UTF-8 text; save the file as UTF-8")]
+
+
+def read_regular(path: Path | str, max_bytes: int, too_big: str) -> tuple[bytes | None, str]:
+    """The bytes of a regular file of at most `max_bytes`, never waiting on a pipe or a device; else None
+    and why not, in words."""
+    import errno
+    import os
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        return None, "no such file; check the name and the folder"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return None, "this is a symbolic link that loops back on itself; point it at a real file"
+        if exc.errno == errno.ENXIO:  # a named pipe or socket nobody is writing to
+            return None, "this is a named pipe or a socket, not a regular file; give the path of a file"
+        return None, f"cannot be read ({(exc.strerror or str(exc)).lower()})"
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            return None, "this is a folder, not a file; give the path of a file"
+        if not stat.S_ISREG(st.st_mode):
+            kind = "a named pipe (FIFO)" if stat.S_ISFIFO(st.st_mode) else "a device or other special file"
+            return None, f"this is {kind}, not a regular file; give the path of a file"
+        if st.st_size > max_bytes:
+            return None, too_big  # without reading it
+        chunks, size = [], 0
+        while size <= max_bytes:  # the size can grow while we read: never more than max_bytes + 1
+            chunk = os.read(fd, min(max_bytes + 1 - size, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return (b"".join(chunks), "") if size <= max_bytes else (None, too_big)
+    except BlockingIOError:  # a "regular" file that would block, like /proc/kmsg
+        return None, "this file cannot be read without waiting (is it a special file?); give the path of a file"
+    except OSError as exc:
+        return None, f"cannot be read ({(exc.strerror or str(exc)).lower()})"
+    finally:
+        os.close(fd)

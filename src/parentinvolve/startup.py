@@ -1,0 +1,137 @@
+"""The first thing the `parentinvolve` command runs (see `__main__.run`): standard streams and signals,
+before any heavy import.
+
+Why here and not in `cli/`: importing `parentinvolve.cli` loads Typer (a few hundred milliseconds on a
+busy machine), and a Ctrl-C in that time would print a traceback. This module needs only the standard
+library, so the handlers are in place before anything slow happens.
+
+- Standard streams that were closed (`<&-`, `>&-`, `2>&-`) are reopened on /dev/null, so no file we open
+  later can take their number; `closed` says which ones were, so the CLI can say "standard output is closed".
+- SIGINT, SIGTERM, SIGHUP and SIGQUIT: put the terminal back as it was (if a prompt had changed it), remove
+  any temporary file still being written, say one line on stderr, and exit with 128 + the signal number.
+  prompt_toolkit takes SIGINT over while a prompt is open (and gives it back after); the other three stay ours.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+from collections.abc import Callable
+
+EXIT_SIGNAL_BASE = 128
+_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT")
+
+closed: set[int] = set()  # which of the standard streams (0, 1, 2) were closed when we started
+_temporary: set[str] = set()  # temporary files being written: removed if a signal stops us
+_finished: list[str] = []  # files the user asked for that were completely written
+_restore_terminal: list[Callable[[], None]] = []
+
+
+def reopen_closed_streams() -> None:
+    """Give every closed standard stream /dev/null, and remember that it was closed."""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            closed.add(fd)
+    if not closed:
+        return
+    for fd in sorted(closed):
+        try:
+            null = os.open(os.devnull, os.O_RDWR)
+        except OSError:  # pragma: no cover - /dev/null always exists on POSIX
+            return
+        if null != fd:
+            os.dup2(null, fd)
+            os.close(null)
+    if 1 in closed:
+        sys.stdout = _ClosedOutput()  # writing raises a clear error, never writes into a file of ours
+    if 2 in closed:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the process
+    if 0 in closed:
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - not a terminal: no questions
+
+
+class StdoutClosed(OSError):
+    """Standard output was closed when the program started (`>&-`)."""
+
+
+class _ClosedOutput:
+    """What `sys.stdout` is when standard output was closed: any write fails with StdoutClosed."""
+
+    encoding = "utf-8"
+
+    def write(self, text: str) -> int:
+        if text:
+            raise StdoutClosed("standard output is closed")
+        return 0
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        return 1
+
+
+def writing(path: str) -> None:
+    """A temporary file is being written: remove it if a signal stops us."""
+    _temporary.add(path)
+
+
+def done_writing(path: str, final: str | None = None) -> None:
+    """The temporary file is gone (renamed to `final`, or removed)."""
+    _temporary.discard(path)
+    if final is not None:
+        _finished.append(final)
+
+
+def on_terminal(restore: Callable[[], None]) -> Callable[[], None]:
+    """Register how to put the terminal back; returns a function that unregisters it."""
+    _restore_terminal.append(restore)
+    return lambda: _restore_terminal.remove(restore) if restore in _restore_terminal else None
+
+
+def _say(text: str) -> None:
+    with contextlib.suppress(OSError):
+        os.write(2, text.encode("utf-8", "replace"))
+
+
+def _on_signal(signum: int, _frame: object) -> None:
+    """Stop now, cleanly: the terminal back as it was, no temporary file left, one line, 128 + signal."""
+    for restore in reversed(_restore_terminal):
+        with contextlib.suppress(Exception):
+            restore()
+    for path in list(_temporary):
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+    name = signal.Signals(signum).name
+    if _finished:
+        kept = ", ".join(_finished)
+        tail = f"{kept} was written; nothing else was."
+    else:
+        tail = "Nothing was saved." if signum == signal.SIGINT else "Nothing was written."
+    head = "stopped." if signum == signal.SIGINT else f"stopped by {name}."
+    fresh = "\n" if not _restore_terminal and _isatty(2) else ""  # (a restored terminal got its own)
+    _say(f"{fresh}parentinvolve: {head} {tail}\n")
+    os._exit(EXIT_SIGNAL_BASE + signum)
+
+
+def _isatty(fd: int) -> bool:
+    try:
+        return os.isatty(fd)
+    except OSError:
+        return False
+
+
+def install() -> None:
+    """Our handler for SIGINT, SIGTERM, SIGHUP and SIGQUIT (where the platform has them)."""
+    for name in _SIGNALS:
+        number = getattr(signal, name, None)
+        if number is not None:
+            with contextlib.suppress(OSError, ValueError):  # not the main thread, or not allowed here
+                signal.signal(number, _on_signal)
