@@ -17,7 +17,6 @@ DISCLAIMER = (
     "This is general information to help you talk with your child's therapist. "
     "It is not medical or legal advice, and rules differ from place to place."
 )
-CHECK_LOCALLY = "Ask your child's therapist what applies to your family and where you live."
 AUDIENCE_WORDS = {"young-people": " (for young people)", "parents": " (for parents)", "anyone": ""}
 
 
@@ -211,9 +210,6 @@ def _glance(p: Plan, why: bool) -> list[Block]:
         )
     else:
         blocks.append(Para("You are not sure yet which therapy your child will have."))
-    blocks.append(
-        Para("Ask the therapist which approach they plan to use, why, and how involved you will be. " + CHECK_LOCALLY)
-    )
     return blocks
 
 
