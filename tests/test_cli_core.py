@@ -226,7 +226,11 @@ def test_validate_a_broken_copy_lists_every_problem(run_cli: RunCli, content_cop
     therapies, rules = content_copy / "therapies.yaml", content_copy / "rules.yaml"
     edit(therapies, "  name: Play therapy\n", "  name: Play therapy\n  name: Play\n")
     edit(rules, "  suggest: [pcit]\n", "  suggest: [pcti]\n")
-    edit(therapies, "  age_fit:\n    - >-\n      CBT is used with children", "  age_fit: >-\n      CBT is used with children")
+    edit(
+        therapies,
+        "  age_fit:\n    - >-\n      CBT is used with children",
+        "  age_fit: >-\n      CBT is used with children",
+    )
     r = run_cli("validate", str(content_copy))
     assert (r.exit_code, r.stdout) == (1, "")
     lines = r.stderr.splitlines()

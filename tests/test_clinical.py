@@ -68,7 +68,9 @@ def families(kb: KnowledgeBase) -> Iterator[dict[str, Any]]:
 # --- 1. age fit -----------------------------------------------------------------------------------------------
 
 
-def test_every_therapy_declares_sourced_typical_ages_and_explain_states_them(kb: KnowledgeBase, run_cli: RunCli) -> None:
+def test_every_therapy_declares_sourced_typical_ages_and_explain_states_them(
+    kb: KnowledgeBase, run_cli: RunCli
+) -> None:
     for entry in kb.entries_of("therapy"):
         assert entry.ages is not None, entry.id
         low, high = entry.ages
@@ -137,14 +139,18 @@ def test_first_line_therapies_are_suggested(kb: KnowledgeBase, age: int, concern
 
 
 def test_us_self_harm_mentions_guns_medicines_and_the_emergency_department(kb: KnowledgeBase) -> None:
-    steps = " ".join(plan_json(kb, child_age=15, concerns=["self-harm"], therapy="cbt", region="us")["safety"]["safety_plan"])
+    steps = " ".join(
+        plan_json(kb, child_age=15, concerns=["self-harm"], therapy="cbt", region="us")["safety"]["safety_plan"]
+    )
     assert "gun" in steps and "emergency department" in steps and "even if your child seems well" in steps
     assert "Lock up all medicines" in steps and "without a prescription" in steps
     assert "Stay with your child" in steps and "does not put the idea in their head" in steps
 
 
 def test_uk_self_harm_says_a_and_e(kb: KnowledgeBase) -> None:
-    steps = " ".join(plan_json(kb, child_age=15, concerns=["self-harm"], therapy="cbt", region="uk")["safety"]["safety_plan"])
+    steps = " ".join(
+        plan_json(kb, child_age=15, concerns=["self-harm"], therapy="cbt", region="uk")["safety"]["safety_plan"]
+    )
     assert "A&E" in steps and "999" in steps
 
 
@@ -289,10 +295,14 @@ def test_the_postnatal_paragraph_is_for_young_children_only(kb: KnowledgeBase) -
 def test_for_what_you_described_only_when_something_was_described(run_cli: RunCli, tmp_path: Path) -> None:
     other = tmp_path / "other.yaml"
     other.write_text("child_age: 12\nconcerns: [other]\ntherapy: unsure\n", encoding="utf-8")
-    assert "for what you described" not in " ".join(run_cli("ask", "--answers", str(other), "--format", "plain").stdout.split())
+    assert "for what you described" not in " ".join(
+        run_cli("ask", "--answers", str(other), "--format", "plain").stdout.split()
+    )
     anxious = tmp_path / "anxious.yaml"
     anxious.write_text("child_age: 12\nconcerns: [anxiety]\ntherapy: unsure\n", encoding="utf-8")
-    assert "for what you described" in " ".join(run_cli("ask", "--answers", str(anxious), "--format", "plain").stdout.split())
+    assert "for what you described" in " ".join(
+        run_cli("ask", "--answers", str(anxious), "--format", "plain").stdout.split()
+    )
 
 
 # --- 9. sources and review dates ----------------------------------------------------------------------------
@@ -340,7 +350,11 @@ def test_validate_names_a_therapy_without_attendance(run_cli: RunCli, content_co
 
 def test_validate_names_a_therapy_missing_from_the_therapy_question(run_cli: RunCli, content_copy: Path) -> None:
     questions = content_copy / "questions.yaml"
-    edit(questions, "    - id: cpp\n      label: Child-parent psychotherapy — for babies and young children, with you\n", "")
+    edit(
+        questions,
+        "    - id: cpp\n      label: Child-parent psychotherapy — for babies and young children, with you\n",
+        "",
+    )
     r = run_cli("validate", str(content_copy))
     assert r.exit_code == 1
     therapies = content_copy / "therapies.yaml"

@@ -268,7 +268,14 @@ def test_only_the_strongest_rule_of_a_group_contributes(content_copy: Path) -> N
     kb = synthetic(
         content_copy,
         rule("weak", "{therapy: cbt}", group="note", priority=1, why="[Weak words.]", ask="[custody]"),
-        rule("strong", "{therapy: cbt, stage: starting}", group="note", priority=2, why="[Strong words.]", ask="[records]"),
+        rule(
+            "strong",
+            "{therapy: cbt, stage: starting}",
+            group="note",
+            priority=2,
+            why="[Strong words.]",
+            ask="[records]",
+        ),
         rule("free", "{therapy: cbt}", why="[Free words.]"),
     )
     p = plan(kb, ANSWERS)

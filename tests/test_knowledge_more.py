@@ -243,7 +243,9 @@ def test_separated_parents_in_the_uk_are_told_in_uk_terms(run_cli: RunCli, tmp_p
     data = ask_json(run_cli, tmp_path, child_age=8, concerns=["family-change"], therapy="family", region="uk")
     consent = consent_text(data)
     assert "parental responsibility" in consent and "child arrangements order" in consent
-    assert "custody" not in flat(ask(run_cli, tmp_path, "plain", child_age=8, concerns=["family-change"], therapy="family", region="uk"))
+    assert "custody" not in flat(
+        ask(run_cli, tmp_path, "plain", child_age=8, concerns=["family-change"], therapy="family", region="uk")
+    )
 
 
 # --- PCIT and DBT in depth ----------------------------------------------------------------------------------------

@@ -294,7 +294,11 @@ def test_therapy_choice_that_is_not_a_therapy_is_located_at_the_choice(content_c
 
 def test_condition_naming_an_unknown_question_suggests_the_closest(content_copy: Path) -> None:
     rules = content_copy / "rules.yaml"
-    edit(rules, "  when: {therapy: cbt}\n  sources: [psychcentral-parent-involvement]\n  ask:", "  when: {thrapy: cbt}\n  sources: [psychcentral-parent-involvement]\n  ask:")
+    edit(
+        rules,
+        "  when: {therapy: cbt}\n  sources: [psychcentral-parent-involvement]\n  ask:",
+        "  when: {thrapy: cbt}\n  sources: [psychcentral-parent-involvement]\n  ask:",
+    )
     line = line_of(rules, "  when: {thrapy: cbt}")
     assert problems(content_copy) == [
         f"{rules}:{line}:10: unknown question 'thrapy' in condition (did you mean: therapy?)"
@@ -335,7 +339,11 @@ def test_condition_naming_an_unknown_concern_suggests_the_closest(content_copy: 
 )
 def test_badly_shaped_conditions_are_reported(content_copy: Path, condition: str, message: str) -> None:
     rules = content_copy / "rules.yaml"
-    edit(rules, "  when: {therapy: cbt}\n  sources: [psychcentral-parent-involvement]\n  ask:", f"  when: {condition}\n  sources: [psychcentral-parent-involvement]\n  ask:")
+    edit(
+        rules,
+        "  when: {therapy: cbt}\n  sources: [psychcentral-parent-involvement]\n  ask:",
+        f"  when: {condition}\n  sources: [psychcentral-parent-involvement]\n  ask:",
+    )
     found = problems(content_copy)
     assert len(found) == 1, found
     assert found[0].startswith(f"{rules}:{line_of(rules, '  when: ' + condition)}:")
@@ -357,7 +365,11 @@ def test_question_condition_on_a_later_question_says_so(content_copy: Path) -> N
 
 def test_a_therapy_without_attendance_for_every_age_is_a_problem(content_copy: Path) -> None:
     therapies = content_copy / "therapies.yaml"
-    edit(therapies, "    - ages: {min: 7}\n      level: some-sessions\n", "    - ages: {min: 8}\n      level: some-sessions\n")
+    edit(
+        therapies,
+        "    - ages: {min: 7}\n      level: some-sessions\n",
+        "    - ages: {min: 8}\n      level: some-sessions\n",
+    )
     line = line_of(therapies, "    - ages: {max: 6}")
     assert problems(content_copy) == [
         f"{therapies}:{line}:5: therapy 'cbt' states no attendance for a child of 7; add a band that covers it"
@@ -366,7 +378,11 @@ def test_a_therapy_without_attendance_for_every_age_is_a_problem(content_copy: P
 
 def test_overlapping_attendance_bands_are_a_problem(content_copy: Path) -> None:
     therapies = content_copy / "therapies.yaml"
-    edit(therapies, "    - ages: {min: 7}\n      level: some-sessions\n", "    - ages: {min: 6}\n      level: some-sessions\n")
+    edit(
+        therapies,
+        "    - ages: {min: 7}\n      level: some-sessions\n",
+        "    - ages: {min: 6}\n      level: some-sessions\n",
+    )
     line = line_of(therapies, "    - ages: {max: 6}")
     assert problems(content_copy) == [
         f"{therapies}:{line}:5: therapy 'cbt' has two attendance bands for a child of 6; make them not overlap"
@@ -375,7 +391,11 @@ def test_overlapping_attendance_bands_are_a_problem(content_copy: Path) -> None:
 
 def test_a_therapy_that_is_not_a_choice_of_the_therapy_question_is_a_problem(content_copy: Path) -> None:
     questions = content_copy / "questions.yaml"
-    edit(questions, "    - id: cprt\n      label: CPRT (child-parent relationship therapy) — parent groups, play at home\n", "")
+    edit(
+        questions,
+        "    - id: cprt\n      label: CPRT (child-parent relationship therapy) — parent groups, play at home\n",
+        "",
+    )
     therapies = content_copy / "therapies.yaml"
     found = problems(content_copy)
     assert (
@@ -387,7 +407,11 @@ def test_a_therapy_that_is_not_a_choice_of_the_therapy_question_is_a_problem(con
 
 def test_a_rule_that_can_never_apply_is_a_problem(content_copy: Path) -> None:
     rules = content_copy / "rules.yaml"
-    edit(rules, "  when: {therapy: space}\n  sources: [lebowitz", "  when: {all: [{therapy: space}, {therapy: dbt}]}\n  sources: [lebowitz")
+    edit(
+        rules,
+        "  when: {therapy: space}\n  sources: [lebowitz",
+        "  when: {all: [{therapy: space}, {therapy: dbt}]}\n  sources: [lebowitz",
+    )
     assert problems(content_copy) == [
         f"{rules}:{line_of(rules, '- id: role-space')}:3: rule 'role-space' can never apply: no answers make its `when` true"
     ]
@@ -395,9 +419,16 @@ def test_a_rule_that_can_never_apply_is_a_problem(content_copy: Path) -> None:
 
 def test_a_rule_its_group_always_overrules_is_a_problem(content_copy: Path) -> None:
     rules = content_copy / "rules.yaml"
-    edit(rules, "  when: {therapy: dbt}\n  group: privacy-age\n  priority: 30\n", "  group: privacy-age\n  priority: 30\n")
+    edit(
+        rules,
+        "  when: {therapy: dbt}\n  group: privacy-age\n  priority: 30\n",
+        "  group: privacy-age\n  priority: 30\n",
+    )
     found = problems(content_copy)
-    assert f"{rules}:{line_of(rules, '- id: confidentiality-teen')}:3: rule 'confidentiality-teen' never contributes: " in found[0]
+    assert (
+        f"{rules}:{line_of(rules, '- id: confidentiality-teen')}:3: rule 'confidentiality-teen' never contributes: "
+        in found[0]
+    )
     assert "a stronger rule of group 'privacy-age' applies too" in found[0]
 
 
@@ -452,11 +483,22 @@ yaml_values = st.recursive(
     max_leaves=8,
 )
 TARGETS = [
-    ("therapies.yaml", "  attendance: parent-only\n", "  attendance: {}\n"),
-    ("rules.yaml", "  when: {therapy: cbt}\n  sources: [psychcentral-parent-involvement]\n  ask:", "  when: {}\n  group: attendance\n"),
-    ("rules.yaml", "  priority: 30\n  sources: [tfcbt-review]\n", "  priority: {}\n  sources: [tfcbt-review]\n"),
+    ("therapies.yaml", "    - level: parent-only\n", "    - level: {}\n"),
+    ("therapies.yaml", "  ages: {min: 2, max: 7, source: lieneman-2017-pcit}\n", "  ages: {}\n"),
+    ("therapies.yaml", "  reviewed: 2026-11-30\n", "  reviewed: {}\n"),
+    (
+        "rules.yaml",
+        "  when: {therapy: cbt}\n  sources: [psychcentral-parent-involvement]\n  ask:",
+        "  when: {}\n  sources: [psychcentral-parent-involvement]\n  ask:",
+    ),
+    (
+        "rules.yaml",
+        "  priority: 30\n  sources: [psychcentral-parent-involvement, mccauley-2018-dbt]\n",
+        "  priority: {}\n  sources: [psychcentral-parent-involvement, mccauley-2018-dbt]\n",
+    ),
     ("questions.yaml", "  min: 0\n", "  min: {}\n"),
     ("crisis.yaml", '    emergency: "911"\n', "    emergency: {}\n"),
+    ("crisis.yaml", "        audience: young-people\n", "        audience: {}\n"),
     ("moments.yaml", "  aliases:\n    - consent form\n", "  aliases: {}\n  details:\n    - consent form\n"),
 ]
 
@@ -469,6 +511,7 @@ def test_any_value_in_any_field_gives_a_knowledge_base_or_located_problems(
     name, old, template = target
     path = content_copy / name
     original = (CONTENT / name).read_text(encoding="utf-8")
+    assert old in original, f"{name} no longer holds {old!r}: update TARGETS"
     flow = yaml.safe_dump(value, default_flow_style=True, width=10_000).strip().removesuffix("\n...")
     path.write_text(original.replace(old, template.format(flow), 1), encoding="utf-8")
     kb, found, _ = loader.check(content_copy)

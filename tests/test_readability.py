@@ -104,7 +104,5 @@ def test_every_exception_is_still_needed(kb: KnowledgeBase) -> None:
 
 
 def test_one_spelling_variety_throughout(kb: KnowledgeBase) -> None:
-    found = [
-        (where, m.group()) for where, t in (*paragraphs(kb), *labels(kb)) for m in UK_SPELLINGS.finditer(t)
-    ]
+    found = [(where, m.group()) for where, t in (*paragraphs(kb), *labels(kb)) for m in UK_SPELLINGS.finditer(t)]
     assert not found, found

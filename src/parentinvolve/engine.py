@@ -12,7 +12,6 @@ from parentinvolve.model import (
     DEPENDS,
     MOMENT,
     THERAPY,
-    UNSURE,
     Attendance,
     Entry,
     KnowledgeBase,

@@ -10,9 +10,8 @@ from parentinvolve.kb import entries as build_entries
 from parentinvolve.kb import rules as build_rules
 from parentinvolve.kb.context import Context
 from parentinvolve.kb.entries import MOMENT_SECTIONS, QUESTION_KINDS, REQUIRED_QUESTIONS, THERAPY_SECTIONS
-from parentinvolve.kb.reader import Node, parse_yaml, read_text
+from parentinvolve.kb.reader import Loc, Node, parse_yaml, read_text
 from parentinvolve.kb.rules import RULE_ADDS
-from parentinvolve.kb.reader import Loc
 from parentinvolve.model import CRISIS, MOMENT, THERAPY, TOPIC, Crisis, Entry, KnowledgeBase, Section, lookup_key
 
 __all__ = [
@@ -142,7 +141,15 @@ def _build(ctx: Context) -> tuple[KnowledgeBase | None, dict[str, int]]:
     return kb, counts
 
 
-CRISIS_ALIASES = ("suicide", "self-harm", "emergency", "safety plan", "crisis lines", "crisis line", "suicidal thoughts")
+CRISIS_ALIASES = (
+    "suicide",
+    "self-harm",
+    "emergency",
+    "safety plan",
+    "crisis lines",
+    "crisis line",
+    "suicidal thoughts",
+)
 _FOR = {"young-people": " (for young people)", "parents": " (for parents)", "anyone": ""}
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import re
-
 from dataclasses import replace
 
 from parentinvolve.didyoumean import did_you_mean
@@ -18,9 +17,9 @@ from parentinvolve.model import (
     TOPIC,
     Ask,
     Attendance,
+    Band,
     Choice,
     Entry,
-    Band,
     Question,
     Section,
     Source,
@@ -286,7 +285,8 @@ def _bands(ctx: Context, node: Node | None, attendance: dict[str, Attendance], t
         return ()
     if not isinstance(node, Seq):
         ctx.r.error(
-            node.loc, "attendance should be a list of bands like [{ages: {max: 6}, level: every-session, weekly: [...]}]"
+            node.loc,
+            "attendance should be a list of bands like [{ages: {max: 6}, level: every-session, weekly: [...]}]",
         )
         return ()
     if not node.items:

@@ -14,12 +14,12 @@ from parentinvolve.kb.entries import reviewed
 from parentinvolve.kb.reader import Loc, Map, Scalar
 from parentinvolve.model import (
     AUDIENCES,
+    DEPENDS,
     MOMENT,
     THERAPY,
     UNSURE,
     Ask,
     Attendance,
-    DEPENDS,
     Crisis,
     Entry,
     Line,
@@ -174,23 +174,27 @@ def _check_bands(
         for age in range(age_q.min, age_q.max + 1):
             holding = [b for b in e.bands if b[0] <= age <= b[1]]
             if not holding:
-                ctx.r.error(loc, f"therapy {e.id!r} states no attendance for a child of {age}; add a band that covers it")
+                ctx.r.error(
+                    loc, f"therapy {e.id!r} states no attendance for a child of {age}; add a band that covers it"
+                )
                 break
             if len(holding) > 1:
-                ctx.r.error(loc, f"therapy {e.id!r} has two attendance bands for a child of {age}; make them not overlap")
+                ctx.r.error(
+                    loc, f"therapy {e.id!r} has two attendance bands for a child of {age}; make them not overlap"
+                )
                 break
         if e.ages is not None and e.id in ctx.ages_locs and (e.ages[0] < age_q.min or e.ages[1] > age_q.max):
             ctx.r.error(
                 ctx.ages_locs[e.id],
                 f"therapy {e.id!r}: ages {e.ages[0]} to {e.ages[1]} go beyond the age question's {age_q.min} to {age_q.max}",
             )
-    if UNSURE in {c.id for c in (questions["therapy"].choices if "therapy" in questions else ())}:
-        if "attendance" not in ctx.broken and attendance and DEPENDS not in attendance:
-            where = ctx.docs.get("attendance")
-            ctx.r.error(
-                where.loc if where is not None else Loc("attendance.yaml", 1, 1),
-                f"attendance.yaml needs the level {DEPENDS!r}: it is the plan's headline when the therapy is not known",
-            )
+    offers_unsure = UNSURE in {c.id for c in (questions["therapy"].choices if "therapy" in questions else ())}
+    if offers_unsure and "attendance" not in ctx.broken and attendance and DEPENDS not in attendance:
+        where = ctx.docs.get("attendance")
+        ctx.r.error(
+            where.loc if where is not None else Loc("attendance.yaml", 1, 1),
+            f"attendance.yaml needs the level {DEPENDS!r}: it is the plan's headline when the therapy is not known",
+        )
 
 
 def _check_questions_refs(ctx: Context, questions: dict[str, Question], therapies: list[str]) -> None:

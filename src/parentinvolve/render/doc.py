@@ -196,7 +196,8 @@ def _glance(p: Plan, why: bool) -> list[Block]:
             blocks.append(Heading("How long it lasts and how it ends", 3))
             blocks.append(Bullets(tuple(Bullet(t) for t in p.therapy.length)))
         return blocks
-    described = any(c != "other" for c in p.answers.get("concerns", ()))
+    concerns = p.answers.get("concerns", ())
+    described = isinstance(concerns, tuple) and any(c != "other" for c in concerns)
     if p.suggested:
         lead = "These are often used for what you described" if described else "These may fit your child's age"
         blocks.append(Para(f"You are not sure yet which therapy your child will have. {lead}:"))

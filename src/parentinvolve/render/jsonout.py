@@ -46,7 +46,8 @@ def entry(kb: KnowledgeBase, e: Entry) -> dict[str, Any]:
         data["attendance"] = e.bands[0][2]
     if e.bands:
         data["attendance_by_age"] = [
-            {"min_age": low, "max_age": high if high < OPEN_AGE else None, "attendance": level} for low, high, level, _ in e.bands
+            {"min_age": low, "max_age": high if high < OPEN_AGE else None, "attendance": level}
+            for low, high, level, _ in e.bands
         ]
     if e.reviewed:
         data["reviewed"] = e.reviewed
