@@ -356,7 +356,7 @@ def test_the_questions_follow_the_stage(kb: KnowledgeBase) -> None:
     how_often = kb.asks["how-often"].text
     for answers in grid():
         questions = jsonout.plan(plan(kb, answers))["questions_to_ask"]
-        if answers["therapy"] in ("unsure", "space", "cprt", "parent-training"):  # asked in their own words
+        if answers["therapy"] in ("unsure", "space", "cprt", "parent-training", "family"):  # in their own words
             continue
         assert (how_long in questions) == (answers["stage"] == "ongoing"), answers
         assert (how_often in questions) == (answers["stage"] == "starting"), answers

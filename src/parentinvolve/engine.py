@@ -68,6 +68,7 @@ class Suggestion:
     because: str
     attendance: Attendance | None = None  # how involved the parent would be in it, for this child
     typical_ages: tuple[int, int] | None = None
+    ages_sourced: bool = False  # whether a source gives the typical ages (else they are this guide's range)
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,7 +259,9 @@ def _suggestions(kb: KnowledgeBase, rules: list[Rule], age: int) -> tuple[Sugges
                 continue
             band = entry.band(age)
             level = kb.attendance.get(band[2]) if band else None
-            out[tid] = Suggestion(tid, entry.name, entry.summary, r.id, r.because, level, entry.ages)
+            out[tid] = Suggestion(
+                tid, entry.name, entry.summary, r.id, r.because, level, entry.ages, bool(entry.ages_source)
+            )
     return tuple(out.values())
 
 

@@ -216,5 +216,5 @@ def _glance(p: Plan, why: bool) -> list[Block]:
 
 def _suggestion_line(s: Suggestion) -> str:
     part = f" Your part: {s.attendance.label.lower()}." if s.attendance else ""
-    ages = f" Usually for ages {ages_words(*s.typical_ages)}." if s.typical_ages else ""
+    ages = f" Usually for ages {ages_words(*s.typical_ages)}." if s.typical_ages and s.ages_sourced else ""
     return f"{s.name} — {s.summary}{ages}{part}"
