@@ -35,7 +35,6 @@ class _Vocab:
         self.choices = {qu.id: list(qu.choice_ids()) for qu in kb.questions}
         self.sources = list(kb.sources)
         self.asks = list(kb.asks)
-        self.attendance = list(kb.attendance)
         self.moments = [e.id for e in kb.entries_of(MOMENT)]
 
 
@@ -66,10 +65,8 @@ def _rule(i: int, rng: random.Random, v: _Vocab) -> str:
         f"  priority: {rng.choice((0, 10, 20, 30))}",
         f"  sources: [{rng.choice(v.sources)}]",
     ]
-    if i % 7 == 0:
-        lines.append(f"  group: gen-group-{i % 91}")
-    if i % 13 == 0:
-        lines.append(f"  attendance: {rng.choice(v.attendance)}")
+    if i % 7 == 0:  # a group of its own: validate rejects a rule that its group always overrules
+        lines.append(f"  group: gen-group-{i}")
     lines.append("  moments:")
     lines.append(f"    {rng.choice(v.moments)}: [{q(f'Generated advice {i} for this moment, in plain words.')}]")
     lines.append(f"  prepare: [{q(f'Generated preparation step {i}.')}]")
@@ -88,6 +85,7 @@ def _topic(i: int, rng: random.Random, v: _Vocab) -> str:
             f"  name: {q(f'Generated subject {i}')}",
             f"  aliases: [{q(f'synthetic subject {i}')}]",
             f"  summary: {q(f'A generated topic for the benchmark, number {i}.')}",
+            "  reviewed: 2026-11-30",
             "  sections:",
             f"    - heading: {q('What it is')}",
             f"      text: [{q(f'Generated explanation {i}, first paragraph.')}, {q(f'Second paragraph {i}.')}]",

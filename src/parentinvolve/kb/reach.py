@@ -17,9 +17,27 @@ from parentinvolve.model import Question, Rule
 MAX_TRIES = 50_000  # beyond this many answer combinations the rule is given the benefit of the doubt
 
 
-def dead(rule: Rule, rules: list[Rule], questions: Mapping[str, Question]) -> str:
-    """Why `rule` can never contribute, in words; "" when some answers let it speak."""
-    rivals = [r for r in rules if rule.group and r.group == rule.group and r is not rule and r.rank > rule.rank]
+def dead_rules(rules: list[Rule], questions: Mapping[str, Question]) -> dict[str, str]:
+    """Every rule that can never contribute, with why in words. Rivals are looked up by group, and rules with
+    the same condition against the same rivals are checked once (big content repeats its conditions)."""
+    groups: dict[str, list[Rule]] = {}
+    for r in rules:
+        if r.group:
+            groups.setdefault(r.group, []).append(r)
+    seen: dict[tuple[object, ...], str] = {}
+    out: dict[str, str] = {}
+    for rule in rules:
+        rivals = [r for r in groups.get(rule.group, ()) if r is not rule and r.rank > rule.rank]
+        key = (rule.when, rule.group, tuple(r.when for r in rivals))
+        if key not in seen:
+            seen[key] = dead(rule, rivals, questions)
+        if seen[key]:
+            out[rule.id] = seen[key]
+    return out
+
+
+def dead(rule: Rule, rivals: list[Rule], questions: Mapping[str, Question]) -> str:
+    """Why `rule` can never contribute, given the stronger rules of its group; "" when some answers let it speak."""
     conds = [c for c in (rule.when, *(r.when for r in rivals)) if c is not None]
     named = sorted(set().union(*(questions_named(c) for c in conds))) if conds else []
     if any(q not in questions for q in named):

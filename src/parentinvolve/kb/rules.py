@@ -153,10 +153,10 @@ def rules(
     _check_questions_refs(ctx, questions, therapies)
     _check_bands(ctx, questions, entries, attendance)
     if not ctx.r.problems:  # only on content that is otherwise sound: a broken rule is reported already
+        dead = reach.dead_rules(out, questions)
         for rule, loc in zip(out, (loc for _, loc in pairs), strict=True):
-            problem = reach.dead(rule, out, questions)
-            if problem:
-                ctx.r.error(loc, f"rule {rule.id!r} {problem}")
+            if rule.id in dead:
+                ctx.r.error(loc, f"rule {rule.id!r} {dead[rule.id]}")
     return tuple(out)
 
 
