@@ -148,8 +148,10 @@ def plan(kb: KnowledgeBase, raw_answers: Mapping[Any, Any]) -> Plan:
     region = _region(kb, answers)
     safety = _safety(kb, answers, region)
     pointer = _pointer(answers, age, region)
-    if safety is not None or pointer is not None:
+    if safety is not None:
         cited.update(kb.crisis.sources)
+    if safety is not None or pointer is not None:
+        cited.update(region.sources)
     suggested = _suggestions(kb, used, age) if therapy is None else ()
     for s in suggested:
         entry = kb.entry(s.id)

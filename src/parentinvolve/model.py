@@ -14,6 +14,7 @@ UNSURE = "unsure"
 DEPENDS = "depends"  # the attendance level of a plan whose therapy is not known yet
 CRISIS = "crisis"  # the built-in topic made from crisis.yaml (`explain crisis`)
 AUDIENCES = ("young-people", "parents", "anyone")
+AUDIENCE_WORDS = {"young-people": " — for young people", "parents": " — for parents", "anyone": ""}  # after a line
 # One band of a therapy's attendance: (lowest age, highest age, attendance id, the plan's weekly paragraphs).
 Band = tuple[int, int, str, tuple[str, ...]]
 
@@ -127,6 +128,7 @@ class Region:
     emergency: str
     lines: tuple[Line, ...]
     steps: tuple[str, ...] = ()  # safety steps for this region, before the common ones
+    sources: tuple[str, ...] = ()  # the sources of this region's lines and steps
 
     def main_line(self) -> Line | None:
         return next((line for line in self.lines if line.main), None)

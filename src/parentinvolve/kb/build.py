@@ -12,7 +12,18 @@ from parentinvolve.kb.context import Context
 from parentinvolve.kb.entries import MOMENT_SECTIONS, QUESTION_KINDS, REQUIRED_QUESTIONS, THERAPY_SECTIONS
 from parentinvolve.kb.reader import Loc, Node, parse_yaml, read_text
 from parentinvolve.kb.rules import RULE_ADDS
-from parentinvolve.model import CRISIS, MOMENT, THERAPY, TOPIC, Crisis, Entry, KnowledgeBase, Section, lookup_key
+from parentinvolve.model import (
+    AUDIENCE_WORDS,
+    CRISIS,
+    MOMENT,
+    THERAPY,
+    TOPIC,
+    Crisis,
+    Entry,
+    KnowledgeBase,
+    Section,
+    lookup_key,
+)
 
 __all__ = [
     "FILES",
@@ -150,14 +161,13 @@ CRISIS_ALIASES = (
     "crisis line",
     "suicidal thoughts",
 )
-_FOR = {"young-people": " (for young people)", "parents": " (for parents)", "anyone": ""}
 
 
 def _crisis_entry(ctx: Context, crisis: Crisis) -> Entry:
     """`explain crisis`: every region's lines and safety steps, made from crisis.yaml so no number is written twice."""
     sections = [Section("now", "If your child is in danger now", (crisis.message,))]
     for region in crisis.regions:
-        lines = tuple(f"{line.name}: {line.contact}{_FOR.get(line.audience, '')}" for line in region.lines)
+        lines = tuple(f"{line.name}: {line.contact}{AUDIENCE_WORDS.get(line.audience, '')}" for line in region.lines)
         sections.append(Section(lookup_key(region.name), region.name, lines + region.steps))
     sections.append(Section("at-home", "Safety steps for every family", crisis.safety_plan))
     where = ctx.docs.get("crisis")
@@ -170,7 +180,7 @@ def _crisis_entry(ctx: Context, crisis: Crisis) -> Entry:
         name=name,
         summary="Crisis lines for every country we cover, and steps that keep a child safer at home.",
         sections=tuple(sections),
-        sources=crisis.sources,
+        sources=tuple(dict.fromkeys((*crisis.sources, *(s for r in crisis.regions for s in r.sources)))),
         aliases=CRISIS_ALIASES,
         reviewed=crisis.reviewed,
     )

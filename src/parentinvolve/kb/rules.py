@@ -39,7 +39,7 @@ def crisis(ctx: Context, sources: dict[str, Source], questions: dict[str, Questi
     f = ctx.r.fields(node, "crisis.yaml", ["message", "safety_plan", "sources", "reviewed", "regions"])
     regions = []
     for item in ctx.r.items(f.get("regions"), "regions"):
-        rf = ctx.r.fields(item, "a region", ["id", "name", "emergency", "lines"], ["steps"])
+        rf = ctx.r.fields(item, "a region", ["id", "name", "emergency", "lines"], ["steps", "sources"])
         lines = []
         for line in ctx.r.items(rf.get("lines"), "lines"):
             lf = ctx.r.fields(line, "a crisis line", ["name", "contact", "audience"], ["main"])
@@ -72,6 +72,7 @@ def crisis(ctx: Context, sources: dict[str, Source], questions: dict[str, Questi
                     ctx.r.text(rf.get("emergency"), "emergency"),
                     tuple(lines),
                     ctx.r.paragraphs(rf.get("steps"), "steps"),
+                    ctx.source_refs(rf, "this region", sources) if "sources" in rf else (),
                 ),
                 item.loc,
             )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Union
 
-from parentinvolve.model import KIND_TITLES, Entry, KnowledgeBase, Source
+from parentinvolve.model import AUDIENCE_WORDS, KIND_TITLES, Entry, KnowledgeBase, Source
 
 if TYPE_CHECKING:  # `explain` and `topics` never load the engine
     from parentinvolve.engine import Item, Plan, Suggestion
@@ -17,7 +17,6 @@ DISCLAIMER = (
     "This is general information to help you talk with your child's therapist. "
     "It is not medical or legal advice, and rules differ from place to place."
 )
-AUDIENCE_WORDS = {"young-people": " (for young people)", "parents": " (for parents)", "anyone": ""}
 
 
 @dataclass(frozen=True)
