@@ -9,9 +9,11 @@ from __future__ import annotations
 import json
 import random
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 from parentinvolve.kb import build as loader
+from parentinvolve.kb import reach
 from parentinvolve.kb import shipped as shipped_content
 from parentinvolve.model import MOMENT, KnowledgeBase
 
@@ -35,7 +37,6 @@ class _Vocab:
         self.choices = {qu.id: list(qu.choice_ids()) for qu in kb.questions}
         self.sources = list(kb.sources)
         self.asks = list(kb.asks)
-        self.attendance = list(kb.attendance)
         self.moments = [e.id for e in kb.entries_of(MOMENT)]
 
 
@@ -68,8 +69,6 @@ def _rule(i: int, rng: random.Random, v: _Vocab) -> str:
     ]
     if i % 7 == 0:
         lines.append(f"  group: gen-group-{i % 91}")
-    if i % 13 == 0:
-        lines.append(f"  attendance: {rng.choice(v.attendance)}")
     lines.append("  moments:")
     lines.append(f"    {rng.choice(v.moments)}: [{q(f'Generated advice {i} for this moment, in plain words.')}]")
     lines.append(f"  prepare: [{q(f'Generated preparation step {i}.')}]")
@@ -88,6 +87,7 @@ def _topic(i: int, rng: random.Random, v: _Vocab) -> str:
             f"  name: {q(f'Generated subject {i}')}",
             f"  aliases: [{q(f'synthetic subject {i}')}]",
             f"  summary: {q(f'A generated topic for the benchmark, number {i}.')}",
+            "  reviewed: 2026-11-30",
             "  sections:",
             f"    - heading: {q('What it is')}",
             f"      text: [{q(f'Generated explanation {i}, first paragraph.')}, {q(f'Second paragraph {i}.')}]",
@@ -111,7 +111,25 @@ def make_kb(target: Path, rules: int, topics: int | None = None, seed: int = 5) 
     if rules < shipped_rules:
         raise ValueError(f"at least {shipped_rules} rules (the shipped ones) are needed")
     text = (src / "rules.yaml").read_text(encoding="utf-8").rstrip("\n") + "\n\n"
-    text += "\n\n".join(_rule(i, rng, v) for i in range(rules - shipped_rules)) + "\n"
+    generated = [_rule(i, rng, v) for i in range(rules - shipped_rules)]
+    # validate rejects a rule that a stronger rule of its group always overrules: such a rule leaves its group.
+    # Found in memory, round by round (a rule can show up only once its stronger rivals are few enough to check).
+    shutil.copyfile(src / "topics.yaml", target / "topics.yaml")
+    (target / "rules.yaml").write_text(text + "\n\n".join(generated) + "\n", encoding="utf-8")
+    check = reach.dead_rules
+    setattr(reach, "dead_rules", lambda rules, questions: {})  # noqa: B010 - load once without the check
+    try:
+        built = loader.load(target)
+    finally:
+        setattr(reach, "dead_rules", check)  # noqa: B010
+    questions = {qu.id: qu for qu in built.questions}
+    current = list(built.rules)
+    while dead := {rid for rid in check(current, questions) if rid.startswith("gen-rule-")}:
+        current = [replace(r, group="") if r.id in dead else r for r in current]
+        for rid in dead:
+            i = int(rid.rsplit("-", 1)[1])
+            generated[i] = "\n".join(line for line in generated[i].splitlines() if not line.startswith("  group:"))
+    text += "\n\n".join(generated) + "\n"
     (target / "rules.yaml").write_text(text, encoding="utf-8")
     shipped_topics = sum(e.kind == "topic" for e in kb.entries)
     extra = max(0, (topics if topics is not None else shipped_topics) - shipped_topics)

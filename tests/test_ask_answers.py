@@ -16,7 +16,11 @@ import pytest
 from conftest import RunCli
 
 # The crisis lines for the UK, exactly as in the project's checked list (shared/facts.md).
-UK_LINES = {"Childline": "0800 1111 (under 19)", "Samaritans": "116 123"}
+UK_LINES = {
+    "Childline": "0800 1111 (under 19)",
+    "Samaritans": "116 123",
+    "PAPYRUS HOPELINE247": "0800 068 4141 (under-35s and people worried about them)",
+}
 DOCUMENTED_KEYS = {
     "answers",
     "attendance",
@@ -114,8 +118,9 @@ def test_pcit_for_a_four_year_old_means_every_session_and_live_coaching(cli: Any
     role = data["therapy"]["role"].lower()
     assert "coach" in role
     assert "during the session" in role or "live" in role
+    assert re.search(r"coach\w* you live", role)
     weekly = next(m for m in data["moments"] if m["id"] == "weekly")
-    assert any(re.search(r"coach\w* you live", t) for t in weekly["what_to_expect"])
+    assert any("about an hour" in t for t in weekly["what_to_expect"])
     assert data["safety"] is None
     assert data["suggested_therapies"] == []
 
@@ -124,7 +129,9 @@ def test_family_therapy_after_a_new_sibling_means_every_family_member_comes(cli:
     data = plan_json(cli, tmp_path, FAMILY)
     assert data["attendance"] == "every-session"
     assert data["therapy"]["id"] == "family"
-    assert any(re.search(r"every (other )?(family )?member", t) for t in all_texts(data))
+    texts = " ".join(all_texts(data))
+    assert "Who comes to each session is decided with the therapist" in texts
+    assert "tell the therapist privately before any joint session" in texts
 
 
 def test_dbt_teen_with_self_harm_in_the_uk_gets_safety_first(cli: Any, tmp_path: Path) -> None:
@@ -137,9 +144,9 @@ def test_dbt_teen_with_self_harm_in_the_uk_gets_safety_first(cli: Any, tmp_path:
     for name, contact in UK_LINES.items():
         assert lines[name] == contact
     private = " ".join(data["confidentiality"])
-    assert "confidentiality agreement" in private
-    assert re.search(r"duty to break confidentiality", private)
-    assert re.search(r"(danger|at risk)", private)
+    assert "agreement about this" in private
+    assert "serious risk of harm" in private and "child protection" in private
+    assert "they will tell you, whatever has been agreed" not in private  # no promise the law can't keep
 
 
 @pytest.mark.parametrize("fmt", ["plain", "markdown", "html"])
@@ -166,21 +173,22 @@ def test_cbt_for_an_anxious_ten_year_old_teaches_you_to_coach_at_home(cli: Any, 
     result = cli("ask", "--answers", answers(tmp_path, CBT), "--format", "plain")
     assert result.code == 0, result.err
     text = " ".join(result.out.split())
-    assert re.search(r"learn the (CBT )?skills[^.]*coach your child[^.]*at home", text)
+    assert re.search(r"learn the (CBT )?skills yourself\. Then you can remind and guide your child[^.]*at home", text)
 
 
 def test_unsure_suggests_therapies(cli: Any, tmp_path: Path) -> None:
     data = plan_json(cli, tmp_path, UNSURE)
     assert data["therapy"] is None
     assert data["suggested_therapies"]
-    assert all(isinstance(s, str) and s for s in data["suggested_therapies"])
+    assert all(isinstance(s["id"], str) and s["attendance"] for s in data["suggested_therapies"])
+    assert data["attendance"] == "depends"
 
 
 def test_unsure_plain_output_names_the_suggestions_and_how_to_ask(cli: Any, tmp_path: Path) -> None:
     result = cli("ask", "--answers", answers(tmp_path, UNSURE), "--format", "plain")
     text = " ".join(result.out.split())
     assert "Cognitive behavioral therapy" in text or "CBT" in text
-    assert "Ask the therapist which approach they plan to use" in text
+    assert "Which kind of therapy do you plan to use with my child" in text
 
 
 # --- the JSON shape ------------------------------------------------------------------------------
@@ -222,7 +230,7 @@ def test_json_without_self_harm_has_null_safety_and_the_default_region(cli: Any,
     assert data["prepare"] == []
     # ... and the default region's local rules are in the plan, with a word to ask what applies
     private = " ".join(data["confidentiality"])
-    assert "HIPAA" in private and "ask the therapist what applies" in private
+    assert "HIPAA" in private and "ask the therapist what applies" in private.lower()
     assert "region-us-records" in data["trace"]
 
 
@@ -263,7 +271,7 @@ def test_why_adds_the_rule_under_each_item(cli: Any, tmp_path: Path) -> None:
     plain = cli("ask", "--answers", path, "--format", "plain").out
     why = cli("ask", "--answers", path, "--format", "plain", "--why").out
     assert "Why: rule" not in plain
-    assert "Why: rule attendance-pcit" in why
+    assert "Why: rule therapy-attendance" in why
     assert re.search(r"Rules used: .*role-pcit", " ".join(why.split()))
     notes = [line for line in why.splitlines() if line.strip().startswith("Why: rule")]
     assert len(notes) >= 10

@@ -112,13 +112,10 @@ MARKUP = (
     "Markup [bold]x[/bold] and [/oops] and [link=http://evil.example/]here[/link], "
     "a clear-screen \\e[2J and an OSC 8 link \\e]8;;http://evil.example/\\e\\\\click\\e]8;;\\e\\\\ end"
 )
-CBT_SUMMARY = (
-    "  summary: A skills-based talking therapy, often used for anxiety or depression, where you may learn the "
-    "skills too.\n"
-)
+CBT_SUMMARY = "  summary: A talking therapy built on practical skills, often used for anxiety or low mood.\n"
 
 
-PCIT_RULE = "- id: attendance-pcit\n  because: you chose PCIT\n  when: {therapy: pcit}\n"
+PCIT_RULE = "- id: role-pcit\n  because: you chose PCIT\n  when: {therapy: pcit}\n"
 
 
 def markup_content(work: Path) -> Mapping[str, str]:
@@ -483,9 +480,9 @@ CASES: list[Case] = [
         "content-bad-id",
         ("validate", "c"),
         1,
-        ("c/rules.yaml:{line}:7: rule id 'Moments Base' should be lower-case words joined by hyphens",),
+        ("c/rules.yaml:{line}:7: rule id 'Consent Starting' should be lower-case words joined by hyphens",),
         setup=with_content(
-            replace_in("rules.yaml", "- id: moments-base\n", "- id: Moments Base\n", at="- id: Moments")
+            replace_in("rules.yaml", "- id: consent-starting\n", "- id: Consent Starting\n", at="- id: Consent")
         ),
     ),
     Case(
@@ -499,8 +496,10 @@ CASES: list[Case] = [
         setup=with_content(
             replace_in(
                 "rules.yaml",
-                "- id: moments-base\n  because: this applies to every family\n  sources: [psychcentral-parent-involvement]\n",
-                "- id: moments-base\n  because: this applies to every family\n  sources: [psychcentral-parent-involvment]\n",
+                "- id: consent-starting\n  because: you're just starting\n  when: {stage: starting}\n"
+                "  sources: [psychcentral-parent-involvement]\n",
+                "- id: consent-starting\n  because: you're just starting\n  when: {stage: starting}\n"
+                "  sources: [psychcentral-parent-involvment]\n",
                 at="  sources: [psychcentral-parent-involvment]",
             )
         ),

@@ -143,12 +143,12 @@ def test_default_folder_is_dot_cache_in_home(tmp_path: Path, monkeypatch: pytest
 
 def test_editing_a_content_file_invalidates_it(home: Path, content_copy: Path, run_cli: RunCli) -> None:
     before = run_cli("--content", str(content_copy), "explain", "pcit")
-    assert "coaches you live" in before.stdout
-    edit(content_copy / "therapies.yaml", "coaches you live", "coaches you as you play")
+    assert "earpiece" in before.stdout
+    edit(content_copy / "therapies.yaml", "small earpiece", "small headset")
     after = run_cli("--content", str(content_copy), "explain", "pcit")
     assert after.exit_code == 0
-    assert "coaches you live" not in after.stdout
-    assert "coaches you as you play" in after.stdout
+    assert "earpiece" not in after.stdout
+    assert "headset" in after.stdout
     assert len(cache_files(home)) == 1  # replaced, not piled up
 
 

@@ -180,8 +180,8 @@ def test_no_condition_is_the_least_specific() -> None:
 
 def test_loaded_rules_carry_their_specificity(kb: KnowledgeBase) -> None:
     rules = {r.id: r for r in kb.rules}
-    assert rules["attendance-default"].specificity == 0
-    assert rules["attendance-play"].specificity == 1
+    assert rules["why-base"].specificity == 0
+    assert rules["role-play"].specificity == 1
     assert rules["suggest-pcit"].specificity == 3
 
 

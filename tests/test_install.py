@@ -25,7 +25,7 @@ from parentinvolve.kb import build as loader
 
 pytestmark = pytest.mark.slow
 PY = sys.executable
-EXPECTED = "You take part in every session, playing with your child while the therapist coaches you live."
+EXPECTED = "A therapy for young children's behavior, built around coaching you as you play with your child."
 MO = "parentinvolve/locale/es/LC_MESSAGES/parentinvolve.mo"
 
 

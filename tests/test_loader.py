@@ -63,17 +63,17 @@ def test_duplicate_key_unknown_therapy_and_text_for_a_list_are_all_reported_at_o
     edit(rules, "  suggest: [pcit]\n", "  suggest: [pcti]\n")
     edit(
         therapies,
-        "  ages:\n    - >-\n      CBT is used with children",
-        "  ages: >-\n      CBT is used with children",
+        "  age_fit:\n    - >-\n      CBT is used with children",
+        "  age_fit: >-\n      CBT is used with children",
     )
     first_name = line_of(therapies, "  name: Cognitive")
     suggest = line_of(rules, "  suggest: [pcti]")
-    ages = line_of(therapies, "  ages: >-")
+    ages = line_of(therapies, "  age_fit: >-")
     assert problems(content_copy) == [
         f"{rules}:{suggest}:13: unknown therapy 'pcti' (did you mean: pcit?)",
         f"{therapies}:{first_name}:3: duplicate key 'name' (again at line {first_name + 1})",
         f"{therapies}:{first_name + 1}:3: duplicate key 'name' (first at line {first_name}); keep only one",
-        f"{therapies}:{ages}:9: ages should be a list of paragraphs (lines starting with `- `), not text",
+        f"{therapies}:{ages}:12: age_fit should be a list of paragraphs (lines starting with `- `), not text",
     ]
 
 
@@ -206,8 +206,8 @@ def test_missing_required_field(content_copy: Path) -> None:
 
 def test_unknown_field_suggests_the_closest(content_copy: Path) -> None:
     therapies = content_copy / "therapies.yaml"
-    edit(therapies, "  attendance: parent-only\n", "  attendence: parent-only\n")
-    line = line_of(therapies, "  attendence: parent-only")
+    edit(therapies, "  attendance:\n    - level: parent-only\n", "  attendence:\n    - level: parent-only\n")
+    line = line_of(therapies, "  attendence:")
     entry = line_of(therapies, "- id: space")
     assert problems(content_copy) == [
         f"{therapies}:{entry}:3: a therapy is missing the field 'attendance'",
@@ -231,10 +231,10 @@ def test_unknown_source_id_suggests_the_closest(content_copy: Path) -> None:
 
 def test_unknown_attendance_level_suggests_the_closest(content_copy: Path) -> None:
     therapies = content_copy / "therapies.yaml"
-    edit(therapies, "  attendance: parent-only\n", "  attendance: parents-only\n")
-    line = line_of(therapies, "  attendance: parents-only")
+    edit(therapies, "    - level: parent-only\n", "    - level: parents-only\n")
+    line = line_of(therapies, "    - level: parents-only")
     assert problems(content_copy) == [
-        f"{therapies}:{line}:15: unknown attendance 'parents-only' (did you mean: parent-only?)"
+        f"{therapies}:{line}:14: unknown attendance 'parents-only' (did you mean: parent-only?)"
     ]
 
 
@@ -294,7 +294,11 @@ def test_therapy_choice_that_is_not_a_therapy_is_located_at_the_choice(content_c
 
 def test_condition_naming_an_unknown_question_suggests_the_closest(content_copy: Path) -> None:
     rules = content_copy / "rules.yaml"
-    edit(rules, "  when: {therapy: cbt}\n  group: attendance\n", "  when: {thrapy: cbt}\n  group: attendance\n")
+    edit(
+        rules,
+        "  when: {therapy: cbt}\n  sources: [psychcentral-parent-involvement]\n  ask:",
+        "  when: {thrapy: cbt}\n  sources: [psychcentral-parent-involvement]\n  ask:",
+    )
     line = line_of(rules, "  when: {thrapy: cbt}")
     assert problems(content_copy) == [
         f"{rules}:{line}:10: unknown question 'thrapy' in condition (did you mean: therapy?)"
@@ -303,7 +307,7 @@ def test_condition_naming_an_unknown_question_suggests_the_closest(content_copy:
 
 def test_condition_naming_an_unknown_therapy_choice_suggests_the_closest(content_copy: Path) -> None:
     rules = content_copy / "rules.yaml"
-    edit(rules, "  when: {therapy: pcit}\n  group: attendance\n", "  when: {therapy: pcitt}\n  group: attendance\n")
+    edit(rules, "  when: {therapy: pcit}\n  sources: [fwv-pcit]\n", "  when: {therapy: pcitt}\n  sources: [fwv-pcit]\n")
     line = line_of(rules, "  when: {therapy: pcitt}")
     assert problems(content_copy) == [f"{rules}:{line}:19: 'pcitt' is not a choice of therapy (did you mean: pcit?)"]
 
@@ -312,8 +316,8 @@ def test_condition_naming_an_unknown_concern_suggests_the_closest(content_copy: 
     rules = content_copy / "rules.yaml"
     edit(
         rules,
-        "  when: {concerns: {includes: family-change}}\n  priority: 20",
-        "  when: {concerns: {includes: family-chnge}}\n  priority: 20",
+        "  when: {concerns: {includes: family-change}, region: us}\n  priority: 20",
+        "  when: {concerns: {includes: family-chnge}, region: us}\n  priority: 20",
     )
     line = line_of(rules, "family-chnge")
     assert problems(content_copy) == [
@@ -335,7 +339,11 @@ def test_condition_naming_an_unknown_concern_suggests_the_closest(content_copy: 
 )
 def test_badly_shaped_conditions_are_reported(content_copy: Path, condition: str, message: str) -> None:
     rules = content_copy / "rules.yaml"
-    edit(rules, "  when: {therapy: cbt}\n  group: attendance\n", f"  when: {condition}\n  group: attendance\n")
+    edit(
+        rules,
+        "  when: {therapy: cbt}\n  sources: [psychcentral-parent-involvement]\n  ask:",
+        f"  when: {condition}\n  sources: [psychcentral-parent-involvement]\n  ask:",
+    )
     found = problems(content_copy)
     assert len(found) == 1, found
     assert found[0].startswith(f"{rules}:{line_of(rules, '  when: ' + condition)}:")
@@ -352,31 +360,83 @@ def test_question_condition_on_a_later_question_says_so(content_copy: Path) -> N
     ]
 
 
-# --- the guarantee that every plan has an attendance level ----------------------------------------------------
+# --- validate owns every content rule: attendance in one place, therapies offered, rules that can speak ----------
 
 
-def test_default_attendance_rule_that_a_group_can_silence_is_a_problem(content_copy: Path) -> None:
-    rules = content_copy / "rules.yaml"
+def test_a_therapy_without_attendance_for_every_age_is_a_problem(content_copy: Path) -> None:
+    therapies = content_copy / "therapies.yaml"
     edit(
-        rules,
-        "- id: attendance-young-child\n",
-        "- id: attendance-silencer\n  when: {child_age: {min: 0}}\n  group: attendance\n  priority: 5\n"
-        "  sources: [psychcentral-parent-involvement]\n  why: [Something.]\n\n- id: attendance-young-child\n",
+        therapies,
+        "    - ages: {min: 7}\n      level: some-sessions\n",
+        "    - ages: {min: 8}\n      level: some-sessions\n",
     )
-    line = line_of(rules, "- id: attendance-silencer")
+    line = line_of(therapies, "    - ages: {max: 6}")
     assert problems(content_copy) == [
-        f"{rules}:{line}:3: rule 'attendance-silencer' sets no attendance but can overrule 'attendance-default', "
-        "the default attendance rule, in group 'attendance', so some plans would have none; "
-        "give it an attendance or move it out of the group"
+        f"{therapies}:{line}:5: therapy 'cbt' states no attendance for a child of 7; add a band that covers it"
     ]
 
 
-def test_no_default_attendance_rule_is_a_problem(content_copy: Path) -> None:
-    rules = content_copy / "rules.yaml"
-    edit(rules, "  priority: 0\n  sources: [psychcentral-parent-involvement]\n  attendance: check-ins\n",
-         "  priority: 0\n  when: {stage: starting}\n  sources: [psychcentral-parent-involvement]\n  attendance: check-ins\n")  # fmt: skip
+def test_overlapping_attendance_bands_are_a_problem(content_copy: Path) -> None:
+    therapies = content_copy / "therapies.yaml"
+    edit(
+        therapies,
+        "    - ages: {min: 7}\n      level: some-sessions\n",
+        "    - ages: {min: 6}\n      level: some-sessions\n",
+    )
+    line = line_of(therapies, "    - ages: {max: 6}")
     assert problems(content_copy) == [
-        f"{rules}:{line_of(rules, '- id: moments-base')}:1: no rule without `when` sets attendance, so some plans would have none; add a default rule"
+        f"{therapies}:{line}:5: therapy 'cbt' has two attendance bands for a child of 6; make them not overlap"
+    ]
+
+
+def test_a_therapy_that_is_not_a_choice_of_the_therapy_question_is_a_problem(content_copy: Path) -> None:
+    questions = content_copy / "questions.yaml"
+    edit(
+        questions,
+        "    - id: cprt\n      label: CPRT (child-parent relationship therapy) — parent groups, play at home\n",
+        "",
+    )
+    therapies = content_copy / "therapies.yaml"
+    found = problems(content_copy)
+    assert (
+        f"{therapies}:{line_of(therapies, '- id: cprt')}:7: therapy 'cprt' is not a choice of the therapy question "
+        "in questions.yaml; add it there so parents can pick it"
+    ) in found
+    assert all("cprt" in p for p in found)  # and the rules that name it are located too
+
+
+def test_a_rule_that_can_never_apply_is_a_problem(content_copy: Path) -> None:
+    rules = content_copy / "rules.yaml"
+    edit(
+        rules,
+        "  when: {therapy: space}\n  sources: [lebowitz",
+        "  when: {all: [{therapy: space}, {therapy: dbt}]}\n  sources: [lebowitz",
+    )
+    assert problems(content_copy) == [
+        f"{rules}:{line_of(rules, '- id: role-space')}:3: rule 'role-space' can never apply: no answers make its `when` true"
+    ]
+
+
+def test_a_rule_its_group_always_overrules_is_a_problem(content_copy: Path) -> None:
+    rules = content_copy / "rules.yaml"
+    edit(
+        rules,
+        "  when: {therapy: dbt}\n  group: privacy-age\n  priority: 30\n",
+        "  group: privacy-age\n  priority: 30\n",
+    )
+    found = problems(content_copy)
+    assert (
+        f"{rules}:{line_of(rules, '- id: confidentiality-teen')}:3: rule 'confidentiality-teen' never contributes: "
+        in found[0]
+    )
+    assert "a stronger rule of group 'privacy-age' applies too" in found[0]
+
+
+def test_a_source_without_a_public_address_is_a_problem(content_copy: Path) -> None:
+    sources = content_copy / "sources.yaml"
+    edit(sources, "  url: https://www.nctsn.org/interventions/child-parent-psychotherapy\n", "")
+    assert problems(content_copy) == [
+        f"{sources}:{line_of(sources, '- id: nctsn-cpp')}:3: a source is missing the field 'url'"
     ]
 
 
@@ -423,11 +483,22 @@ yaml_values = st.recursive(
     max_leaves=8,
 )
 TARGETS = [
-    ("therapies.yaml", "  attendance: parent-only\n", "  attendance: {}\n"),
-    ("rules.yaml", "  when: {therapy: cbt}\n  group: attendance\n", "  when: {}\n  group: attendance\n"),
-    ("rules.yaml", "  priority: 30\n  sources: [tfcbt-review]\n", "  priority: {}\n  sources: [tfcbt-review]\n"),
+    ("therapies.yaml", "    - level: parent-only\n", "    - level: {}\n"),
+    ("therapies.yaml", "  ages: {min: 2, max: 7, source: lieneman-2017-pcit}\n", "  ages: {}\n"),
+    ("therapies.yaml", "  reviewed: 2026-11-30\n", "  reviewed: {}\n"),
+    (
+        "rules.yaml",
+        "  when: {therapy: cbt}\n  sources: [psychcentral-parent-involvement]\n  ask:",
+        "  when: {}\n  sources: [psychcentral-parent-involvement]\n  ask:",
+    ),
+    (
+        "rules.yaml",
+        "  priority: 30\n  sources: [psychcentral-parent-involvement, mccauley-2018-dbt]\n",
+        "  priority: {}\n  sources: [psychcentral-parent-involvement, mccauley-2018-dbt]\n",
+    ),
     ("questions.yaml", "  min: 0\n", "  min: {}\n"),
     ("crisis.yaml", '    emergency: "911"\n', "    emergency: {}\n"),
+    ("crisis.yaml", "        audience: young-people\n", "        audience: {}\n"),
     ("moments.yaml", "  aliases:\n    - consent form\n", "  aliases: {}\n  details:\n    - consent form\n"),
 ]
 
@@ -440,6 +511,7 @@ def test_any_value_in_any_field_gives_a_knowledge_base_or_located_problems(
     name, old, template = target
     path = content_copy / name
     original = (CONTENT / name).read_text(encoding="utf-8")
+    assert old in original, f"{name} no longer holds {old!r}: update TARGETS"
     flow = yaml.safe_dump(value, default_flow_style=True, width=10_000).strip().removesuffix("\n...")
     path.write_text(original.replace(old, template.format(flow), 1), encoding="utf-8")
     kb, found, _ = loader.check(content_copy)

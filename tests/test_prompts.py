@@ -201,9 +201,8 @@ def test_region_is_asked_without_self_harm_and_changes_the_plan(knowledge: Knowl
     p = plan(knowledge, answers)
     assert p.safety is None  # no self-harm: no crisis lines, but the local rules still apply
     consent = " ".join(i.text for m in p.moments if m.id == "consent" for i in m.items)
-    assert "In England" in consent and "Gillick competent" in consent
-    assert "ask the therapist what applies" in consent
-    assert "region-uk-consent" in p.trace and "region-us-records" not in p.trace
+    assert "parental responsibility" in consent
+    assert "region-uk-parental-responsibility" in p.trace and "region-us-records" not in p.trace
 
 
 def test_the_default_region_is_the_united_states(knowledge: KnowledgeBase) -> None:

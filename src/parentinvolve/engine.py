@@ -8,10 +8,27 @@ from typing import Any
 
 from parentinvolve.answers import normalise
 from parentinvolve.conditions import AnswerValue, holds
-from parentinvolve.model import MOMENT, UNSURE, Attendance, KnowledgeBase, Line, Rule, Source
+from parentinvolve.model import (
+    DEPENDS,
+    MOMENT,
+    THERAPY,
+    Attendance,
+    Entry,
+    KnowledgeBase,
+    Line,
+    Region,
+    Rule,
+    Source,
+)
 
 MAX_ASKS = 8
-SAFETY_RULE = "safety-first"  # the built-in rule that puts crisis lines first; content cannot switch it off
+# Built-in rules: content cannot switch them off, and no rule in rules.yaml may take their names.
+SAFETY_RULE = "safety-first"  # crisis lines and safety steps first, whenever self-harm is a concern
+POINTER_RULE = "crisis-pointer"  # one line with the region's main crisis line, from age 10 or with low mood
+ATTENDANCE_RULE = "therapy-attendance"  # the parent's attendance, read from the therapy's own age bands
+BUILT_IN = (SAFETY_RULE, POINTER_RULE, ATTENDANCE_RULE)
+POINTER_FROM_AGE = 10
+POINTER_CONCERNS = ("self-harm", "depression")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +55,8 @@ class TherapyPlan:
     summary: str
     role: tuple[str, ...]
     length: tuple[str, ...]
+    typical_ages: tuple[int, int] | None = None
+    age_note: str | None = None  # said when the child is outside the therapy's typical ages
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +66,9 @@ class Suggestion:
     summary: str
     rule: str
     because: str
+    attendance: Attendance | None = None  # how involved the parent would be in it, for this child
+    typical_ages: tuple[int, int] | None = None
+    ages_sourced: bool = False  # whether a source gives the typical ages (else they are this guide's range)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +94,8 @@ class Plan:
     safety: Safety | None
     attendance: Attendance
     attendance_rule: str
+    attendance_because: str
+    crisis_pointer: str | None
     therapy: TherapyPlan | None
     suggested: tuple[Suggestion, ...]
     moments: tuple[MomentPlan, ...]
@@ -89,33 +113,62 @@ def plan(kb: KnowledgeBase, raw_answers: Mapping[Any, Any]) -> Plan:
     answers = normalise(kb, raw_answers)
     fired = _fired(kb.rules, answers)
     used, overruled = _resolve_groups(fired)
-    setting = [r for r in used if r.attendance]
-    winner = max(setting, key=lambda r: r.rank)  # the loader guarantees an unconditional attendance rule
-    overruled += [Overruled(r.id, winner.id) for r in setting if r is not winner]
+    age = answers.get("child_age")
+    age = age if isinstance(age, int) else 0
 
     chosen = kb.entry(str(answers.get("therapy", "")))
+    if chosen is not None and chosen.kind != THERAPY:
+        chosen = None
     therapy = None
-    if chosen is not None and answers.get("therapy") != UNSURE:
+    level = kb.attendance[DEPENDS]
+    because = "you're not sure yet which therapy your child will have"
+    weekly: tuple[str, ...] = ()
+    if chosen is not None:
+        band = chosen.band(age)
+        if band is not None:  # the loader checks that the bands cover every age
+            level, weekly = kb.attendance[band[2]], band[3]
+        because = f"you chose {chosen.name}, and your child is {age}"
         therapy = TherapyPlan(
-            chosen.id, chosen.name, chosen.summary, chosen.section("parent_role"), chosen.section("length")
+            chosen.id,
+            chosen.name,
+            chosen.summary,
+            chosen.section("parent_role"),
+            chosen.section("length"),
+            chosen.ages,
+            _age_note(chosen, age),
         )
 
-    cited: set[str] = set(chosen.sources if therapy and chosen else ())
+    cited: set[str] = set(chosen.sources if chosen else ())
     # Within each section the stronger rules speak first: a therapy's own arrangement before the general note.
     by_priority = sorted(used, key=lambda r: -r.priority)
     moments, confidentiality, prepare, why = _collect(by_priority, cited)
-    safety = _safety(kb, answers)
+    if weekly:  # the therapy's own arrangement for this age comes first in the weekly sessions
+        first = {t: Item(t, ATTENDANCE_RULE, because) for t in weekly}
+        moments["weekly"] = {**first, **{t: i for t, i in moments.get("weekly", {}).items() if t not in first}}
+    region = _region(kb, answers)
+    safety = _safety(kb, answers, region)
+    pointer = _pointer(answers, age, region)
     if safety is not None:
         cited.update(kb.crisis.sources)
+    if safety is not None or pointer is not None:
+        cited.update(region.sources)
+    suggested = _suggestions(kb, used, age) if therapy is None else ()
+    for s in suggested:
+        entry = kb.entry(s.id)
+        if entry is not None:
+            cited.update(entry.sources)
 
+    built_in = ((SAFETY_RULE,) if safety else ()) + ((POINTER_RULE,) if pointer else ()) + (ATTENDANCE_RULE,)
     return Plan(
         answers=answers,
         answer_labels=_labels(kb, answers),
         safety=safety,
-        attendance=kb.attendance[winner.attendance],
-        attendance_rule=winner.id,
+        attendance=level,
+        attendance_rule=ATTENDANCE_RULE,
+        attendance_because=because,
+        crisis_pointer=pointer,
         therapy=therapy,
-        suggested=_suggestions(kb, used) if therapy is None else (),
+        suggested=suggested,
         moments=tuple(
             MomentPlan(m.id, m.name, m.summary, tuple(moments.get(m.id, {}).values())) for m in kb.entries_of(MOMENT)
         ),
@@ -124,8 +177,18 @@ def plan(kb: KnowledgeBase, raw_answers: Mapping[Any, Any]) -> Plan:
         asks=_asks(kb, used),
         why=tuple(why.values()),
         sources=tuple(s for sid, s in kb.sources.items() if sid in cited),
-        trace=((SAFETY_RULE,) if safety else ()) + tuple(r.id for r in used),
+        trace=built_in + tuple(r.id for r in used),
         overruled=tuple(overruled),
+    )
+
+
+def _age_note(therapy: Entry, age: int) -> str | None:
+    if therapy.ages is None or therapy.fits(age):
+        return None
+    low, high = therapy.ages
+    return (
+        f"{therapy.name} is usually used with children aged {low} to {high}, and your child is {age}. "
+        "Ask the therapist why they chose it and how they will adapt it to your child's age."
     )
 
 
@@ -200,24 +263,61 @@ def _asks(kb: KnowledgeBase, rules: list[Rule]) -> tuple[Item, ...]:
     return tuple(Item(a.text, picked[a.id].id, picked[a.id].because) for a in kb.asks.values() if a.id in keep)
 
 
-def _suggestions(kb: KnowledgeBase, rules: list[Rule]) -> tuple[Suggestion, ...]:
+def _suggestions(kb: KnowledgeBase, rules: list[Rule], age: int) -> tuple[Suggestion, ...]:
+    """The therapies the rules suggest, only those whose typical ages hold this child, each with the parent's
+    attendance in it for this child's age."""
     out: dict[str, Suggestion] = {}
     for r in rules:
         for tid in r.suggest:
             entry = kb.entry(tid)
-            if entry is not None and tid not in out:
-                out[tid] = Suggestion(tid, entry.name, entry.summary, r.id, r.because)
+            if entry is None or tid in out or not entry.fits(age):
+                continue
+            band = entry.band(age)
+            level = kb.attendance.get(band[2]) if band else None
+            out[tid] = Suggestion(
+                tid, entry.name, entry.summary, r.id, r.because, level, entry.ages, bool(entry.ages_source)
+            )
     return tuple(out.values())
 
 
-def _safety(kb: KnowledgeBase, answers: Mapping[str, AnswerValue]) -> Safety | None:
-    concerns = answers.get("concerns", ())
-    if not isinstance(concerns, tuple) or "self-harm" not in concerns:
-        return None
+def _region(kb: KnowledgeBase, answers: Mapping[str, AnswerValue]) -> Region:
     region_q = kb.question("region")
     region_id = str(answers.get("region", region_q.default or region_q.choice_ids()[0]))
-    region = kb.crisis.region(region_id) or kb.crisis.regions[0]
-    return Safety(region.id, region.name, region.emergency, region.lines, kb.crisis.message, kb.crisis.safety_plan)
+    return kb.crisis.region(region_id) or kb.crisis.regions[0]
+
+
+def _concerns(answers: Mapping[str, AnswerValue]) -> tuple[str, ...]:
+    concerns = answers.get("concerns", ())
+    return concerns if isinstance(concerns, tuple) else ()
+
+
+def _safety(kb: KnowledgeBase, answers: Mapping[str, AnswerValue], region: Region) -> Safety | None:
+    if "self-harm" not in _concerns(answers):
+        return None
+    return Safety(
+        region.id,
+        region.name,
+        region.emergency,
+        region.lines,
+        kb.crisis.message,
+        region.steps + kb.crisis.safety_plan,
+    )
+
+
+def _pointer(answers: Mapping[str, AnswerValue], age: int, region: Region) -> str | None:
+    """One line to crisis help, for every child of 10 or more and whenever low mood or self-harm is a worry."""
+    if age < POINTER_FROM_AGE and not set(POINTER_CONCERNS) & set(_concerns(answers)):
+        return None
+    main = region.main_line()
+    if main is None:
+        return (
+            f"If you ever fear for your child's safety, call {region.emergency}. "
+            'For crisis help where you live, see "parentinvolve explain crisis".'
+        )
+    return (
+        f"If you ever fear for your child's safety, contact {main.name}: {main.contact}. "
+        f"In an emergency, call {region.emergency}."
+    )
 
 
 def _labels(kb: KnowledgeBase, answers: Mapping[str, AnswerValue]) -> tuple[tuple[str, str], ...]:

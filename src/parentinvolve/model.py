@@ -13,6 +13,12 @@ KIND_TITLES = {THERAPY: "Therapies", MOMENT: "Moments of involvement", TOPIC: "O
 POLICY = "policy"  # a clinic's own policy (clinic.yaml): `explain ID` finds it like any entry
 KIND_TITLES[POLICY] = "Your clinic's policies"  # listed last, and only when a clinic's layer is on
 UNSURE = "unsure"
+DEPENDS = "depends"  # the attendance level of a plan whose therapy is not known yet
+CRISIS = "crisis"  # the built-in topic made from crisis.yaml (`explain crisis`)
+AUDIENCES = ("young-people", "parents", "anyone")
+AUDIENCE_WORDS = {"young-people": " — for young people", "parents": " — for parents", "anyone": ""}  # after a line
+# One band of a therapy's attendance: (lowest age, highest age, attendance id, the plan's weekly paragraphs).
+Band = tuple[int, int, str, tuple[str, ...]]
 
 
 def lookup_key(text: str) -> str:
@@ -48,13 +54,26 @@ class Entry:
     sections: tuple[Section, ...]
     sources: tuple[str, ...]
     aliases: tuple[str, ...] = ()
-    attendance: str = ""  # therapies only
+    reviewed: str = ""  # YYYY-MM-DD, when the text was last checked against its sources
+    # Therapies only: the typical ages (lowest, highest), the source they come from, and the parent's
+    # attendance by age band, covering every age the age question allows (kb/ checks that).
+    ages: tuple[int, int] | None = None
+    ages_source: str = ""
+    bands: tuple[Band, ...] = ()
 
     def section(self, key: str) -> tuple[str, ...]:
         for s in self.sections:
             if s.key == key:
                 return s.text
         return ()
+
+    def band(self, age: int) -> Band | None:
+        """The attendance band for a child of `age` (the first band that holds it)."""
+        return next((b for b in self.bands if b[0] <= age <= b[1]), None)
+
+    def fits(self, age: int) -> bool:
+        """Whether `age` is within the typical ages (a therapy without declared ages fits every age)."""
+        return self.ages is None or self.ages[0] <= age <= self.ages[1]
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +126,8 @@ class Ask:
 class Line:
     name: str
     contact: str
+    audience: str = "anyone"  # young-people | parents | anyone
+    main: bool = False  # the region's main line, named in the one-line crisis pointer
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +136,11 @@ class Region:
     name: str
     emergency: str
     lines: tuple[Line, ...]
+    steps: tuple[str, ...] = ()  # safety steps for this region, before the common ones
+    sources: tuple[str, ...] = ()  # the sources of this region's lines and steps
+
+    def main_line(self) -> Line | None:
+        return next((line for line in self.lines if line.main), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +149,7 @@ class Crisis:
     safety_plan: tuple[str, ...]
     sources: tuple[str, ...]
     regions: tuple[Region, ...]
+    reviewed: str = ""
 
     def region(self, region_id: str) -> Region | None:
         return next((r for r in self.regions if r.id == region_id), None)
@@ -136,7 +163,6 @@ class Rule:
     when: Condition | None = None
     priority: int = 0
     group: str = ""
-    attendance: str = ""
     suggest: tuple[str, ...] = ()
     moments: tuple[tuple[str, tuple[str, ...]], ...] = ()
     confidentiality: tuple[str, ...] = ()

@@ -11,9 +11,21 @@ from parentinvolve.kb import entries as build_entries
 from parentinvolve.kb import rules as build_rules
 from parentinvolve.kb.context import Context
 from parentinvolve.kb.entries import MOMENT_SECTIONS, QUESTION_KINDS, REQUIRED_QUESTIONS, THERAPY_SECTIONS
-from parentinvolve.kb.reader import Node, parse_yaml, read_text
+from parentinvolve.kb.reader import Loc, Node, parse_yaml, read_text
 from parentinvolve.kb.rules import RULE_ADDS
-from parentinvolve.model import MOMENT, THERAPY, TOPIC, KnowledgeBase, Rule
+from parentinvolve.model import (
+    AUDIENCE_WORDS,
+    CRISIS,
+    MOMENT,
+    THERAPY,
+    TOPIC,
+    Crisis,
+    Entry,
+    KnowledgeBase,
+    Rule,
+    Section,
+    lookup_key,
+)
 
 __all__ = [
     "FILES",
@@ -38,7 +50,9 @@ class Counts:
 
     files: int = 0
     numbers: dict[str, int] = field(default_factory=dict)
-    warnings: list[Problem] = field(default_factory=list)  # a clinic's copies of entries that changed since
+    warnings: list[Problem] = field(
+        default_factory=list
+    )  # `validate` prints them and still passes (stale review dates, a clinic's copies of entries that changed since)
 
     def summary(self) -> str:
         parts = ", ".join(f"{n} {name}" for name, n in self.numbers.items())
@@ -111,6 +125,7 @@ def _check(root: Path, clinic: Path | None) -> tuple[KnowledgeBase | None, list[
 
         kb = finish(ctx, kb, layer)
     problems += ctx.r.problems
+    counts.warnings = list(dict.fromkeys(ctx.warnings))
     # One problem can be reported twice (a duplicate key seen from both sides); keep one of each.
     unique = list(dict.fromkeys(problems))
     return (kb if not unique else None), unique, counts
@@ -125,6 +140,8 @@ def _build(ctx: Context) -> tuple[KnowledgeBase | None, dict[str, int]]:
     entries = build_entries.explain_entries(ctx, sources, attendance)
     asks = build_entries.asks(ctx, sources)
     crisis = build_rules.crisis(ctx, sources, questions)
+    if crisis is not None:
+        entries = (*entries, _crisis_entry(ctx, crisis))
     rules = build_rules.rules(ctx, sources, questions, attendance, entries, asks)
     names = build_entries.names(ctx)
     counts = {
@@ -157,3 +174,37 @@ def _share_conditions(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
     the engine checks each distinct condition once per plan. The cache's decoder keeps the same promise."""
     shared: dict[Condition, Condition] = {}
     return tuple(r if r.when is None else replace(r, when=shared.setdefault(r.when, r.when)) for r in rules)
+
+
+CRISIS_ALIASES = (
+    "suicide",
+    "self-harm",
+    "emergency",
+    "safety plan",
+    "crisis lines",
+    "crisis line",
+    "suicidal thoughts",
+)
+
+
+def _crisis_entry(ctx: Context, crisis: Crisis) -> Entry:
+    """`explain crisis`: every region's lines and safety steps, made from crisis.yaml so no number is written twice."""
+    sections = [Section("now", "If your child is in danger now", (crisis.message,))]
+    for region in crisis.regions:
+        lines = tuple(f"{line.name}: {line.contact}{AUDIENCE_WORDS.get(line.audience, '')}" for line in region.lines)
+        sections.append(Section(lookup_key(region.name), region.name, lines + region.steps))
+    sections.append(Section("at-home", "Safety steps for every family", crisis.safety_plan))
+    where = ctx.docs.get("crisis")
+    loc = where.loc if where is not None else Loc("crisis.yaml", 1, 1)
+    name = "Crisis lines and safety steps"
+    ctx.name_locs += [(CRISIS, text, loc) for text in (CRISIS, name, *CRISIS_ALIASES)]
+    return Entry(
+        kind=TOPIC,
+        id=CRISIS,
+        name=name,
+        summary="Crisis lines for every country we cover, and steps that keep a child safer at home.",
+        sections=tuple(sections),
+        sources=tuple(dict.fromkeys((*crisis.sources, *(s for r in crisis.regions for s in r.sources)))),
+        aliases=CRISIS_ALIASES,
+        reviewed=crisis.reviewed,
+    )

@@ -34,7 +34,7 @@ def finish(ctx: Context, kb: KnowledgeBase | None, layer: Layer) -> KnowledgeBas
         r.error(f["website"].loc, f"website {website!r} should be a web address, like https://www.example.org")
     contacts = tuple(_line(r, item, "a contact") for item in r.items(f.get("contacts"), "contacts"))
     # Read as the crisis lines read it (it is one of them now), so a problem is reported once, in the same words.
-    after_hours = _line(r, f["after_hours"], "a crisis line") if "after_hours" in f else None
+    after_hours = _line(r, f["after_hours"], "a crisis line", ["audience"]) if "after_hours" in f else None
     disabled = tuple(v for v, _ in r.idents(f.get("disable"), "disable"))
     policies, changes = _policies(r, f.get("policies"), name, kb)
     clinic = Clinic(
@@ -58,9 +58,10 @@ def finish(ctx: Context, kb: KnowledgeBase | None, layer: Layer) -> KnowledgeBas
     return replace(kb, entries=(*kb.entries, *policies), names=names, rules=_marked(kb, clinic), clinic=clinic)
 
 
-def _line(r: Reader, node: Node, what: str) -> Line:
-    f = r.fields(node, what, ["name", "contact"])
-    return Line(r.text(f.get("name"), "name"), r.text(f.get("contact"), "contact"))
+def _line(r: Reader, node: Node, what: str, optional: list[str] | None = None) -> Line:
+    f = r.fields(node, what, ["name", "contact"], optional or [])
+    audience = r.text(f.get("audience"), "audience") if "audience" in f else "anyone"
+    return Line(r.text(f.get("name"), "name"), r.text(f.get("contact"), "contact"), audience)
 
 
 def _date(r: Reader, node: Node | None) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Iterable
 from pathlib import Path
 
+from parentinvolve.errors import Problem
 from parentinvolve.kb.fields import Reader
 from parentinvolve.kb.reader import Loc, Node, Scalar, Seq
 from parentinvolve.model import Source
@@ -20,10 +22,14 @@ class Context:
     """One content folder being built: its parsed files, the Reader that collects every problem, and what the
     builders note for each other (malformed ids, where choices and names are written, files that are broken)."""
 
-    def __init__(self, root: Path, docs: dict[str, Node | None]) -> None:
+    def __init__(self, root: Path, docs: dict[str, Node | None], today: datetime.date | None = None) -> None:
         self.root = root
         self.docs = docs
+        self.today = today or datetime.date.today()
         self.r = Reader()
+        self.warnings: list[Problem] = []  # reported by `validate`, which still passes
+        self.band_locs: dict[str, Loc] = {}  # therapy id -> where its attendance bands are written
+        self.ages_locs: dict[str, Loc] = {}  # therapy id -> where its typical ages are written
         self.bad_ids: dict[str, set[str]] = {}  # file -> loose keys of entry ids that are malformed
         self.choice_locs: dict[tuple[str, str], Loc] = {}  # (question id, choice id) -> where the id is written
         self.name_locs: list[tuple[str, str, Loc]] = []  # (entry id, id|name|alias, where it is written)

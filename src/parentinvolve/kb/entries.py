@@ -3,6 +3,10 @@ topics, the names they go by, and the questions to ask."""
 
 from __future__ import annotations
 
+import datetime
+import re
+from dataclasses import replace
+
 from parentinvolve.didyoumean import did_you_mean
 from parentinvolve.kb.conditions import parse_condition
 from parentinvolve.kb.context import Context
@@ -13,6 +17,7 @@ from parentinvolve.model import (
     TOPIC,
     Ask,
     Attendance,
+    Band,
     Choice,
     Entry,
     Question,
@@ -33,13 +38,16 @@ QUESTION_KINDS = ("integer", "select", "multi")
 THERAPY_SECTIONS = (
     ("what_it_is", "What it is", True),
     ("used_for", "What it is used for", True),
-    ("ages", "Ages", True),
+    ("age_fit", "Ages", True),
     ("parent_role", "Your part as a parent", True),
     ("how_often", "How often you take part", True),
     ("confidentiality", "What stays private", True),
     ("length", "How long it lasts and how it ends", False),
     ("details", "More to know", False),
 )
+STALE_AFTER_DAYS = 730  # `validate` warns about an entry whose `reviewed` date is older than 24 months
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_URL = re.compile(r"^https?://\S+$")
 MOMENT_SECTIONS = (
     ("asks_of_you", "Your part in one line", True),  # the plan's timeline shows it (render/summary.py)
     ("when", "When it happens", True),
@@ -52,15 +60,19 @@ def sources(ctx: Context) -> dict[str, Source]:
     out: dict[str, Source] = {}
     pairs = []
     for node in ctx.entries("sources"):
-        f = ctx.r.fields(node, "a source", ["id", "title"], ["publisher", "citation", "url", "note"])
+        f = ctx.r.fields(node, "a source", ["id", "title", "url"], ["publisher", "citation", "note"])
         sid = ctx.own_id(f.get("id"), "source id", "sources")
+        url_node = f.get("url")
+        url = ctx.r.text(url_node, "url")
+        if url and url_node is not None and not _URL.match(url):
+            ctx.r.error(url_node.loc, f"url {url!r} should be a public web address starting with https://")
         pairs.append((sid, node.loc))
         src = Source(
             id=sid,
             title=ctx.r.text(f.get("title"), "title"),
             publisher=ctx.r.text(f.get("publisher"), "publisher"),
             citation=ctx.r.text(f.get("citation"), "citation"),
-            url=ctx.r.text(f.get("url"), "url"),
+            url=url,
             note=ctx.r.text(f.get("note"), "note"),
         )
         if sid and sid not in out:
@@ -168,19 +180,22 @@ def attendance_levels(ctx: Context) -> dict[str, Attendance]:
 def explain_entries(ctx: Context, sources: dict[str, Source], attendance: dict[str, Attendance]) -> tuple[Entry, ...]:
     out: list[Entry] = []
     pairs = []
-    common = ["id", "name", "summary", "sources"]
+    common = ["id", "name", "summary", "reviewed", "sources"]
     for kind, file, sections in ((THERAPY, "therapies", THERAPY_SECTIONS), (MOMENT, "moments", MOMENT_SECTIONS)):
+        # `asks_of_you` (a one-line "what this asks of you", for the timeline) is read by the layout helper's
+        # model; it is allowed here so its content can land first.
+        extra = ["asks_of_you"] if kind == MOMENT else []
         for node in ctx.entries(file):
-            req = [k for k, _, needed in sections if needed] + (["attendance"] if kind == THERAPY else [])
-            opt = ["aliases"] + [k for k, _, needed in sections if not needed]
+            req = [k for k, _, needed in sections if needed] + (["ages", "attendance"] if kind == THERAPY else [])
+            opt = ["aliases", *extra] + [k for k, _, needed in sections if not needed]
             f = ctx.r.fields(node, f"a {kind}", common + req, opt)
             secs = tuple(Section(k, h, ctx.r.paragraphs(f.get(k), k)) for k, h, _ in sections if k in f)
-            level = ""
-            if kind == THERAPY and "attendance" in f:
-                level = ctx.r.ident(f["attendance"], "attendance")
-                if ctx.missing(level, attendance, "attendance"):
-                    ctx.r.error(f["attendance"].loc, f"unknown attendance {level!r}{did_you_mean(level, attendance)}")
-            out.append(_entry(ctx, kind, f, secs, sources, level))
+            entry = _entry(ctx, kind, f, secs, sources)
+            if kind == THERAPY:
+                ages, ages_source = _ages(ctx, f.get("ages"), sources, entry.id)
+                bands = _bands(ctx, f.get("attendance"), attendance, entry.id)
+                entry = replace(entry, ages=ages, ages_source=ages_source, bands=bands)
+            out.append(entry)
             pairs.append((out[-1].id, node.loc))
     for node in ctx.entries("topics"):
         f = ctx.r.fields(node, "a topic", [*common, "sections"], ["aliases"])
@@ -189,15 +204,13 @@ def explain_entries(ctx: Context, sources: dict[str, Source], attendance: dict[s
             sf = ctx.r.fields(item, "a section", ["heading", "text"])
             heading = ctx.r.text(sf.get("heading"), "heading")
             topic_secs.append(Section(lookup_key(heading), heading, ctx.r.paragraphs(sf.get("text"), "text")))
-        out.append(_entry(ctx, TOPIC, f, tuple(topic_secs), sources, ""))
+        out.append(_entry(ctx, TOPIC, f, tuple(topic_secs), sources))
         pairs.append((out[-1].id, node.loc))
     ctx.unique(pairs, "id", "; therapies, moments and topics share one set of ids")
     return tuple(out)
 
 
-def _entry(
-    ctx: Context, kind: str, f: dict[str, Node], secs: tuple[Section, ...], sources: dict[str, Source], level: str
-) -> Entry:
+def _entry(ctx: Context, kind: str, f: dict[str, Node], secs: tuple[Section, ...], sources: dict[str, Source]) -> Entry:
     alias_nodes = ctx.r.items(f.get("aliases"), "aliases")
     aliases = tuple(ctx.r.text(a, "alias") for a in alias_nodes)
     entry_id = ctx.own_id(f.get("id"), f"{kind} id", {THERAPY: "therapies", MOMENT: "moments"}.get(kind, "topics"))
@@ -214,8 +227,94 @@ def _entry(
         sections=secs,
         sources=ctx.source_refs(f, f"this {kind}", sources),
         aliases=tuple(a for a in aliases if a),
-        attendance=level,
+        reviewed=reviewed(ctx, f.get("reviewed"), f"{kind} {entry_id!r}"),
     )
+
+
+def reviewed(ctx: Context, node: Node | None, what: str) -> str:
+    """A `reviewed: YYYY-MM-DD` date; a date older than STALE_AFTER_DAYS is a warning (validate still passes)."""
+    if node is None:
+        return ""
+    raw = str(node.raw) if isinstance(node, Scalar) else ""
+    if not isinstance(node, Scalar) or node.kind not in ("timestamp", "str") or not _DATE.match(raw):
+        ctx.r.error(node.loc, "reviewed should be a date written YYYY-MM-DD, like 2026-11-30")
+        return ""
+    try:
+        day = datetime.date.fromisoformat(raw)
+    except ValueError:
+        ctx.r.error(node.loc, f"reviewed {raw!r} is not a real date; write it YYYY-MM-DD")
+        return ""
+    if day > ctx.today:
+        ctx.r.error(node.loc, f"reviewed {raw} is in the future; give the date the text was last checked")
+    elif (ctx.today - day).days > STALE_AFTER_DAYS:
+        ctx.warnings.append(
+            node.loc.problem(f"warning: {what} was last reviewed on {raw}, more than 24 months ago; check it again")
+        )
+    return raw
+
+
+def _ages(
+    ctx: Context, node: Node | None, sources: dict[str, Source], therapy: str
+) -> tuple[tuple[int, int] | None, str]:
+    """A therapy's typical ages: `{min, max, source}`, within the age question's range (checked later)."""
+    if node is None:
+        return None, ""
+    if not isinstance(node, Map):
+        ctx.r.error(node.loc, "ages should be a mapping like {min: 2, max: 7, source: a-source-id}")
+        return None, ""
+    f = ctx.r.fields(node, "ages", ["min", "max"], ["source"])
+    low, high = ctx.r.integer(f.get("min"), "ages min"), ctx.r.integer(f.get("max"), "ages max")
+    source = ""
+    if "source" in f:
+        source = ctx.r.ident(f["source"], "ages source")
+        if ctx.missing(source, sources, "sources"):
+            ctx.r.error(f["source"].loc, f"unknown source {source!r}{did_you_mean(source, sources)}")
+            source = ""
+    if low is None or high is None:
+        return None, source
+    if low > high:
+        ctx.r.error(node.loc, f"ages: min {low} is larger than max {high}")
+        return None, source
+    ctx.ages_locs[therapy] = node.loc
+    return (low, high), source
+
+
+def _bands(ctx: Context, node: Node | None, attendance: dict[str, Attendance], therapy: str) -> tuple[Band, ...]:
+    """The parent's attendance by age band: `[{ages: {min, max}, level, weekly: [paragraphs]}]`; a band
+    without `ages` covers every age. Whether the bands cover every age is checked with the questions."""
+    if node is None:
+        return ()
+    if not isinstance(node, Seq):
+        ctx.r.error(
+            node.loc,
+            "attendance should be a list of bands like [{ages: {max: 6}, level: every-session, weekly: [...]}]",
+        )
+        return ()
+    if not node.items:
+        ctx.r.error(node.loc, "attendance needs at least one band")
+    out: list[Band] = []
+    for item in node.items:
+        f = ctx.r.fields(item, "an attendance band", ["level", "weekly"], ["ages"])
+        low, high = 0, _OPEN
+        ages = f.get("ages")
+        if isinstance(ages, Map):
+            af = ctx.r.fields(ages, "a band's ages", [], ["min", "max"])
+            low = ctx.r.integer(af.get("min"), "band min") or 0
+            found = ctx.r.integer(af.get("max"), "band max")
+            high = _OPEN if found is None else found
+            if not af:
+                ctx.r.error(ages.loc, "a band's ages needs min, max or both")
+        elif ages is not None:
+            ctx.r.error(ages.loc, "a band's ages should be a mapping like {min: 7} or {min: 3, max: 6}")
+        level = ctx.r.ident(f.get("level"), "attendance level")
+        if ctx.missing(level, attendance, "attendance"):
+            ctx.r.error(f["level"].loc, f"unknown attendance {level!r}{did_you_mean(level, attendance)}")
+        out.append((low, high, level, ctx.r.paragraphs(f.get("weekly"), "weekly")))
+    ctx.band_locs[therapy] = node.loc
+    return tuple(out)
+
+
+_OPEN = 10**6  # a band with no `max` goes on for ever
 
 
 def names(ctx: Context) -> dict[str, str]:

@@ -248,6 +248,12 @@ def _add_after_hours(layer: Layer, crisis: Node | None, line: Map) -> Node | Non
     regions = crisis.items.get("regions") if isinstance(crisis, Map) else None
     if not isinstance(crisis, Map) or not isinstance(regions, Seq):
         return crisis
+    if "audience" not in line.items:  # a clinic's on-call line is for the whole family unless it says otherwise
+        line = Map(
+            {**line.items, "audience": Scalar("anyone", "str", "anyone", line.loc)},
+            {**line.keys, "audience": line.loc},
+            line.loc,
+        )
     out = []
     for region in regions.items:
         lines = region.items.get("lines") if isinstance(region, Map) else None

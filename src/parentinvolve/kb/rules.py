@@ -1,14 +1,20 @@
 """Building the crisis lines and the rules, and the checks that need every file: each region of the region
-question has crisis lines, each therapy choice is a therapy, and every plan gets an attendance level."""
+question has crisis lines, each therapy choice is a therapy (and each therapy a choice), each therapy states
+the parent's attendance for every age, and every rule can contribute to some plan."""
 
 from __future__ import annotations
 
 from parentinvolve.conditions import specificity
 from parentinvolve.didyoumean import did_you_mean
+from parentinvolve.engine import BUILT_IN
+from parentinvolve.kb import reach
 from parentinvolve.kb.conditions import parse_condition
 from parentinvolve.kb.context import Context
-from parentinvolve.kb.reader import Loc, Map
+from parentinvolve.kb.entries import reviewed
+from parentinvolve.kb.reader import Loc, Map, Scalar
 from parentinvolve.model import (
+    AUDIENCES,
+    DEPENDS,
     MOMENT,
     THERAPY,
     UNSURE,
@@ -23,23 +29,41 @@ from parentinvolve.model import (
     Source,
 )
 
-RULE_ADDS = ("attendance", "suggest", "moments", "confidentiality", "prepare", "ask", "why")
+RULE_ADDS = ("suggest", "moments", "confidentiality", "prepare", "ask", "why")
 
 
 def crisis(ctx: Context, sources: dict[str, Source], questions: dict[str, Question]) -> Crisis | None:
     node = ctx.docs.get("crisis")
     if node is None:
         return None
-    f = ctx.r.fields(node, "crisis.yaml", ["message", "safety_plan", "sources", "regions"])
+    f = ctx.r.fields(node, "crisis.yaml", ["message", "safety_plan", "sources", "reviewed", "regions"])
     regions = []
     for item in ctx.r.items(f.get("regions"), "regions"):
-        rf = ctx.r.fields(item, "a region", ["id", "name", "emergency", "lines"])
+        rf = ctx.r.fields(item, "a region", ["id", "name", "emergency", "lines"], ["steps", "sources"])
         lines = []
         for line in ctx.r.items(rf.get("lines"), "lines"):
-            lf = ctx.r.fields(line, "a crisis line", ["name", "contact"])
-            lines.append(Line(ctx.r.text(lf.get("name"), "name"), ctx.r.text(lf.get("contact"), "contact")))
+            lf = ctx.r.fields(line, "a crisis line", ["name", "contact", "audience"], ["main"])
+            audience = ctx.r.text(lf.get("audience"), "audience")
+            if audience and audience not in AUDIENCES:
+                ctx.r.error(
+                    lf["audience"].loc,
+                    f"audience {audience!r} should be one of {', '.join(AUDIENCES)}{did_you_mean(audience, AUDIENCES)}",
+                )
+            main = lf.get("main")
+            if main is not None and not (isinstance(main, Scalar) and main.kind == "bool"):
+                ctx.r.error(main.loc, "main should be true or false")
+            lines.append(
+                Line(
+                    ctx.r.text(lf.get("name"), "name"),
+                    ctx.r.text(lf.get("contact"), "contact"),
+                    audience or "anyone",
+                    isinstance(main, Scalar) and main.value is True,
+                )
+            )
         if not lines and "lines" in rf:
             ctx.r.error(rf["lines"].loc, "a region needs at least one crisis line")
+        if sum(line.main for line in lines) > 1:
+            ctx.r.error(item.loc, "a region can have at most one main line (main: true)")
         regions.append(
             (
                 Region(
@@ -47,6 +71,8 @@ def crisis(ctx: Context, sources: dict[str, Source], questions: dict[str, Questi
                     ctx.r.text(rf.get("name"), "name"),
                     ctx.r.text(rf.get("emergency"), "emergency"),
                     tuple(lines),
+                    ctx.r.paragraphs(rf.get("steps"), "steps"),
+                    ctx.source_refs(rf, "this region", sources) if "sources" in rf else (),
                 ),
                 item.loc,
             )
@@ -71,6 +97,7 @@ def crisis(ctx: Context, sources: dict[str, Source], questions: dict[str, Questi
         safety_plan=ctx.r.paragraphs(f.get("safety_plan"), "safety_plan"),
         sources=ctx.source_refs(f, "crisis.yaml", sources),
         regions=tuple(r for r, _ in regions),
+        reviewed=reviewed(ctx, f.get("reviewed"), "crisis.yaml"),
     )
 
 
@@ -89,13 +116,12 @@ def rules(
     for order, node in enumerate(ctx.entries("rules")):
         f = ctx.r.fields(node, "a rule", ["id", "sources"], ["because", "when", "priority", "group", *RULE_ADDS])
         rid = ctx.r.ident(f.get("id"), "rule id")
+        if rid in BUILT_IN:
+            ctx.r.error(f["id"].loc, f"rule id {rid!r} is the name of a built-in rule; choose another")
         pairs.append((rid, node.loc))
         if f and not any(k in f for k in RULE_ADDS):
             ctx.r.error(node.loc, f"rule {rid!r} adds nothing: give at least one of {', '.join(RULE_ADDS)}")
         when = parse_condition(f["when"], questions, ctx.r) if "when" in f and "questions" not in ctx.broken else None
-        level = ctx.r.ident(f.get("attendance"), "attendance")
-        if ctx.missing(level, attendance, "attendance"):
-            ctx.r.error(f["attendance"].loc, f"unknown attendance {level!r}{did_you_mean(level, attendance)}")
         moment_parts = []
         if "moments" in f:
             mf = f["moments"]
@@ -114,7 +140,6 @@ def rules(
                 when=when,
                 priority=ctx.r.integer(f.get("priority"), "priority") or 0,
                 group=ctx.r.ident(f.get("group"), "group"),
-                attendance=level,
                 suggest=ctx.refs(ctx.r.idents(f.get("suggest"), "suggest"), therapies, "therapy", "therapies"),
                 moments=tuple(moment_parts),
                 confidentiality=ctx.r.paragraphs(f.get("confidentiality"), "confidentiality"),
@@ -127,33 +152,49 @@ def rules(
         )
     ctx.unique(pairs, "rule id")
     _check_questions_refs(ctx, questions, therapies)
-    _check_default_attendance(ctx, out, [loc for _, loc in pairs])
+    _check_bands(ctx, questions, entries, attendance)
+    if not ctx.r.problems:  # only on content that is otherwise sound: a broken rule is reported already
+        dead = reach.dead_rules(out, questions)
+        for rule, loc in zip(out, (loc for _, loc in pairs), strict=True):
+            if rule.id in dead:
+                ctx.r.error(loc, f"rule {rule.id!r} {dead[rule.id]}")
     return tuple(out)
 
 
-def _check_default_attendance(ctx: Context, rules: list[Rule], locs: list[Loc]) -> None:
-    """Every plan must get an attendance level: some rule without `when` sets one, and no stronger rule
-    of its group can overrule it without setting one itself."""
-    where = ctx.docs.get("rules")
-    if where is None or not rules:
+def _check_bands(
+    ctx: Context, questions: dict[str, Question], entries: tuple[Entry, ...], attendance: dict[str, Attendance]
+) -> None:
+    """Attendance is stated in one place, each therapy's bands, and must cover every age exactly once."""
+    age_q = questions.get("child_age")
+    if age_q is None or age_q.min is None or age_q.max is None:
         return
-    defaults = [r for r in rules if r.when is None and r.attendance]
-    if not defaults:
+    for e in entries:
+        if e.kind != THERAPY or e.id not in ctx.band_locs:
+            continue
+        loc = ctx.band_locs[e.id]
+        for age in range(age_q.min, age_q.max + 1):
+            holding = [b for b in e.bands if b[0] <= age <= b[1]]
+            if not holding:
+                ctx.r.error(
+                    loc, f"therapy {e.id!r} states no attendance for a child of {age}; add a band that covers it"
+                )
+                break
+            if len(holding) > 1:
+                ctx.r.error(
+                    loc, f"therapy {e.id!r} has two attendance bands for a child of {age}; make them not overlap"
+                )
+                break
+        if e.ages is not None and e.id in ctx.ages_locs and (e.ages[0] < age_q.min or e.ages[1] > age_q.max):
+            ctx.r.error(
+                ctx.ages_locs[e.id],
+                f"therapy {e.id!r}: ages {e.ages[0]} to {e.ages[1]} go beyond the age question's {age_q.min} to {age_q.max}",
+            )
+    offers_unsure = UNSURE in {c.id for c in (questions["therapy"].choices if "therapy" in questions else ())}
+    if offers_unsure and "attendance" not in ctx.broken and attendance and DEPENDS not in attendance:
+        where = ctx.docs.get("attendance")
         ctx.r.error(
-            where.loc, "no rule without `when` sets attendance, so some plans would have none; add a default rule"
-        )
-        return
-    blockers = {
-        d.id: [r for r in rules if d.group and r.group == d.group and not r.attendance and r.rank > d.rank]
-        for d in defaults
-    }
-    if all(blockers[d.id] for d in defaults):
-        d = defaults[0]
-        b = blockers[d.id][0]
-        ctx.r.error(
-            locs[b.order],
-            f"rule {b.id!r} sets no attendance but can overrule {d.id!r}, the default attendance rule, in group "
-            f"{d.group!r}, so some plans would have none; give it an attendance or move it out of the group",
+            where.loc if where is not None else Loc("attendance.yaml", 1, 1),
+            f"attendance.yaml needs the level {DEPENDS!r}: it is the plan's headline when the therapy is not known",
         )
 
 
@@ -161,6 +202,15 @@ def _check_questions_refs(ctx: Context, questions: dict[str, Question], therapie
     therapy_q = questions.get("therapy")
     if therapy_q is None or "therapies" in ctx.broken:
         return
+    if "questions" not in ctx.broken:
+        offered = therapy_q.choice_ids()
+        for entry_id, name, loc in ctx.name_locs:
+            if entry_id == name and entry_id in therapies and entry_id not in offered:
+                ctx.r.error(
+                    loc,
+                    f"therapy {entry_id!r} is not a choice of the therapy question in questions.yaml; "
+                    "add it there so parents can pick it",
+                )
     for choice in therapy_q.choices:
         if choice.id != UNSURE and ctx.missing(choice.id, therapies, "therapies"):
             node = ctx.docs.get("questions")

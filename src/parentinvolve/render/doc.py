@@ -8,16 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Union
 
-from parentinvolve.model import KIND_TITLES, Entry, KnowledgeBase, Source
+from parentinvolve.model import AUDIENCE_WORDS, KIND_TITLES, Entry, KnowledgeBase, Source
 
 if TYPE_CHECKING:  # `explain` and `topics` never load the engine
-    from parentinvolve.engine import Item, Plan
+    from parentinvolve.engine import Item, Plan, Suggestion
 
 DISCLAIMER = (
     "This is general information to help you talk with your child's therapist. "
     "It is not medical or legal advice, and rules differ from place to place."
 )
-CHECK_LOCALLY = "Ask your child's therapist what applies to your family and where you live."
 
 
 @dataclass(frozen=True)
@@ -75,11 +74,29 @@ def source_line(s: Source) -> str:
     return f"{text} {s.url}".strip() if s.url and s.url not in text else text
 
 
+def ages_words(low: int, high: int) -> str:
+    return f"{low} to {high}" if high < 1000 else f"{low} and older"
+
+
 def entry_doc(kb: KnowledgeBase, entry: Entry) -> Doc:
     blocks: list[Block] = [Para(entry.summary, "lead")]
-    if entry.attendance and entry.attendance in kb.attendance:
-        level = kb.attendance[entry.attendance]
+    if entry.ages is not None:
+        src = kb.sources.get(entry.ages_source)
+        where = (
+            f" (source: {src.publisher or src.title})"
+            if src
+            else " (our sources give no exact range, so this is the range this guide uses)"
+        )
+        blocks.append(Para(f"Typical ages: {ages_words(*entry.ages)}{where}."))
+    levels = [(low, high, kb.attendance[level]) for low, high, level, _ in entry.bands if level in kb.attendance]
+    if len(levels) == 1:
+        level = levels[0][2]
         blocks.append(Para(f"Your involvement: {level.label}. {level.description}"))
+    elif levels:
+        blocks.append(Para("Your involvement depends on your child's age:"))
+        blocks.append(
+            Bullets(tuple(Bullet(f"Ages {ages_words(lo, hi)}: {lv.label}. {lv.description}") for lo, hi, lv in levels))
+        )
     for section in entry.sections:
         blocks.append(Heading(section.heading))
         blocks.append(
@@ -87,6 +104,8 @@ def entry_doc(kb: KnowledgeBase, entry: Entry) -> Doc:
         )
     if entry.aliases:
         blocks.append(Para("Also known as: " + ", ".join(entry.aliases) + ".", "note"))
+    if entry.reviewed:
+        blocks.append(Para(f"Last reviewed: {entry.reviewed}.", "note"))
     blocks += _sources(kb, entry.sources)
     blocks.append(Para(DISCLAIMER, "note"))
     return Doc(entry.name, tuple(blocks))
@@ -127,7 +146,8 @@ def safety_alert(p: Plan) -> Alert | None:
     return Alert(
         f"Safety first — crisis lines ({s.region_name})",
         (s.message,) if listed else (s.message, f"Emergency number: {s.emergency}."),
-        tuple(f"{line.name}: {line.contact}" for line in s.lines) + s.safety_plan,
+        tuple(f"{line.name}: {line.contact}{AUDIENCE_WORDS.get(line.audience, '')}" for line in s.lines)
+        + s.safety_plan,
     )
 
 
@@ -183,32 +203,34 @@ def _glance(p: Plan, why: bool) -> list[Block]:
 
     blocks: list[Block] = [Heading("At a glance")]
     level = f"How involved you will be: {p.attendance.label}. {p.attendance.description}"
-    blocks.append(Bullets((Bullet(level, f"Why: rule {p.attendance_rule}" if why else ""),)))
+    # (the crisis pointer, when there is one, leads "In short": said once)
+    blocks.append(
+        Bullets((Bullet(level, _why_note(Item("", p.attendance_rule, p.attendance_because)) if why else ""),))
+    )
     if p.therapy is not None:
         blocks.append(Para(f"{p.therapy.name}: {p.therapy.summary}", "lead"))
+        if p.therapy.age_note:
+            blocks.append(Para(p.therapy.age_note, "note"))
         blocks.append(Bullets(tuple(Bullet(t) for t in p.therapy.role)))
         if p.therapy.length:
             blocks.append(Heading("How long it lasts and how it ends", 3))
             blocks.append(Bullets(tuple(Bullet(t) for t in p.therapy.length)))
-    else:
-        blocks.append(
-            Para(
-                "You are not sure yet which therapy your child will have. These are often used for what you described:"
-            )
-        )
+        return blocks
+    concerns = p.answers.get("concerns", ())
+    described = isinstance(concerns, tuple) and any(c != "other" for c in concerns)
+    if p.suggested:
+        lead = "These are often used for what you described" if described else "These may fit your child's age"
+        blocks.append(Para(f"You are not sure yet which therapy your child will have. {lead}:"))
         blocks.append(
             Bullets(
                 tuple(
-                    Bullet(f"{s.name} — {s.summary}", _why_note(Item("", s.rule, s.because)) if why else "")
+                    Bullet(_suggestion_line(s), _why_note(Item("", s.rule, s.because)) if why else "")
                     for s in p.suggested
                 )
             )
         )
-        blocks.append(
-            Para(
-                "Ask the therapist which approach they plan to use, why, and how involved you will be. " + CHECK_LOCALLY
-            )
-        )
+    else:
+        blocks.append(Para("You are not sure yet which therapy your child will have."))
     return blocks
 
 
@@ -240,3 +262,9 @@ def clinic_section(kb: KnowledgeBase, why: bool) -> list[Block]:
     if why:
         blocks.append(Para(f"From the clinic's layer in {c.folder}: see `parentinvolve clinic show`.", "note"))
     return blocks
+
+
+def _suggestion_line(s: Suggestion) -> str:
+    part = f" Your part: {s.attendance.label.lower()}." if s.attendance else ""
+    ages = f" Usually for ages {ages_words(*s.typical_ages)}." if s.typical_ages and s.ages_sourced else ""
+    return f"{s.name} — {s.summary}{ages}{part}"

@@ -11,6 +11,9 @@ if TYPE_CHECKING:  # `explain --format json` never loads the engine
     from parentinvolve.engine import Item, Plan
 
 
+OPEN_AGE = 1000  # a band's highest age at or above this means "and older" (written `null`)
+
+
 def dumps(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
@@ -37,8 +40,17 @@ def entry(kb: KnowledgeBase, e: Entry) -> dict[str, Any]:
         "summary": e.summary,
         "aliases": list(e.aliases),
     }
-    if e.attendance:
-        data["attendance"] = e.attendance
+    if e.ages is not None:
+        data["typical_ages"] = {"min": e.ages[0], "max": e.ages[1]}
+    if len({level for _, _, level, _ in e.bands}) == 1:
+        data["attendance"] = e.bands[0][2]
+    if e.bands:
+        data["attendance_by_age"] = [
+            {"min_age": low, "max_age": high if high < OPEN_AGE else None, "attendance": level}
+            for low, high, level, _ in e.bands
+        ]
+    if e.reviewed:
+        data["reviewed"] = e.reviewed
     data["sections"] = [{"key": s.key, "heading": s.heading, "text": list(s.text)} for s in e.sections]
     data["sources"] = [source(kb.sources[i]) for i in e.sources if i in kb.sources]
     return data
@@ -68,6 +80,10 @@ def clinic(kb: KnowledgeBase | None) -> dict[str, Any] | None:
     }
 
 
+def _ages(ages: tuple[int, int] | None) -> dict[str, int] | None:
+    return {"min": ages[0], "max": ages[1]} if ages is not None else None
+
+
 def plan(p: Plan, kb: KnowledgeBase | None = None) -> dict[str, Any]:
     """The documented JSON shape of a plan (see README, "The plan as JSON")."""
     from parentinvolve.render.summary import in_short, moment_line
@@ -79,14 +95,22 @@ def plan(p: Plan, kb: KnowledgeBase | None = None) -> dict[str, Any]:
             "region": s.region,
             "region_name": s.region_name,
             "emergency": s.emergency,
-            "lines": [{"name": line.name, "contact": line.contact} for line in s.lines],
+            "lines": [{"name": line.name, "contact": line.contact, "audience": line.audience} for line in s.lines],
             "message": s.message,
             "safety_plan": list(s.safety_plan),
         }
     therapy = None
     if p.therapy is not None:
         t = p.therapy
-        therapy = {"id": t.id, "name": t.name, "summary": t.summary, "role": " ".join(t.role), "length": list(t.length)}
+        therapy = {
+            "id": t.id,
+            "name": t.name,
+            "summary": t.summary,
+            "typical_ages": _ages(t.typical_ages),
+            "age_note": t.age_note,
+            "role": " ".join(t.role),
+            "length": list(t.length),
+        }
     return {
         "safety": safety,  # first, so it is the first thing anyone reads
         "summary": list(in_short(p, kb)),
@@ -95,8 +119,18 @@ def plan(p: Plan, kb: KnowledgeBase | None = None) -> dict[str, Any]:
         "attendance": p.attendance.id,
         "attendance_label": p.attendance.label,
         "attendance_description": p.attendance.description,
+        "crisis_pointer": p.crisis_pointer,
         "therapy": therapy,
-        "suggested_therapies": [s.id for s in p.suggested],
+        "suggested_therapies": [
+            {
+                "id": s.id,
+                "name": s.name,
+                "summary": s.summary,
+                "attendance": s.attendance.id if s.attendance else None,
+                "typical_ages": _ages(s.typical_ages),
+            }
+            for s in p.suggested
+        ],
         "moments": [
             {
                 "id": m.id,
