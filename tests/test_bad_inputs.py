@@ -325,7 +325,7 @@ CASES: list[Case] = [
             ("4.5", "4.5", "4.5 is not a whole number"),
             ("true", "true", "true is not a whole number"),
             ("empty", "", "the answer is empty"),
-            ("5000-digits", '"' + "5" * 5000 + '"', "is not a whole number"),
+            ("5000-digits", '"' + "5" * 5000 + '"', "far out of range"),
         )
     ),
     Case(
@@ -1203,7 +1203,7 @@ CASES += [
         "validate-folder-name-with-escapes-and-a-problem",
         ("validate", "c\x1b]8;;x\x07"),
         1,
-        ("c\\x1b]8;;x\\x07/rules.yaml:", "The content in c\\x1b]8;;x\\x07 has"),
+        ("c\\x1b]8;;x\\x07/therapies.yaml:", "The content in c\\x1b]8;;x\\x07 has"),
         setup=lambda work: (
             shutil.copytree(CONTENT, work / "c\x1b]8;;x\x07")
             and (work / "c\x1b]8;;x\x07" / "attendance.yaml").write_text("[]\n")

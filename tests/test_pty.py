@@ -353,8 +353,8 @@ def test_prompts_stay_on_the_terminal_when_stdout_and_stderr_go_to_a_file(tmp_pa
 def test_pasting_thousands_of_digits_at_the_age_prompt(tmp_path: Path) -> None:
     child = spawn(command("ask --format plain"), tmp_path)
     child.expect_exact("How old is your child?")
-    child.send("9" * 5000)
-    child.expect_exact("please type an age in that range")
+    child.send("9" * 5000 + ENTER)
+    child.expect_exact("far out of range")
     child.send(CTRL_C)
     code, shown = finish(child)
     assert code == 130

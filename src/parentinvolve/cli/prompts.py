@@ -84,6 +84,7 @@ def _stop_on_ctrl_d(app: Application[Any]) -> None:
 
     @keys.add(Keys.SIGINT, eager=True)  # `kill -INT`: prompt_toolkit turns the signal into this key
     def end_on_sigint(event: KeyPressEvent) -> None:
+        event.app.erase_when_done = False  # leave the question where it was, and the "stopped" line below it
         event.app.exit(exception=KeyboardInterrupt(), style="class:aborting")
 
     app.key_bindings = merge_key_bindings([app.key_bindings or KeyBindings(), keys])

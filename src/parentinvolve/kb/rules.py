@@ -166,8 +166,8 @@ def _check_bands(
 ) -> None:
     """Attendance is stated in one place, each therapy's bands, and must cover every age exactly once."""
     age_q = questions.get("child_age")
-    if age_q is None or age_q.min is None or age_q.max is None:
-        return
+    if age_q is None or age_q.min is None or age_q.max is None or age_q.min > age_q.max:
+        return  # (an age question without a sound range is reported where it is written)
     for e in entries:
         if e.kind != THERAPY or e.id not in ctx.band_locs:
             continue
