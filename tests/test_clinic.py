@@ -198,7 +198,7 @@ def test_an_unknown_field_in_clinic_yaml_is_located(run_cli: RunCli, clinic: Pat
             "regions:\n  - id: uk\n    emergency: '555-0100'\n",
             "a region's 'emergency' cannot be changed",
         ),
-        ("rules.yaml", "- id: confidentiality-self-harm\n  confidentiality: [Nothing to see.]\n", "safety net"),
+        ("rules.yaml", "- id: self-harm-safety\n  why: [Nothing to see.]\n", "safety net"),
     ],
 )
 def test_safety_cannot_be_weakened(run_cli: RunCli, clinic: Path, file: str, text: str, reason: str) -> None:
@@ -215,7 +215,8 @@ def test_safety_cannot_be_weakened(run_cli: RunCli, clinic: Path, file: str, tex
 
 def test_a_layer_may_add_crisis_lines_after_the_shipped_ones(clinic: Path, kb: KnowledgeBase) -> None:
     (clinic / "crisis.yaml").write_text(
-        "regions:\n  - id: uk\n    lines:\n      - {name: Riverbend text line, contact: text 555-0123}\n", "utf-8"
+        "regions:\n  - id: uk\n    lines:\n      - {name: Riverbend text line, contact: text 555-0123, audience: anyone}\n",
+        "utf-8",
     )
     layered = load(CONTENT, clinic)
     mine, theirs = layered.crisis.region("uk"), kb.crisis.region("uk")
@@ -242,7 +243,9 @@ def test_null_removes_an_optional_field_and_a_required_one_is_missed_at_the_patc
 
 def test_a_problem_in_a_patched_entry_is_reported_at_the_clinic_line(run_cli: RunCli, clinic: Path) -> None:
     therapies = clinic / "therapies.yaml"
-    edit(therapies, "  how_often:", "  attendance: every-sesion\n  how_often:")
+    edit(
+        therapies, "  how_often:", "  attendance:\n    - level: every-sesion\n      weekly: [Every week.]\n  how_often:"
+    )
     r = run_cli("validate", "--clinic", str(clinic))
     assert r.exit_code == 1
     assert f"{therapies}:{line_of(therapies, 'every-sesion')}:" in r.stderr

@@ -104,3 +104,14 @@ def questions_named(cond: Condition | None) -> set[str]:
     if isinstance(cond, Not):
         return questions_named(cond.part)
     return {cond.question}
+
+
+def mentions(cond: Condition | None, question: str) -> bool:
+    """Whether a condition looks at the answer to `question` anywhere inside it."""
+    if cond is None:
+        return False
+    if isinstance(cond, (All, AnyOf)):
+        return any(mentions(part, question) for part in cond.parts)
+    if isinstance(cond, Not):
+        return mentions(cond.part, question)
+    return cond.question == question

@@ -42,16 +42,14 @@ class ContentError(ParentInvolveError):
 
     exit_code = EXIT_ERROR
 
-    def __init__(self, problems: list[Problem], *, root: str = "") -> None:
+    def __init__(self, problems: list[Problem], *, root: str = "", clinic: str = "") -> None:
         self.problems = sorted(problems, key=lambda p: (p.path, p.line, p.col))
         count = len(self.problems)
-        where = f" in {root}" if root else ""
-        if root:
-            from shlex import quote
+        where = (f" in {root}" if root else "") + (f" with the clinic's layer {clinic}" if clinic else "")
+        from shlex import quote
 
-            again = f"`parentinvolve validate {quote(root)}`"  # that folder, not the built-in content
-        else:
-            again = "`parentinvolve validate`"
+        again = "`parentinvolve validate" + (f" {quote(root)}" if root else "")  # that folder, not the built-in one
+        again += (f" --clinic {quote(clinic)}" if clinic else "") + "`"
         super().__init__(
             f"The content{where} has {count} problem{'s' if count != 1 else ''}.",
             hint=f"Fix {'it' if count == 1 else 'them'}, then check again with {again}.",

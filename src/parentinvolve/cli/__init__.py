@@ -262,7 +262,7 @@ def validate(
     layer = f" with the clinic's layer {shown(clinic)}" if clinic else ""
     found, problems, counts = kb.check(target, clinic)
     if problems:
-        raise ContentError(problems, root=f"{target}{layer}")
+        raise ContentError(problems, root=str(target), clinic=str(clinic) if clinic else "")
     for warning in counts.warnings:  # a clinic's copy of an entry that has changed since: worth a look, not an error
         say(str(warning))
     from parentinvolve.cli.translations import check_translations

@@ -63,7 +63,7 @@ def load(root: Path, clinic: Path | None = None) -> KnowledgeBase:
     """The knowledge base in `root` (with a clinic's layer over it), or ContentError listing every problem."""
     kb, problems, _ = check(root, clinic)
     if problems or kb is None:
-        raise ContentError(problems, root=str(root) + (f" with the clinic's layer {clinic}" if clinic else ""))
+        raise ContentError(problems, root=str(root), clinic=str(clinic) if clinic else "")
     return kb
 
 

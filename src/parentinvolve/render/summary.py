@@ -9,12 +9,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from parentinvolve.conditions import mentions
 from parentinvolve.model import UNSURE, KnowledgeBase
 
 if TYPE_CHECKING:
     from parentinvolve.engine import Plan
 
 MAX_POINTS = 6
+AGE = "child_age"  # the question whose answer is the child's age
 ASKS_OF_YOU = "asks_of_you"  # the section key in moments.yaml
 PRIVACY_TOPIC = "confidentiality"  # a therapy's section key, and the id of the topic about privacy
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“‘(])")
@@ -46,7 +48,7 @@ def for_whom(kb: KnowledgeBase, p: Plan) -> str:
         if q.id not in p.answers:
             continue
         value = p.answers[q.id]
-        if isinstance(value, int) and q.id == "child_age":
+        if isinstance(value, int) and q.id == AGE:
             parts.append(f"a {value}-year-old" if value > 0 else "a baby under 1")
         elif isinstance(value, int):
             parts.append(f"{q.prompt} {value}")
@@ -93,14 +95,21 @@ def in_short(p: Plan, kb: KnowledgeBase | None = None) -> tuple[str, ...]:
 
 
 def _private(p: Plan, kb: KnowledgeBase | None) -> str:
-    """What stays private, in a sentence that stands on its own."""
-    if kb is not None:
-        therapy = kb.entry(p.therapy.id) if p.therapy is not None else kb.find(PRIVACY_TOPIC)
-        if therapy is not None:
-            said = therapy.section(PRIVACY_TOPIC) or ((therapy.summary,) if p.therapy is None else ())
-            if said:
-                return first_sentence(said[0])
-    return first_sentence(p.confidentiality[0].text) if p.confidentiality else ""
+    """What stays private, in a sentence that stands on its own: the therapy's own words when it is known;
+    otherwise the plan's privacy point written for this child's age (what privacy means differs most by
+    age), else the first one."""
+    if kb is not None and p.therapy is not None:
+        therapy = kb.entry(p.therapy.id)
+        said = therapy.section(PRIVACY_TOPIC) if therapy is not None else ()
+        if said:
+            return first_sentence(said[0])
+    if not p.confidentiality:
+        return ""
+    if kb is None:
+        return first_sentence(p.confidentiality[0].text)
+    by_age = {r.id for r in kb.rules if mentions(r.when, AGE)}
+    best = next((item for item in p.confidentiality if item.rule in by_age), p.confidentiality[0])
+    return first_sentence(best.text)
 
 
 def crisis_footer(p: Plan) -> tuple[str, tuple[str, ...]] | None:
