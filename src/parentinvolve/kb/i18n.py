@@ -52,8 +52,6 @@ FILES = ("questions", "attendance", "therapies", "moments", "topics", "asks", "r
 HASH = "source_hash"
 TODO = "TODO"  # a source_hash starting with it: written by `skeleton`, not translated yet
 CRISIS = "crisis"
-CRISIS_HEADINGS = ("now", "at-home")  # the sections of `explain crisis` that are not a region (kb/build.py)
-AUDIENCE_DASH = " — "  # AUDIENCE_WORDS are this, then the words
 MAX_BYTES = 32 * 1024 * 1024
 _DIGITS = re.compile(r"\d+")
 # The section headings the program gives therapies and moments (kb/entries.py), for the catalog; a test keeps
@@ -72,6 +70,8 @@ HEADINGS = (
     N_("How to prepare"),
     N_("Your part in one line"),
 )
+CRISIS_HEADINGS = ("now", "at-home")  # the sections of `explain crisis` that are not a region (kb/build.py)
+AUDIENCE_DASH = " — "  # AUDIENCE_WORDS are this, then the words
 Texts = dict[str, Any]  # field -> str | tuple[str, ...] | dict[str, ...] | tuple[dict[str, str], ...]
 
 
