@@ -11,10 +11,10 @@ text it was made from (`fingerprint`), and only text fields, shaped as in the En
       what_it_is: [..., ...]            # a list of paragraphs, like the English
       aliases: [terapia de interacción]  # extra names for `explain`; the English ones keep working
 
-Questions translate `prompt`, `help` and `choices` (a mapping choice id -> label); topics `sections` (a list
-of {heading, text}, in the English order); rules `because`, `moments` (moment id -> paragraphs),
-`confidentiality`, `prepare`, `why`; crisis.yaml has an entry `crisis` (message, safety_plan) and one per
-region id (name, lines: [{name, contact}] in the English order, every number exactly as in the English).
+Questions: `prompt`, `help`, `choices` (choice id -> label); therapies and moments their sections (therapies also
+`attendance`: each age band's `weekly`); topics `sections` ({heading, text}), but `crisis` (made from crisis.yaml)
+only `headings` and `audience`; rules `because`, `moments`, `confidentiality`, `prepare`, `why`; crisis.yaml an
+entry `crisis` (message, safety_plan) and one per region (name, lines [{name, contact}], steps), numbers kept.
 
 An entry is used only when its `source_hash` matches the English text as it is now: a missing, stale or
 malformed entry falls back to English, for that entry only, and `validate` names it. Several folders can be
