@@ -178,6 +178,24 @@ def test_spanish_names_find_entries_and_english_ids_still_work(run_cli: RunCli) 
         assert r.exit_code == 0 and '"id": "pcit"' in r.stdout
 
 
+@pytest.mark.parametrize(
+    ("name", "entry_id"),
+    [
+        ("terapia de juego", "play"),
+        ("Terapia familiar", "family"),
+        ("crisis", "crisis"),
+        ("suicidio", "crisis"),
+        ("autolesiones", "crisis"),
+        ("entrenamiento para padres", "parent-training"),
+        ("psicoterapia para padres e hijos", "cpp"),
+        ("confidencialidad", "confidentiality"),
+    ],
+)
+def test_spanish_names_for_explain(kb_es: KnowledgeBase, name: str, entry_id: str) -> None:
+    found = kb_es.find(name)
+    assert found is not None and found.id == entry_id
+
+
 def test_a_missing_translation_falls_back_to_english_for_that_entry_only(kb: KnowledgeBase, content_copy: Path) -> None:
     drop_translation(content_copy, "therapies", "cbt")
     kb_es = kb_package.load(content_copy, lang="es")
