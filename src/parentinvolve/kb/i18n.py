@@ -11,10 +11,10 @@ text it was made from (`fingerprint`), and only text fields, shaped as in the En
       what_it_is: [..., ...]            # a list of paragraphs, like the English
       aliases: [terapia de interacción]  # extra names for `explain`; the English ones keep working
 
-Questions translate `prompt`, `help` and `choices` (a mapping choice id -> label); topics `sections` (a list
-of {heading, text}, in the English order); rules `because`, `moments` (moment id -> paragraphs),
-`confidentiality`, `prepare`, `why`; crisis.yaml has an entry `crisis` (message, safety_plan) and one per
-region id (name, lines: [{name, contact}] in the English order, every number exactly as in the English).
+Questions: `prompt`, `help`, `choices` (choice id -> label); therapies and moments their sections (therapies also
+`attendance`: each age band's `weekly`); topics `sections` ({heading, text}), but `crisis` (made from crisis.yaml)
+only `headings` and `audience`; rules `because`, `moments`, `confidentiality`, `prepare`, `why`; crisis.yaml an
+entry `crisis` (message, safety_plan) and one per region (name, lines [{name, contact}], steps), numbers kept.
 
 An entry is used only when its `source_hash` matches the English text as it is now: a missing, stale or
 malformed entry falls back to English, for that entry only, and `validate` names it. Several folders can be
@@ -34,15 +34,15 @@ from parentinvolve.errors import Problem
 from parentinvolve.i18n import N_
 from parentinvolve.kb.reader import Loc, Map, Node, Scalar, Seq, parse_yaml, read_text
 from parentinvolve.model import (
+    AUDIENCE_WORDS,
     MOMENT,
     THERAPY,
     TOPIC,
     Attendance,
     Choice,
+    Crisis,
     Entry,
     KnowledgeBase,
-    Line,
-    Region,
     Rule,
     Section,
     lookup_key,
@@ -70,6 +70,8 @@ HEADINGS = (
     N_("How to prepare"),
     N_("Your part in one line"),
 )
+CRISIS_HEADINGS = ("now", "at-home")  # the sections of `explain crisis` that are not a region (kb/build.py)
+AUDIENCE_DASH = " — "  # AUDIENCE_WORDS are this, then the words
 Texts = dict[str, Any]  # field -> str | tuple[str, ...] | dict[str, ...] | tuple[dict[str, str], ...]
 
 
@@ -91,7 +93,7 @@ def english(kb: KnowledgeBase, file: str) -> dict[str, Texts]:
         return {a.id: {"label": a.label, "description": a.description} for a in kb.attendance.values()}
     if file in ("therapies", "moments", "topics"):
         kind = {"therapies": THERAPY, "moments": MOMENT, "topics": TOPIC}[file]
-        return {e.id: _entry_texts(e) for e in kb.entries_of(kind)}
+        return {e.id: _crisis_topic_texts(e) if e.id == CRISIS else _entry_texts(e) for e in kb.entries_of(kind)}
     if file == "asks":
         return {a.id: {"text": a.text} for a in kb.asks.values()}
     if file == "rules":
@@ -101,7 +103,7 @@ def english(kb: KnowledgeBase, file: str) -> dict[str, Texts]:
         out: dict[str, Texts] = {CRISIS: {"message": c.message, "safety_plan": c.safety_plan}}
         for region in c.regions:
             lines = tuple({"name": ln.name, "contact": ln.contact} for ln in region.lines)
-            out[region.id] = {"name": region.name, "lines": lines}
+            out[region.id] = {"name": region.name, "lines": lines, **({"steps": region.steps} if region.steps else {})}
         return out
     raise ValueError(file)
 
@@ -112,7 +114,20 @@ def _entry_texts(e: Entry) -> Texts:
         out["sections"] = tuple({"heading": s.heading, "text": s.text} for s in e.sections)
     else:
         out.update((s.key, s.text) for s in e.sections)
+    if any(band[3] for band in e.bands):  # a therapy's weekly paragraphs, per age band, in the English order
+        out["attendance"] = tuple({"weekly": band[3]} if band[3] else {} for band in e.bands)
     return out
+
+
+def _crisis_topic_texts(e: Entry) -> Texts:
+    """`explain crisis` is built from crisis.yaml (kb/build.py): its lines and steps are translated there; the
+    topic itself only has its name, summary, the headings the program gives it and the words after a line."""
+    return {
+        "name": e.name,
+        "summary": e.summary,
+        "headings": {s.key: s.heading for s in e.sections if s.key in CRISIS_HEADINGS},
+        "audience": {k: v.removeprefix(AUDIENCE_DASH) for k, v in AUDIENCE_WORDS.items() if v},
+    }
 
 
 def _rule_texts(r: Rule) -> Texts:
@@ -197,9 +212,15 @@ def _read_file(node: Node, source: dict[str, Texts], file: str, problems: list[P
                 item.loc.problem(f"{entry_id!r} is translated twice (also at line {out[entry_id].loc.line})")
             )
             continue
+        english_fields = source[entry_id]
+        recorded = text_of(item.items.get(HASH))
+        if recorded.removeprefix(TODO).strip() != fingerprint(english_fields):
+            # Stale: the English changed under it (its fields may have too). It is not shown, and validate says
+            # so as a warning (kb/i18n_status.py); its shape is checked once it is brought up to date.
+            out[entry_id] = Translated(None, recorded, item.loc)
+            continue
         found: list[Problem] = []
         texts: Texts = {}
-        english_fields = source[entry_id]
         for key, value in item.items.items():
             if key in ("id", HASH) or (key == "aliases" and file in ("therapies", "moments", "topics")):
                 continue
@@ -217,7 +238,7 @@ def _read_file(node: Node, source: dict[str, Texts], file: str, problems: list[P
         alias_node = item.items.get("aliases")
         aliases = tuple(text_of(a) for a in alias_node.items) if isinstance(alias_node, Seq) else ()
         problems += found
-        out[entry_id] = Translated(None if found else texts, text_of(item.items.get(HASH)), item.loc, aliases)
+        out[entry_id] = Translated(None if found else texts, recorded, item.loc, aliases)
     return out
 
 
@@ -291,23 +312,45 @@ def _replace(kb: KnowledgeBase, fresh: dict[str, dict[str, Translated]], heading
     for aid, a in kb.attendance.items():
         t = _texts(fresh, "attendance", aid)
         attendance[aid] = Attendance(aid, t["label"], t["description"]) if t else a
+    crisis = kb.crisis
+    t = _texts(fresh, "crisis", CRISIS)
+    if t:
+        crisis = replace(crisis, message=t["message"], safety_plan=t["safety_plan"])
+    regions = []
+    for region in crisis.regions:
+        rt = _texts(fresh, "crisis", region.id)
+        if rt:
+            lines = tuple(
+                replace(ln, name=d["name"], contact=d["contact"])
+                for ln, d in zip(region.lines, rt["lines"], strict=True)
+            )
+            region = replace(region, name=rt["name"], lines=lines, steps=rt.get("steps", region.steps))
+        regions.append(region)
+    crisis = replace(crisis, regions=tuple(regions))
     entries = []
     names = dict(kb.names)
     for e in kb.entries:
         file = {THERAPY: "therapies", MOMENT: "moments", TOPIC: "topics"}[e.kind]
         t = _texts(fresh, file, e.id)
         sections = tuple(replace(s, heading=headings.get(s.heading, s.heading)) for s in e.sections)
+        if e.kind == TOPIC and e.id == CRISIS:  # made from crisis.yaml: its lines and steps in this language
+            sections = _crisis_sections(e, crisis, t)
+        elif t and e.kind == TOPIC:
+            sections = tuple(
+                Section(s.key, d["heading"], d["text"]) for s, d in zip(e.sections, t["sections"], strict=True)
+            )
+        elif t:
+            sections = tuple(replace(s, text=t[s.key]) for s in sections)
         if t:
-            if e.kind == TOPIC:
-                sections = tuple(
-                    Section(s.key, d["heading"], d["text"]) for s, d in zip(e.sections, t["sections"], strict=True)
-                )
-            else:
-                sections = tuple(replace(s, text=t[s.key]) for s in sections)
             extra = fresh[file][e.id].aliases
             for alias in (t["name"], *extra):
                 names.setdefault(lookup_key(alias), e.id)  # never takes a name from another entry
             e = replace(e, name=t["name"], summary=t["summary"], aliases=e.aliases + tuple(a for a in extra if a))
+            if "attendance" in t:
+                e = replace(
+                    e,
+                    bands=tuple((*b[:3], d.get("weekly", b[3])) for b, d in zip(e.bands, t["attendance"], strict=True)),
+                )
         entries.append(replace(e, sections=sections))
     asks = {aid: replace(a, text=t["text"]) if (t := _texts(fresh, "asks", aid)) else a for aid, a in kb.asks.items()}
     rules = []
@@ -322,18 +365,6 @@ def _replace(kb: KnowledgeBase, fresh: dict[str, dict[str, Translated]], heading
                 **{k: t[k] for k in ("confidentiality", "prepare", "why") if k in t},
             )
         rules.append(r)
-    crisis = kb.crisis
-    t = _texts(fresh, "crisis", CRISIS)
-    if t:
-        crisis = replace(crisis, message=t["message"], safety_plan=t["safety_plan"])
-    regions = []
-    for region in crisis.regions:
-        rt = _texts(fresh, "crisis", region.id)
-        if rt:
-            region = Region(
-                region.id, rt["name"], region.emergency, tuple(Line(d["name"], d["contact"]) for d in rt["lines"])
-            )
-        regions.append(region)
     return replace(
         kb,
         questions=tuple(questions),
@@ -341,6 +372,25 @@ def _replace(kb: KnowledgeBase, fresh: dict[str, dict[str, Translated]], heading
         entries=tuple(entries),
         asks=asks,
         rules=tuple(rules),
-        crisis=replace(crisis, regions=tuple(regions)),
+        crisis=crisis,
         names=names,
     )
+
+
+def _crisis_sections(e: Entry, crisis: Crisis, t: Texts | None) -> tuple[Section, ...]:
+    """`explain crisis` again from the (translated) crisis lines and steps, as kb/build.py makes it in English:
+    the danger-now message, one section per region, then the common safety steps."""
+    headings = t["headings"] if t else {}
+    words = {k: AUDIENCE_DASH + v for k, v in t["audience"].items()} if t else AUDIENCE_WORDS
+    regions = iter(crisis.regions)
+    out = []
+    for s in e.sections:
+        if s.key == "now":
+            out.append(Section(s.key, headings.get(s.key, s.heading), (crisis.message,)))
+        elif s.key == "at-home":
+            out.append(Section(s.key, headings.get(s.key, s.heading), crisis.safety_plan))
+        else:
+            region = next(regions)
+            lines = tuple(f"{ln.name}: {ln.contact}{words.get(ln.audience, '')}" for ln in region.lines)
+            out.append(Section(s.key, region.name, lines + region.steps))
+    return tuple(out)

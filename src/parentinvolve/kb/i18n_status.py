@@ -79,6 +79,7 @@ def _english_locations(root: Path) -> dict[tuple[str, str], Loc]:
         node, _ = parse_yaml(text, str(path)) if text is not None else (None, [])
         if file == "crisis" and isinstance(node, Map):
             out[(file, CRISIS)] = node.loc
+            out[("topics", CRISIS)] = node.loc  # `explain crisis` is made from crisis.yaml
             regions = node.items.get("regions")
             items: tuple[Node, ...] = regions.items if isinstance(regions, Seq) else ()
         else:
