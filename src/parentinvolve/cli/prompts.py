@@ -345,9 +345,29 @@ def offer_to_save(where: str) -> bool:
     with _terminal() as session:
         forget = startup.on_terminal(_restorer(session.output))
         try:
-            return bool(_ask(questionary.confirm(_message(question), default=False, style=STYLE)))
+            return bool(_ask(_confirm(question)))
         finally:
             forget()
+
+
+def _confirm(question: str) -> questionary.Question:
+    """A yes/no question, default no: y or n; in another language, its own key for yes works too (s for sí)."""
+    from parentinvolve import i18n
+
+    if i18n.current() == i18n.ENGLISH:
+        return questionary.confirm(_message(question), default=False, style=STYLE)
+    asked = questionary.confirm(_message(question), default=False, style=STYLE, instruction=_("(y/N)") + " ")
+    keys = KeyBindings()
+    for word in _(YES).split(", "):
+        if len(word) == 1 and word.lower() not in "yn":
+
+            @keys.add(word.lower(), eager=True)
+            @keys.add(word.upper(), eager=True)
+            def yes(event: KeyPressEvent) -> None:
+                event.app.exit(result=True)
+
+    asked.application.key_bindings = merge_key_bindings([asked.application.key_bindings or KeyBindings(), keys])
+    return asked
 
 
 @contextmanager
