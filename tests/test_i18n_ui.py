@@ -69,7 +69,7 @@ def content_is_spanish() -> bool:
     try:
         base = load_kb(CONTENT, lang="en")
         found = i18n_status.reports(base, CONTENT, [CONTENT / "i18n"], ["es"])
-    except Exception:  # a malformed translation: not complete  # noqa: BLE001
+    except Exception:  # a malformed translation: not complete
         return False
     return all(not report.warnings for report in found)
 
@@ -136,7 +136,7 @@ def test_the_spanish_page_says_its_language_and_its_date_in_spanish(run_cli: Run
     page = plan_in(run_cli, answers, "html")
     assert '<html lang="es">' in page
     assert re.search(r"Hecho el <time datetime=\"\d{4}-\d\d-\d\d\">\d{1,2} de [a-z]+ de \d{4}</time>", page)
-    assert '<h3>Notas</h3>' in page
+    assert "<h3>Notas</h3>" in page
     from parentinvolve.render import html
 
     i18n.activate("en")  # the CLI run above left Spanish on in this process
@@ -262,7 +262,7 @@ def test_every_msgstr_keeps_the_placeholders_and_is_not_english() -> None:
     for msgid, msgstr in catalog.items():
         if not msgid:
             continue
-        for one_id, one_str in zip(msgid.split("\0"), msgstr.split("\0")):
+        for one_id, one_str in zip(msgid.split("\0"), msgstr.split("\0"), strict=True):
             assert sorted(re.findall(r"\{\w*\}", one_id)) == sorted(re.findall(r"\{\w*\}", one_str)), msgid
         assert english_sentences(msgstr.replace("\0", "\n")) == [], msgid
 

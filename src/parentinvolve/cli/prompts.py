@@ -363,7 +363,7 @@ def _confirm(question: str) -> questionary.Question:
 
             @keys.add(word.lower(), eager=True)
             @keys.add(word.upper(), eager=True)
-            def yes(event: KeyPressEvent) -> None:
+            def say_yes(event: KeyPressEvent) -> None:
                 event.app.exit(result=True)
 
     asked.application.key_bindings = merge_key_bindings([asked.application.key_bindings or KeyBindings(), keys])
