@@ -325,7 +325,7 @@ def test_validate_warns_about_an_old_review_date_and_still_passes(run_cli: RunCl
     therapies.write_text(text, encoding="utf-8")
     r = run_cli("validate", str(content_copy))
     assert r.exit_code == 0, r.stderr
-    warnings = [line for line in r.stdout.splitlines() if "warning:" in line]
+    warnings = [line for line in r.stderr.splitlines() if "warning:" in line]
     assert warnings == [
         f"{therapies}:{line_of(therapies, '  reviewed: 2020-01-15')}:13: warning: therapy 'cbt' was last reviewed "
         "on 2020-01-15, more than 24 months ago; check it again"

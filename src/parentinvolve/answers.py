@@ -10,6 +10,7 @@ from typing import Any
 from parentinvolve.conditions import AnswerValue, holds
 from parentinvolve.didyoumean import did_you_mean
 from parentinvolve.errors import AnswersError
+from parentinvolve.i18n import _
 from parentinvolve.model import KnowledgeBase, Question
 
 
@@ -30,7 +31,9 @@ def normalise(
     for key in raw:
         if not isinstance(key, str) or key not in known:
             problems.append(
-                f"unknown question {shown(key)}{did_you_mean(str(key), known)}; the questions are: {', '.join(known)}"
+                _("unknown question {name}{suggestion}; the questions are: {questions}").format(
+                    name=shown(key), suggestion=did_you_mean(str(key), known), questions=", ".join(known)
+                )
             )
     out: dict[str, AnswerValue] = {}
     for q in kb.questions:
@@ -44,7 +47,7 @@ def normalise(
             if q.default is not None:
                 out[q.id] = q.default
             elif not any(p.startswith(f"{q.id}:") for p in problems):
-                problems.append(f"{q.id} is missing: {describe(q)}")
+                problems.append(_("{question} is missing: {what}").format(question=q.id, what=describe(q)))
     if problems:
         raise AnswersError(problems, source=source)
     return out
@@ -54,24 +57,26 @@ def describe(q: Question) -> str:
     """What a question takes, in a few words, for error messages."""
     if q.kind == "integer":
         if q.min is not None and q.max is not None:
-            return f"give a whole number from {q.min} to {q.max}"
-        if q.min is not None or q.max is not None:
-            return f"give a whole number {'from' if q.max is None else 'up to'} {q.max if q.min is None else q.min}"
-        return "give a whole number"
+            return _("give a whole number from {low} to {high}").format(low=q.min, high=q.max)
+        if q.max is None:
+            return _("give a whole number from {low}").format(low=q.min)
+        if q.min is None:
+            return _("give a whole number up to {high}").format(high=q.max)
+        return _("give a whole number")
     choices = ", ".join(q.choice_ids())
     if q.kind == "multi":
-        return f"give a list of one or more of: {choices}"
-    return f"give one of: {choices}"
+        return _("give a list of one or more of: {choices}").format(choices=choices)
+    return _("give one of: {choices}").format(choices=choices)
 
 
 def shown(value: object, limit: int = 40) -> str:
     """A value as the parent wrote it (`true`, `null`, `"five"`, `[a, b]`), shortened, escapes made visible."""
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**limit:
-        return f"a number with more than {limit} digits"
+        return _("a number with more than {limit} digits").format(limit=limit)
     try:
         text = json.dumps(value, ensure_ascii=False, default=repr)
     except (TypeError, ValueError, RecursionError):  # e.g. a huge number inside a list
-        return "a value that is too long to show"
+        return _("a value that is too long to show")
     if any(ord(c) < 32 or 127 <= ord(c) < 160 for c in text):
         text = ascii(value) if isinstance(value, str) else text.encode("unicode_escape").decode("ascii")
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -81,21 +86,23 @@ def check_value(q: Question, value: object) -> tuple[AnswerValue | None, str]:
     """The canonical value, or a plain-words problem: the one check per question kind, used alike for an
     answers file and for what is typed at a prompt."""
     if value is None:
-        return None, f"the answer is empty; {describe(q)}"
+        return None, _("the answer is empty; {what}").format(what=describe(q))
     if q.kind == "integer":
         return _integer(q, value)
     if q.kind == "multi":
         if not isinstance(value, (list, tuple)):
-            return None, f"should be a list, like [{q.choice_ids()[0]}]; {describe(q)}"
+            return None, _("should be a list, like [{example}]; {what}").format(
+                example=q.choice_ids()[0], what=describe(q)
+            )
         if not value:
-            return None, f"pick at least one; {describe(q)}"
+            return None, _("pick at least one; {what}").format(what=describe(q))
         picked: list[str] = []
         for item in value:
             choice, problem = _choice(q, item)
             if choice is None:
                 return None, problem
             if choice in picked:
-                return None, f"{shown(choice)} is listed twice; list each once"
+                return None, _("{value} is listed twice; list each once").format(value=shown(choice))
             picked.append(choice)
         order = q.choice_ids()
         return tuple(sorted(picked, key=order.index)), ""
@@ -103,7 +110,9 @@ def check_value(q: Question, value: object) -> tuple[AnswerValue | None, str]:
 
 
 # A whole number, as typed or written in a file: "4", "-1", "4 years", "4 yrs", "4 years old".
-_WHOLE = re.compile(r"\s*([+-]?[0-9]{1,100})(?:\s*(?:years?|yrs?|y)(?:\s+old)?)?\s*", re.IGNORECASE)
+_WHOLE = re.compile(
+    r"\s*([+-]?[0-9]{1,100})(?:\s*(?:years?|yrs?|y)(?:\s+old)?|\s*años?(?:\s+de\s+edad)?)?\s*", re.IGNORECASE
+)  # and in Spanish: "4 años", "4 años de edad"
 
 
 def _integer(q: Question, value: object) -> tuple[int | None, str]:
@@ -111,15 +120,15 @@ def _integer(q: Question, value: object) -> tuple[int | None, str]:
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
     elif isinstance(value, str) and not value.strip():
-        return None, f"the answer is empty; {describe(q)}"
+        return None, _("the answer is empty; {what}").format(what=describe(q))
     elif isinstance(value, str) and len(value) <= 120 and (match := _WHOLE.fullmatch(value)):
         number = int(match.group(1))
     if number is None and isinstance(value, str) and value.strip().lstrip("+-").isdigit():  # pasted thousands of digits
-        return None, f"that number is far out of range; {describe(q)}"
+        return None, _("that number is far out of range; {what}").format(what=describe(q))
     if number is None:
-        return None, f"{shown(value)} is not a whole number; {describe(q)}"
+        return None, _("{value} is not a whole number; {what}").format(value=shown(value), what=describe(q))
     if (q.min is not None and number < q.min) or (q.max is not None and number > q.max):
-        return None, f"{shown(number)} is out of range; {describe(q)}"
+        return None, _("{value} is out of range; {what}").format(value=shown(number), what=describe(q))
     return number, ""
 
 
@@ -129,5 +138,7 @@ def _choice(q: Question, value: object) -> tuple[str | None, str]:
         key = value.strip().lower().replace("_", "-").replace(" ", "-")
         if key in ids:
             return key, ""
-        return None, f"{shown(value)} is not one of: {', '.join(ids)}{did_you_mean(key[:100], ids)}"
-    return None, f"{shown(value)} should be one of: {', '.join(ids)}"
+        return None, _("{value} is not one of: {choices}{suggestion}").format(
+            value=shown(value), choices=", ".join(ids), suggestion=did_you_mean(key[:100], ids)
+        )
+    return None, _("{value} should be one of: {choices}").format(value=shown(value), choices=", ".join(ids))

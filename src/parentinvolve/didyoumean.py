@@ -6,6 +6,8 @@ import difflib
 from collections.abc import Iterable
 from functools import lru_cache
 
+from parentinvolve.i18n import _
+
 
 def close_matches(word: str, known: Iterable[str]) -> list[str]:
     """Up to three known names close to `word`, closest first."""
@@ -13,10 +15,10 @@ def close_matches(word: str, known: Iterable[str]) -> list[str]:
 
 
 def did_you_mean(word: str, known: Iterable[str]) -> str:
-    return _suggest(word, tuple(known))
+    close = _suggest(word, tuple(known))
+    return " " + _("(did you mean: {names}?)").format(names=", ".join(close)) if close else ""
 
 
 @lru_cache(maxsize=4096)  # the same typo repeated thousands of times is looked up once
-def _suggest(word: str, known: tuple[str, ...]) -> str:
-    close = close_matches(word, known)
-    return f" (did you mean: {', '.join(close)}?)" if close else ""
+def _suggest(word: str, known: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(close_matches(word, known))

@@ -8,6 +8,7 @@ from typing import Any
 
 from parentinvolve.answers import normalise
 from parentinvolve.conditions import AnswerValue, holds
+from parentinvolve.i18n import _
 from parentinvolve.model import (
     DEPENDS,
     MOMENT,
@@ -186,10 +187,10 @@ def _age_note(therapy: Entry, age: int) -> str | None:
     if therapy.ages is None or therapy.fits(age):
         return None
     low, high = therapy.ages
-    return (
-        f"{therapy.name} is usually used with children aged {low} to {high}, and your child is {age}. "
+    return _(
+        "{therapy} is usually used with children aged {low} to {high}, and your child is {age}. "
         "Ask the therapist why they chose it and how they will adapt it to your child's age."
-    )
+    ).format(therapy=therapy.name, low=low, high=high, age=age)
 
 
 def _fired(rules: tuple[Rule, ...], answers: Mapping[str, AnswerValue]) -> list[Rule]:
@@ -310,14 +311,13 @@ def _pointer(answers: Mapping[str, AnswerValue], age: int, region: Region) -> st
         return None
     main = region.main_line()
     if main is None:
-        return (
-            f"If you ever fear for your child's safety, call {region.emergency}. "
+        return _(
+            "If you ever fear for your child's safety, call {number}. "
             'For crisis help where you live, see "parentinvolve explain crisis".'
-        )
-    return (
-        f"If you ever fear for your child's safety, contact {main.name}: {main.contact}. "
-        f"In an emergency, call {region.emergency}."
-    )
+        ).format(number=region.emergency)
+    return _(
+        "If you ever fear for your child's safety, contact {line}: {contact}. In an emergency, call {number}."
+    ).format(line=main.name, contact=main.contact, number=region.emergency)
 
 
 def _labels(kb: KnowledgeBase, answers: Mapping[str, AnswerValue]) -> tuple[tuple[str, str], ...]:

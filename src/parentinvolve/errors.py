@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from parentinvolve.i18n import ngettext
+
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -45,14 +47,27 @@ class ContentError(ParentInvolveError):
     def __init__(self, problems: list[Problem], *, root: str = "", clinic: str = "") -> None:
         self.problems = sorted(problems, key=lambda p: (p.path, p.line, p.col))
         count = len(self.problems)
-        where = (f" in {root}" if root else "") + (f" with the clinic's layer {clinic}" if clinic else "")
         from shlex import quote
 
         again = "`parentinvolve validate" + (f" {quote(root)}" if root else "")  # that folder, not the built-in one
         again += (f" --clinic {quote(clinic)}" if clinic else "") + "`"
+        if root and clinic:
+            message = ngettext(
+                "The content in {folder} with the clinic's layer {clinic} has {count} problem.",
+                "The content in {folder} with the clinic's layer {clinic} has {count} problems.",
+                count,
+            )
+        elif root:
+            message = ngettext(
+                "The content in {folder} has {count} problem.", "The content in {folder} has {count} problems.", count
+            )
+        else:
+            message = ngettext("The content has {count} problem.", "The content has {count} problems.", count)
         super().__init__(
-            f"The content{where} has {count} problem{'s' if count != 1 else ''}.",
-            hint=f"Fix {'it' if count == 1 else 'them'}, then check again with {again}.",
+            message.format(folder=root, clinic=clinic, count=count),
+            hint=ngettext(
+                "Fix it, then check again with {command}.", "Fix them, then check again with {command}.", count
+            ).format(command=again),
         )
 
     def lines(self) -> list[str]:
@@ -71,7 +86,8 @@ class AnswersError(UsageError):
     def __init__(self, problems: list[str], *, source: str = "answers") -> None:
         self.problems = problems
         self.source = source
-        super().__init__(f"{source}: " + problems[0] if len(problems) == 1 else f"{source}: {len(problems)} problems")
+        many = ngettext("{count} problem", "{count} problems", len(problems)).format(count=len(problems))
+        super().__init__(f"{source}: " + (problems[0] if len(problems) == 1 else many))
 
     def lines(self) -> list[str]:
         if len(self.problems) == 1:

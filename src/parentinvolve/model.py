@@ -7,18 +7,30 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from parentinvolve.conditions import Condition
+from parentinvolve.i18n import N_, _
 
 THERAPY, MOMENT, TOPIC = "therapy", "moment", "topic"
-KIND_TITLES = {THERAPY: "Therapies", MOMENT: "Moments of involvement", TOPIC: "Other topics"}
+# Headings (marked for the catalog: translate them with `i18n._` where they are shown).
+KIND_TITLES = {THERAPY: N_("Therapies"), MOMENT: N_("Moments of involvement"), TOPIC: N_("Other topics")}
 POLICY = "policy"  # a clinic's own policy (clinic.yaml): `explain ID` finds it like any entry
-KIND_TITLES[POLICY] = "Your clinic's policies"  # listed last, and only when a clinic's layer is on
+KIND_TITLES[POLICY] = N_("Your clinic's policies")  # listed last, and only when a clinic's layer is on
 UNSURE = "unsure"
 DEPENDS = "depends"  # the attendance level of a plan whose therapy is not known yet
 CRISIS = "crisis"  # the built-in topic made from crisis.yaml (`explain crisis`)
 AUDIENCES = ("young-people", "parents", "anyone")
-AUDIENCE_WORDS = {"young-people": " — for young people", "parents": " — for parents", "anyone": ""}  # after a line
+AUDIENCE_WORDS = {
+    "young-people": N_(" — for young people"),
+    "parents": N_(" — for parents"),
+    "anyone": "",
+}  # after a line
 # One band of a therapy's attendance: (lowest age, highest age, attendance id, the plan's weekly paragraphs).
 Band = tuple[int, int, str, tuple[str, ...]]
+
+
+def audience_words(audience: str) -> str:
+    """What follows a crisis line to say who it is for (" — for parents"), in the current language."""
+    words = AUDIENCE_WORDS.get(audience, "")
+    return _(words) if words else ""
 
 
 def lookup_key(text: str) -> str:

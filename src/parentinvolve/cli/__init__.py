@@ -27,7 +27,7 @@ from parentinvolve.errors import (
     ParentInvolveError,
     UsageError,
 )
-from parentinvolve.i18n import N_
+from parentinvolve.i18n import N_, _, ngettext
 from parentinvolve.render import FORMATS
 from parentinvolve.startup import StdoutClosed
 
@@ -213,10 +213,12 @@ def _unknown_topic(kb: KnowledgeBase, topic: str) -> str:
     shown = topic if len(topic) <= 40 else topic[:40] + "…"
     key = lookup_key(topic)
     if not key:
-        return "Give a topic to explain, like `parentinvolve explain pcit`; `parentinvolve topics` lists them all."
+        return _("Give a topic to explain, like `parentinvolve explain pcit`; `parentinvolve topics` lists them all.")
     ids = list(dict.fromkeys(kb.names[c] for c in close_matches(key, kb.names))) if len(key) <= 100 else []
-    hint = f" Did you mean: {', '.join(ids)}?" if ids else ""
-    return f"No topic called {shown!r}.{hint} See every topic with `parentinvolve topics`."
+    hint = " " + _("Did you mean: {topics}?").format(topics=", ".join(ids)) if ids else ""
+    return _("No topic called {topic}.{hint} See every topic with `parentinvolve topics`.").format(
+        topic=repr(shown), hint=hint
+    )
 
 
 @app.command()
@@ -301,7 +303,13 @@ def report(exc: ParentInvolveError) -> None:
         say(line)
     if len(body) > MAX_SHOWN:
         more = len(body) - MAX_SHOWN
-        say(f"… and {more:,} more problem{'s' if more != 1 else ''} like these (the first {MAX_SHOWN} are shown).")
+        say(
+            ngettext(
+                "… and {more} more problem like these (the first {shown} are shown).",
+                "… and {more} more problems like these (the first {shown} are shown).",
+                more,
+            ).format(more=f"{more:,}", shown=MAX_SHOWN)
+        )
     if located:
         say(f"parentinvolve: {summary}")
 
@@ -332,7 +340,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         report(exc)
         return exc.exit_code
     except (KeyboardInterrupt, EOFError):
-        say("parentinvolve: stopped. Nothing was saved.", fresh_line=True)
+        say("parentinvolve: " + _("stopped. Nothing was saved."), fresh_line=True)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
         # The reader went away (e.g. `| head -1`): that is not an error. Silence the final flush.
@@ -345,7 +353,7 @@ def main(argv: Optional[list[str]] = None) -> int:
             return EXIT_OK
         raise
     except StdoutClosed:
-        say("parentinvolve: standard output is closed, so nothing was written; run it without `>&-`.")
+        say("parentinvolve: " + _("standard output is closed, so nothing was written; run it without `>&-`."))
         return EXIT_ERROR
     except OSError as exc:  # e.g. stdout is a full disk: say so in one line, not a traceback
         if os.environ.get("PARENTINVOLVE_DEBUG"):
@@ -353,12 +361,14 @@ def main(argv: Optional[list[str]] = None) -> int:
         reason = (exc.strerror or str(exc)).lower()
         if exc.filename is None:
             drop_stdout()
-            say(f"parentinvolve: could not write the output: {reason}.")
+            say("parentinvolve: " + _("could not write the output: {reason}.").format(reason=reason))
         else:
-            say(f"parentinvolve: could not use {shown(exc.filename)}: {reason}.")
+            say(
+                "parentinvolve: " + _("could not use {path}: {reason}.").format(path=shown(exc.filename), reason=reason)
+            )
         return EXIT_ERROR
     except Exception as exc:  # the vendored click's exceptions, without importing them eagerly
         return click_error(exc)
     if result == EXIT_INTERRUPTED:  # click's answer to Ctrl-C outside a prompt: say what happened
-        say("parentinvolve: stopped. Nothing was saved.", fresh_line=True)
+        say("parentinvolve: " + _("stopped. Nothing was saved."), fresh_line=True)
     return result if isinstance(result, int) else EXIT_OK

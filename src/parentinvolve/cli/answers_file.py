@@ -9,6 +9,7 @@ from typing import Any
 
 from parentinvolve.conditions import AnswerValue
 from parentinvolve.errors import AnswersError, Problem
+from parentinvolve.i18n import N_, _
 from parentinvolve.kb.reader import Map, Node, Scalar, kind_of, parse_json, parse_yaml, read_text, to_plain
 
 MAX_ANSWERS_BYTES = 1024 * 1024
@@ -17,6 +18,7 @@ MAX_ANSWERS_KEYS = 200
 
 
 # YAML 1.1 reads these unquoted words as yes/no or nothing, which is rarely what a parent meant (`region: NO`).
+SOURCE = N_("answers file")
 _SURPRISES = ("bool", "null")
 _PLAIN_LITERALS = {"true", "false", "null", "~", ""}
 
@@ -32,20 +34,30 @@ def read_answers(path: Path, notes: dict[str, str] | None = None) -> dict[str, A
     if text is not None:
         node, problems = _parse(text, shown, path.suffix.lower())
     if problems:
-        raise AnswersError([str(p) for p in problems[:5]], source="answers file")
+        raise AnswersError([str(p) for p in problems[:5]], source=_(SOURCE))
     assert node is not None
     if not isinstance(node, Map):
         raise AnswersError(
-            [f"{shown}: should be a mapping like `child_age: 7`, one answer per line, not {kind_of(node)}"],
-            source="answers file",
+            [
+                _("{file}: should be a mapping like `child_age: 7`, one answer per line, not {what}").format(
+                    file=shown, what=kind_of(node)
+                )
+            ],
+            source=_(SOURCE),
         )
     if len(node.items) > MAX_ANSWERS_KEYS:
         raise AnswersError(
-            [f"{shown}: holds {len(node.items):,} answers; an answers file has one line per question (a handful)"],
-            source="answers file",
+            [
+                _("{file}: holds {count} answers; an answers file has one line per question (a handful)").format(
+                    file=shown, count=f"{len(node.items):,}"
+                )
+            ],
+            source=_(SOURCE),
         )
     found = {
-        key: f'; YAML reads `{value.raw}` as {value.describe()}: put it in quotes, like {key}: "{value.raw}"'
+        key: _('; YAML reads `{raw}` as {what}: put it in quotes, like {key}: "{raw}"').format(
+            raw=value.raw, what=value.describe(), key=key
+        )
         for key, value in node.items.items()
         if isinstance(value, Scalar) and value.kind in _SURPRISES and value.raw.lower() not in _PLAIN_LITERALS
     }

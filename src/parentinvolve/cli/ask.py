@@ -11,9 +11,10 @@ from parentinvolve import startup
 from parentinvolve.conditions import AnswerValue
 from parentinvolve.engine import Plan
 from parentinvolve.errors import AnswersError, UsageError
+from parentinvolve.i18n import N_, _
 from parentinvolve.model import KnowledgeBase
 
-NO_TTY = (
+NO_TTY = N_(
     "There is no terminal to ask the questions on. Put your answers in a file and run "
     "`parentinvolve ask --answers FILE` (see `parentinvolve ask --help`)."
 )
@@ -35,7 +36,7 @@ def run(
     from parentinvolve.render import PLAN_FORMATS
 
     if no_input and answers_file is None:
-        raise UsageError("--no-input needs --answers FILE: without prompts, the answers must come from a file.")
+        raise UsageError(_("--no-input needs --answers FILE: without prompts, the answers must come from a file."))
     if fmt is None and output is not None:
         fmt = SUFFIX_FORMATS.get(output.suffix.lower(), "plain")
     chosen = pick_format(fmt, PLAN_FORMATS)
@@ -44,7 +45,7 @@ def run(
         raise startup.StdoutClosed("standard output is closed")
     interactive = not no_input and _stdin_is_a_terminal()
     if answers_file is None and not interactive:
-        raise UsageError(NO_TTY)
+        raise UsageError(_(NO_TTY))
     kb: KnowledgeBase = kb_loader()
     answers, prompted = gather(kb, answers_file, interactive)
 
@@ -57,14 +58,14 @@ def run(
     result = plan(kb, answers)
     if save is not None:
         write_private(save, answers_text(result.answers, save), force=force)
-        say(f"Saved your answers to {shown(save)} (only you can read it).")
+        say(_("Saved your answers to {path} (only you can read it).").format(path=shown(save)))
     text = render(kb, result, chosen, why, to_terminal=output is None)
     if output is not None:
         write_private(output, strip(text), force=force)
         if result.safety is not None:  # the crisis lines are never hidden away in a file
             for line in render_safety(result).splitlines():
                 say(line)
-        say(f"Wrote your plan to {shown(output)} (only you can read it).")
+        say(_("Wrote your plan to {path} (only you can read it).").format(path=shown(output)))
     else:
         from parentinvolve.cli.output import show
 
@@ -80,10 +81,14 @@ def check_targets(answers_file: Path | None, save: Path | None, output: Path | N
     from parentinvolve.cli.private_files import check_target, same_file
 
     if save is not None and output is not None and same_file(save, output):
-        raise UsageError("--save and --output name the same file; give them different names.")
+        raise UsageError(_("--save and --output name the same file; give them different names."))
     for target, option in ((save, "--save"), (output, "--output")):
         if target is not None and answers_file is not None and same_file(target, answers_file):
-            raise UsageError(f"{option} names the answers file itself; give another name, so your answers are kept.")
+            raise UsageError(
+                _("{option} names the answers file itself; give another name, so your answers are kept.").format(
+                    option=option
+                )
+            )
     for target, what in ((save, "answers"), (output, "output")):
         if target is not None:
             check_target(target, force=force, what=what)
@@ -116,7 +121,11 @@ def offer_page(kb: KnowledgeBase, result: Plan, why: bool) -> None:
     from parentinvolve.cli.terminal import shown
 
     write_private(target, render(kb, result, "html", why, to_terminal=False), force=False)
-    say(f"Saved {shown(target)} (only you can read it). Open it in a web browser to read or print it.")
+    say(
+        _("Saved {path} (only you can read it). Open it in a web browser to read or print it.").format(
+            path=shown(target)
+        )
+    )
 
 
 def gather(kb: KnowledgeBase, answers_file: Path | None, interactive: bool) -> tuple[dict[str, AnswerValue], bool]:
@@ -195,7 +204,7 @@ def render_safety(result: Plan) -> str:
     from parentinvolve.render.plain import render as plain
 
     alert = safety_alert(result)
-    return plain(Doc("Safety first", (alert,)), width()) if alert is not None else ""
+    return plain(Doc(_("Safety first"), (alert,)), width()) if alert is not None else ""
 
 
 def _why_details(result: Plan) -> list[dict[str, str]]:

@@ -11,7 +11,7 @@ import typer
 
 from parentinvolve.cli.shared import shared_options
 from parentinvolve.errors import UsageError
-from parentinvolve.i18n import N_
+from parentinvolve.i18n import N_, _
 
 app = typer.Typer(
     name="clinic",
@@ -22,16 +22,16 @@ app = typer.Typer(
 )
 
 KINDS = {
-    "therapies": "therapy",
-    "moments": "moment",
-    "topics": "topic",
-    "rules": "rule",
-    "asks": "question to ask",
-    "sources": "source",
-    "crisis": "crisis line",
-    "clinic": "policy",
+    "therapies": N_("therapy"),
+    "moments": N_("moment"),
+    "topics": N_("topic"),
+    "rules": N_("rule"),
+    "asks": N_("question to ask"),
+    "sources": N_("source"),
+    "crisis": N_("crisis line"),
+    "clinic": N_("policy"),
 }
-NO_CLINIC = "Give the clinic's folder with --clinic DIR (or set PARENTINVOLVE_CLINIC)."
+NO_CLINIC = N_("Give the clinic's folder with --clinic DIR (or set PARENTINVOLVE_CLINIC).")
 
 TEMPLATE = """\
 # Your clinic's layer for parentinvolve: this file is required; everything but `name` is optional.
@@ -80,7 +80,7 @@ Set PARENTINVOLVE_CLINIC={folder} on a front-desk computer to use it every time.
 def _folder(ctx: typer.Context) -> Path:
     clinic = (ctx.obj or {}).get("clinic")
     if clinic is None:
-        raise UsageError(NO_CLINIC)
+        raise UsageError(_(NO_CLINIC))
     return Path(clinic)
 
 
@@ -93,7 +93,11 @@ def init(folder: Path = typer.Argument(..., help="A new (or empty) folder for th
       parentinvolve clinic init ./our-clinic
     """
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise UsageError(f"{folder} already exists and is not an empty folder; give a new one. Nothing was written.")
+        raise UsageError(
+            _("{folder} already exists and is not an empty folder; give a new one. Nothing was written.").format(
+                folder=folder
+            )
+        )
     try:
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "clinic.yaml").write_text(TEMPLATE.format(folder=folder), encoding="utf-8")
@@ -101,8 +105,10 @@ def init(folder: Path = typer.Argument(..., help="A new (or empty) folder for th
     except OSError as exc:
         from parentinvolve.errors import OutputError
 
-        raise OutputError(f"Could not write {folder}: {(exc.strerror or str(exc)).lower()}.") from exc
-    print(f"Wrote {folder / 'clinic.yaml'} and {folder / 'README.md'}. Fill in clinic.yaml, then run:")
+        reason = (exc.strerror or str(exc)).lower()
+        raise OutputError(_("Could not write {folder}: {reason}.").format(folder=folder, reason=reason)) from exc
+    wrote = _("Wrote {config} and {readme}. Fill in clinic.yaml, then run:")
+    print(wrote.format(config=folder / "clinic.yaml", readme=folder / "README.md"))
     print(f"  parentinvolve validate --clinic {folder}")
 
 
@@ -125,8 +131,9 @@ def override(
 
     obj = ctx.obj or {}
     target, line = copy_entry(obj.get("content"), _folder(ctx), entry)
-    print(f"Copied {entry} to {target}:{line}. Change what you need, delete the fields you keep as shipped,")
-    print(f"then check with `parentinvolve validate --clinic {target.parent}`.")
+    copied = _("Copied {entry} to {where}. Change what you need, delete the fields you keep as shipped,")
+    print(copied.format(entry=entry, where=f"{target}:{line}"))
+    print(_("then check with `parentinvolve validate --clinic {folder}`.").format(folder=target.parent))
 
 
 @app.command()
@@ -145,22 +152,33 @@ def show(ctx: typer.Context) -> None:
     clinic = base.clinic
     assert clinic is not None  # loading with a clinic's folder always gives one
     rows = [(c.where, _describe(c.what, c.file, c.id, c.field)) for c in clinic.changes]
-    width = max((len(w) for w, _ in rows), default=0)
-    reviewed = f", reviewed {clinic.reviewed}" if clinic.reviewed else ""
-    print(f"{clinic.name} — the layer in {clinic.folder}{reviewed}")
+    width = max((len(w) for w, _what in rows), default=0)
+    reviewed = _(", reviewed {date}").format(date=clinic.reviewed) if clinic.reviewed else ""
+    print(
+        _("{clinic} — the layer in {folder}{reviewed}").format(
+            clinic=clinic.name, folder=clinic.folder, reviewed=reviewed
+        )
+    )
     for where, what in rows:
         print(f"{where.ljust(width)}  {what}")
     if not rows:
-        print("It changes nothing in the content: it only adds the clinic's name.")
+        print(_("It changes nothing in the content: it only adds the clinic's name."))
 
 
 def _describe(what: str, file: str, entry_id: str, field: str) -> str:
-    kind = KINDS.get(file, file)
+    kind = _(KINDS[file]) if file in KINDS else file
     if what == "line":
         if entry_id == "after_hours":
-            return "added the after-hours line to every region's crisis lines, after the emergency number"
-        return f"added crisis line {field!r} to region {entry_id}"
+            return _("added the after-hours line to every region's crisis lines, after the emergency number")
+        return _("added crisis line {name} to region {region}").format(name=repr(field), region=entry_id)
     if what == "stale":
-        return f"{kind} {entry_id} changed in the shipped content since it was copied here"
-    verb = {"added": "added", "changed": "changed", "removed": "removed", "disabled": "disabled", "policy": "added"}
-    return f"{verb.get(what, what)} {kind} {entry_id}" + (f": {field}" if field else "")
+        return _("{kind} {id} changed in the shipped content since it was copied here").format(kind=kind, id=entry_id)
+    verb = {
+        "added": N_("added"),
+        "changed": N_("changed"),
+        "removed": N_("removed"),
+        "disabled": N_("disabled"),
+        "policy": N_("added"),
+    }
+    done = _(verb[what]) if what in verb else what
+    return _("{done} {kind} {id}").format(done=done, kind=kind, id=entry_id) + (f": {field}" if field else "")

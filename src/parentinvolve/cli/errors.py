@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from parentinvolve.errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from parentinvolve.i18n import _
 
 
 def never_fail_to_encode() -> None:
@@ -65,11 +66,10 @@ def click_error(exc: Exception) -> int:
     if isinstance(exc, Exit):
         return exc.exit_code
     if isinstance(exc, Abort):
-        say("parentinvolve: stopped. Nothing was saved.", fresh_line=True)
+        say("parentinvolve: " + _("stopped. Nothing was saved."), fresh_line=True)
         return EXIT_INTERRUPTED
     if isinstance(exc, ClickException):
         from parentinvolve.cli.lang import click_message
-        from parentinvolve.i18n import _
 
         message = click_message(" ".join(exc.format_message().split())).rstrip(".")
         ctx = getattr(exc, "ctx", None)
@@ -81,8 +81,11 @@ def click_error(exc: Exception) -> int:
         raise exc
     # A bug, not a bad input: still one line, with what to do.
     detail = " ".join(str(exc).split())[:200]
+    what = type(exc).__name__ + (": " + detail if detail else "")
     say(
-        f"parentinvolve: internal error ({type(exc).__name__}{': ' + detail if detail else ''}). "
-        "Please report it; PARENTINVOLVE_DEBUG=1 shows the details."
+        "parentinvolve: "
+        + _("internal error ({what}). Please report it; {variable}=1 shows the details.").format(
+            what=what, variable="PARENTINVOLVE_DEBUG"
+        )
     )
     return EXIT_ERROR

@@ -23,8 +23,13 @@ def pick_format(fmt: Optional[str], allowed: tuple[str, ...]) -> str:
     fmt = fmt.strip().lower()
     if fmt not in allowed:
         from parentinvolve.didyoumean import did_you_mean
+        from parentinvolve.i18n import _
 
-        raise UsageError(f"Unknown format {fmt!r}{did_you_mean(fmt, allowed)}. Choose one of: {', '.join(allowed)}.")
+        raise UsageError(
+            _("Unknown format {name}{suggestion}. Choose one of: {formats}.").format(
+                name=repr(fmt), suggestion=did_you_mean(fmt, allowed), formats=", ".join(allowed)
+            )
+        )
     return fmt
 
 

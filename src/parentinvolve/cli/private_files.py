@@ -11,21 +11,25 @@ from pathlib import Path
 from parentinvolve import startup
 from parentinvolve.cli.terminal import shown
 from parentinvolve.errors import OutputError, UsageError
+from parentinvolve.i18n import N_, _
+
+WHAT = {"answers": N_("answers"), "output": N_("output")}  # the file a message is about
+ANOTHER = N_("Choose another name.")
 
 
 def what_it_is(mode: int) -> str:
     """What a file that is not a regular file is, in words."""
     for test, words in (
-        (stat.S_ISLNK, "a symbolic link"),
-        (stat.S_ISFIFO, "a named pipe (FIFO)"),
-        (stat.S_ISCHR, "a device"),
-        (stat.S_ISBLK, "a disk device"),
-        (stat.S_ISSOCK, "a socket"),
-        (stat.S_ISDIR, "a folder"),
+        (stat.S_ISLNK, N_("a symbolic link")),
+        (stat.S_ISFIFO, N_("a named pipe (FIFO)")),
+        (stat.S_ISCHR, N_("a device")),
+        (stat.S_ISBLK, N_("a disk device")),
+        (stat.S_ISSOCK, N_("a socket")),
+        (stat.S_ISDIR, N_("a folder")),
     ):
         if test(mode):
-            return words
-    return "not a regular file"
+            return _(words)
+    return _("not a regular file")
 
 
 def same_file(a: Path, b: Path) -> bool:
@@ -45,23 +49,31 @@ def _refuse_existing(path: Path, mode: int, *, force: bool, what: str) -> None:
     """An existing `path`: only a regular file may be replaced, and only with --force."""
     name = shown(path)
     if stat.S_ISDIR(mode):
-        raise UsageError(f"{what} {name} is a folder; give a file name.")
+        raise UsageError(_("{what} {name} is a folder; give a file name.").format(what=_(WHAT[what]), name=name))
     if stat.S_ISLNK(mode):
         loop = ""
         try:
             os.stat(path)
         except OSError as exc:
-            loop = " that leads nowhere" if exc.errno != errno.ELOOP else " that loops back on itself"
+            loop = _(" that leads nowhere") if exc.errno != errno.ELOOP else _(" that loops back on itself")
         raise UsageError(
-            f"{name} is a symbolic link{loop}, not a regular file; it was left untouched. Choose another name."
+            _("{name} is a symbolic link{loop}, not a regular file; it was left untouched.").format(
+                name=name, loop=loop
+            )
+            + " "
+            + _(ANOTHER)
         )
     if not stat.S_ISREG(mode):
         raise UsageError(
-            f"{name} is {what_it_is(mode)}, not a regular file; it was left untouched. Choose another name."
+            _("{name} is {what}, not a regular file; it was left untouched.").format(name=name, what=what_it_is(mode))
+            + " "
+            + _(ANOTHER)
         )
     if not force:
         raise UsageError(
-            f"{name} already exists; it was left untouched. Use --force to replace it, or choose another name."
+            _(
+                "{name} already exists; it was left untouched. Use --force to replace it, or choose another name."
+            ).format(name=name)
         )
 
 
@@ -77,32 +89,42 @@ def check_target(path: Path, *, force: bool, what: str) -> None:
         mode = None
     except OSError as exc:
         if exc.errno == errno.ENOTDIR:
-            raise UsageError(
-                f"{shown(folder)} is not a folder (it is a file), so {shown(path)} cannot be made; choose another name."
-            ) from None
+            raise UsageError(_not_a_folder(folder, path)) from None
         if exc.errno == errno.ELOOP:
-            raise UsageError(f"The folder of {shown(path)} is a symbolic link loop; choose another name.") from None
-        raise OutputError(f"Cannot use {shown(path)} ({(exc.strerror or str(exc)).lower()}).") from None
+            raise UsageError(
+                _("The folder of {path} is a symbolic link loop; choose another name.").format(path=shown(path))
+            ) from None
+        reason = (exc.strerror or str(exc)).lower()
+        raise OutputError(_("Cannot use {path} ({reason}).").format(path=shown(path), reason=reason)) from None
     if mode is not None:
         _refuse_existing(path, mode, force=force, what=what)
     try:
         folder_mode = os.stat(folder).st_mode
     except FileNotFoundError:
         raise UsageError(
-            f"The folder {shown(folder)} does not exist; create it first or choose another {what} file."
+            _("The folder {folder} does not exist; create it first or choose another {what} file.").format(
+                folder=shown(folder), what=_(WHAT[what])
+            )
         ) from None
     except OSError as exc:
         if exc.errno == errno.ENOTDIR:
-            raise UsageError(
-                f"{shown(folder)} is not a folder (it is a file), so {shown(path)} cannot be made; choose another name."
-            ) from None
-        raise UsageError(f"The folder {shown(folder)} cannot be used ({(exc.strerror or str(exc)).lower()}).") from None
-    if not stat.S_ISDIR(folder_mode):
+            raise UsageError(_not_a_folder(folder, path)) from None
+        reason = (exc.strerror or str(exc)).lower()
         raise UsageError(
-            f"{shown(folder)} is not a folder (it is a file), so {shown(path)} cannot be made; choose another name."
-        )
+            _("The folder {folder} cannot be used ({reason}).").format(folder=shown(folder), reason=reason)
+        ) from None
+    if not stat.S_ISDIR(folder_mode):
+        raise UsageError(_not_a_folder(folder, path))
     if not os.access(folder, os.W_OK):
-        raise OutputError(f"Cannot write in {shown(folder)} (permission denied); choose another folder.")
+        raise OutputError(
+            _("Cannot write in {folder} (permission denied); choose another folder.").format(folder=shown(folder))
+        )
+
+
+def _not_a_folder(folder: Path, path: Path) -> str:
+    return _("{folder} is not a folder (it is a file), so {path} cannot be made; choose another name.").format(
+        folder=shown(folder), path=shown(path)
+    )
 
 
 def _link_no_clobber(tmp: str, path: Path) -> None:
@@ -156,10 +178,14 @@ def write_private(path: Path, text: str, *, force: bool) -> None:
         startup.done_writing(tmp, shown(path))
         tmp = ""
     except FileExistsError:
-        raise UsageError(f"{shown(path)} already exists; it was left untouched. Use --force to replace it.") from None
+        raise UsageError(
+            _("{path} already exists; it was left untouched. Use --force to replace it.").format(path=shown(path))
+        ) from None
     except OSError as exc:
-        reason = "no space left on the disk" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc)).lower()
-        raise OutputError(f"Could not write {shown(path)}: {reason}. Nothing was written.") from None
+        reason = _("no space left on the disk") if exc.errno == errno.ENOSPC else (exc.strerror or str(exc)).lower()
+        raise OutputError(
+            _("Could not write {path}: {reason}. Nothing was written.").format(path=shown(path), reason=reason)
+        ) from None
     finally:
         if tmp:
             with contextlib.suppress(OSError):

@@ -26,14 +26,26 @@ from parentinvolve import startup
 from parentinvolve.answers import asked, check_value
 from parentinvolve.conditions import AnswerValue
 from parentinvolve.errors import Interrupted
+from parentinvolve.i18n import N_, _
 from parentinvolve.model import KnowledgeBase, Question
 
 SHOW_PLAN = "__plan__"
 STYLE = questionary.Style([("instruction", "italic"), ("help", "italic fg:ansibrightblack")])
-STOPPED = "stopped. Nothing was saved."
+STOPPED = N_("stopped. Nothing was saved.")
 PLAIN_TERMS = ("", "dumb", "unknown")
-TICK = "(space to tick, enter when done)"
-ARROWS = "(arrow keys, then enter)"
+TICK = N_("(space to tick, enter when done)")
+ARROWS = N_("(arrow keys, then enter)")
+YES = N_("y, yes")  # the answers that mean yes, separated by ", " (English "y" and "yes" always work too)
+
+
+INTRO = N_("A few questions about your child (Ctrl-C to stop at any time).")
+
+
+def _enter_for(ask: str, default: str) -> str:
+    """ "Type a number (Enter for 3): " -- what to type, and what Enter alone gives."""
+    if not default:
+        return ask + ": "
+    return _("{ask} (Enter for {default}):").format(ask=ask, default=default) + " "
 
 
 def plain_terminal() -> bool:
@@ -98,7 +110,7 @@ def _ask(question: questionary.Question, *, summary: Callable[[Any], str] | None
     try:
         answer = question.unsafe_ask()
     except (KeyboardInterrupt, EOFError) as exc:
-        raise Interrupted(STOPPED) from exc
+        raise Interrupted(_(STOPPED)) from exc
     if summary is not None:
         questionary.print(_wrap(summary(answer), "? ", "  "), style="bold")
     return answer
@@ -135,29 +147,29 @@ def ask_one(q: Question, current: AnswerValue | None = None) -> AnswerValue:
         choices = [questionary.Choice(_title(c.label, 5), value=c.id, checked=c.id in chosen) for c in q.choices]
         picked = _ask(
             questionary.checkbox(
-                _message(q.prompt, TICK),
+                _message(q.prompt, _(TICK)),
                 choices=choices,
-                validate=lambda xs: bool(xs) or "Pick at least one (space to tick, enter when done).",
-                instruction=TICK,
+                validate=lambda xs: bool(xs) or _("Pick at least one (space to tick, enter when done)."),
+                instruction=_(TICK),
                 style=STYLE,
             ),
             summary=lambda ids: f"{q.prompt} {q.words(tuple(ids))}",
         )
-        value, _ = check_value(q, list(picked))
+        value, _problem = check_value(q, list(picked))
     else:
         default = current if isinstance(current, str) else q.default
         choices = [questionary.Choice(_title(c.label, 3), value=c.id) for c in q.choices]
         picked = _ask(
             questionary.select(
-                _message(q.prompt, ARROWS),
+                _message(q.prompt, _(ARROWS)),
                 choices=choices,
                 default=next((c for c in choices if c.value == default), None),
-                instruction=ARROWS,
+                instruction=_(ARROWS),
                 style=STYLE,
             ),
             summary=lambda cid: f"{q.prompt} {q.label(cid)}",
         )
-        value, _ = check_value(q, picked)
+        value, _problem = check_value(q, picked)
     assert value is not None  # each prompt only lets a valid answer through
     return value
 
@@ -178,13 +190,14 @@ def fill(
 def review(kb: KnowledgeBase, answers: dict[str, AnswerValue]) -> dict[str, AnswerValue]:
     """Show the answers; let the parent change any of them until they choose to see the plan."""
     while True:
-        questionary.print("\nYour answers:", style="bold")
+        questionary.print("\n" + _("Your answers:"), style="bold")
         shown = [q for q in kb.questions if q.id in answers]
         for q in shown:
             questionary.print(_wrap(f"{q.prompt} {q.words(answers[q.id])}", "  ", "    "))
-        choices = [questionary.Choice("Show my plan", value=SHOW_PLAN)]
-        choices += [questionary.Choice(_title(f"Change: {q.prompt}", 3), value=q.id) for q in shown]
-        picked = _ask(questionary.select("Is this right?", choices=choices, instruction=ARROWS, style=STYLE))
+        choices = [questionary.Choice(_("Show my plan"), value=SHOW_PLAN)]
+        change = _("Change: {question}")
+        choices += [questionary.Choice(_title(change.format(question=q.prompt), 3), value=q.id) for q in shown]
+        picked = _ask(questionary.select(_("Is this right?"), choices=choices, instruction=_(ARROWS), style=STYLE))
         if picked == SHOW_PLAN:
             return answers
         q = kb.question(picked)
@@ -195,7 +208,7 @@ def review(kb: KnowledgeBase, answers: dict[str, AnswerValue]) -> dict[str, Answ
 
 def interview(kb: KnowledgeBase, start: dict[str, AnswerValue] | None = None) -> dict[str, AnswerValue]:
     """The whole questionnaire: every question that applies, then the review."""
-    questionary.print(_wrap("A few questions about your child (Ctrl-C to stop at any time)."), style="bold")
+    questionary.print(_wrap(_(INTRO)), style="bold")
     return review(kb, fill(kb, dict(start or {})))
 
 
@@ -219,21 +232,23 @@ class PlainTerminal:
         try:
             text = self.read.readline()
         except KeyboardInterrupt as exc:
-            raise Interrupted(STOPPED) from exc
+            raise Interrupted(_(STOPPED)) from exc
         if not text:  # Ctrl-D, or the terminal went away
-            raise Interrupted(STOPPED)
+            raise Interrupted(_(STOPPED))
         return text.strip()
 
     def numbers(self, typed: str, count: int, several: bool) -> list[int] | str:
         """The choice numbers typed ("2" or "1, 3"), or what is wrong with them."""
         parts = [p for p in typed.replace(",", " ").split() if p]
         if not parts or not all(p.isdigit() and p.isascii() for p in parts):
-            return f"Type {'one or more numbers' if several else 'a number'} from 1 to {count}."
+            if several:
+                return _("Type one or more numbers from 1 to {count}.").format(count=count)
+            return _("Type a number from 1 to {count}.").format(count=count)
         picked = [int(p) for p in parts]
         if any(not 1 <= n <= count for n in picked):
-            return f"Each number must be from 1 to {count}."
+            return _("Each number must be from 1 to {count}.").format(count=count)
         if not several and len(picked) > 1:
-            return "Type just one number."
+            return _("Type just one number.")
         return list(dict.fromkeys(picked))
 
     def ask_one(self, q: Question, current: AnswerValue | None = None) -> AnswerValue:
@@ -242,8 +257,7 @@ class PlainTerminal:
         self.say(_wrap(q.help, "  ", "  "))
         if q.kind == "integer":
             while True:
-                hint = f" (Enter for {current})" if current is not None else ""
-                typed = self.line(f"Type a number{hint}: ")
+                typed = self.line(_enter_for(_("Type a number"), "" if current is None else str(current)))
                 value, problem = check_value(q, typed or ("" if current is None else str(current)))
                 if value is not None:
                     return value
@@ -257,10 +271,9 @@ class PlainTerminal:
             default_numbers = ", ".join(str(ids.index(d) + 1) for d in default)
         else:
             default_numbers = str(ids.index(default) + 1) if default in ids else ""
-        ask = "Type one or more numbers, separated by commas" if several else "Type a number"
-        hint = f" (Enter for {default_numbers})" if default_numbers else ""
+        ask = _("Type one or more numbers, separated by commas") if several else _("Type a number")
         while True:
-            typed = self.line(f"{ask}{hint}: ") or default_numbers
+            typed = self.line(_enter_for(ask, default_numbers)) or default_numbers
             picked = self.numbers(typed, len(ids), several)
             if isinstance(picked, str):
                 self.say("  " + picked)
@@ -275,10 +288,10 @@ class PlainTerminal:
         while True:
             shown = [q for q in kb.questions if q.id in answers]
             self.say()
-            self.say("Your answers:")
+            self.say(_("Your answers:"))
             for n, q in enumerate(shown, 1):
                 self.say(_wrap(f"{q.prompt} {q.words(answers[q.id])}", f"  {n}. ", "     "))
-            typed = self.line("Press Enter to see your plan, or type a number to change that answer: ")
+            typed = self.line(_("Press Enter to see your plan, or type a number to change that answer:") + " ")
             if not typed:
                 return answers
             picked = self.numbers(typed, len(shown), several=False)
@@ -291,7 +304,8 @@ class PlainTerminal:
             answers = fill(kb, answers, self.ask_one)
 
     def confirm(self, question: str) -> bool:
-        return self.line(f"{question} Type y or n (Enter for no): ").lower() in ("y", "yes")
+        typed = self.line(question + " " + _("Type y or n (Enter for no):") + " ").lower()
+        return typed in ("y", "yes", *_(YES).lower().split(", "))
 
 
 @contextmanager
@@ -313,7 +327,7 @@ def on_terminal(kb: KnowledgeBase, start: dict[str, AnswerValue], *, fill_only: 
         with _plain_terminal() as term:
             if fill_only:
                 return fill(kb, start, term.ask_one)
-            term.say(_wrap("A few questions about your child (Ctrl-C to stop at any time)."))
+            term.say(_wrap(_(INTRO)))
             return term.review(kb, fill(kb, dict(start), term.ask_one))
     with _terminal() as session:
         forget = startup.on_terminal(_restorer(session.output))
@@ -325,16 +339,36 @@ def on_terminal(kb: KnowledgeBase, start: dict[str, AnswerValue], *, fill_only: 
 
 def offer_to_save(where: str) -> bool:
     """Whether the parent wants a printable copy of the plan (an HTML page) saved as `where`."""
-    question = f"Save a printable copy of this plan (a web page) as {where}?"
+    question = _("Save a printable copy of this plan (a web page) as {path}?").format(path=where)
     if plain_terminal():
         with _plain_terminal() as term:
             return term.confirm(question)
     with _terminal() as session:
         forget = startup.on_terminal(_restorer(session.output))
         try:
-            return bool(_ask(questionary.confirm(_message(question), default=False, style=STYLE)))
+            return bool(_ask(_confirm(question)))
         finally:
             forget()
+
+
+def _confirm(question: str) -> questionary.Question:
+    """A yes/no question, default no: y or n; in another language, its own key for yes works too (s for sí)."""
+    from parentinvolve import i18n
+
+    if i18n.current() == i18n.ENGLISH:
+        return questionary.confirm(_message(question), default=False, style=STYLE)
+    asked = questionary.confirm(_message(question), default=False, style=STYLE, instruction=_("(y/N)") + " ")
+    keys = KeyBindings()
+    for word in _(YES).split(", "):
+        if len(word) == 1 and word.lower() not in "yn":
+
+            @keys.add(word.lower(), eager=True)
+            @keys.add(word.upper(), eager=True)
+            def say_yes(event: KeyPressEvent) -> None:
+                event.app.exit(result=True)
+
+    asked.application.key_bindings = merge_key_bindings([asked.application.key_bindings or KeyBindings(), keys])
+    return asked
 
 
 @contextmanager

@@ -14,7 +14,6 @@ from parentinvolve.kb.entries import MOMENT_SECTIONS, QUESTION_KINDS, REQUIRED_Q
 from parentinvolve.kb.reader import Loc, Node, parse_yaml, read_text
 from parentinvolve.kb.rules import RULE_ADDS
 from parentinvolve.model import (
-    AUDIENCE_WORDS,
     CRISIS,
     MOMENT,
     THERAPY,
@@ -24,6 +23,7 @@ from parentinvolve.model import (
     KnowledgeBase,
     Rule,
     Section,
+    audience_words,
     lookup_key,
 )
 
@@ -125,7 +125,7 @@ def _check(root: Path, clinic: Path | None) -> tuple[KnowledgeBase | None, list[
 
         kb = finish(ctx, kb, layer)
     problems += ctx.r.problems
-    counts.warnings = list(dict.fromkeys(ctx.warnings))
+    counts.warnings = list(dict.fromkeys([*counts.warnings, *ctx.warnings]))  # the clinic's, then the content's
     # One problem can be reported twice (a duplicate key seen from both sides); keep one of each.
     unique = list(dict.fromkeys(problems))
     return (kb if not unique else None), unique, counts
@@ -191,7 +191,7 @@ def _crisis_entry(ctx: Context, crisis: Crisis) -> Entry:
     """`explain crisis`: every region's lines and safety steps, made from crisis.yaml so no number is written twice."""
     sections = [Section("now", "If your child is in danger now", (crisis.message,))]
     for region in crisis.regions:
-        lines = tuple(f"{line.name}: {line.contact}{AUDIENCE_WORDS.get(line.audience, '')}" for line in region.lines)
+        lines = tuple(f"{line.name}: {line.contact}{audience_words(line.audience)}" for line in region.lines)
         sections.append(Section(lookup_key(region.name), region.name, lines + region.steps))
     sections.append(Section("at-home", "Safety steps for every family", crisis.safety_plan))
     where = ctx.docs.get("crisis")

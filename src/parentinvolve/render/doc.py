@@ -8,15 +8,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Union
 
-from parentinvolve.model import AUDIENCE_WORDS, KIND_TITLES, Entry, KnowledgeBase, Source
+from parentinvolve.i18n import N_, _
+from parentinvolve.model import KIND_TITLES, Entry, KnowledgeBase, Source, audience_words
 
 if TYPE_CHECKING:  # `explain` and `topics` never load the engine
     from parentinvolve.engine import Item, Plan, Suggestion
 
-DISCLAIMER = (
+DISCLAIMER = N_(
     "This is general information to help you talk with your child's therapist. "
     "It is not medical or legal advice, and rules differ from place to place."
 )
+QUESTIONS_HEADING = N_("Questions to ask the therapist")  # the HTML page puts its lined "Notes" box after it
+SOURCES_HEADING = N_("Sources")
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,9 @@ def source_line(s: Source) -> str:
 
 
 def ages_words(low: int, high: int) -> str:
-    return f"{low} to {high}" if high < 1000 else f"{low} and older"
+    if high < 1000:
+        return _("{low} to {high}").format(low=low, high=high)
+    return _("{low} and older").format(low=low)
 
 
 def entry_doc(kb: KnowledgeBase, entry: Entry) -> Doc:
@@ -83,19 +88,27 @@ def entry_doc(kb: KnowledgeBase, entry: Entry) -> Doc:
     if entry.ages is not None:
         src = kb.sources.get(entry.ages_source)
         where = (
-            f" (source: {src.publisher or src.title})"
+            _(" (source: {source})").format(source=src.publisher or src.title)
             if src
-            else " (our sources give no exact range, so this is the range this guide uses)"
+            else _(" (our sources give no exact range, so this is the range this guide uses)")
         )
-        blocks.append(Para(f"Typical ages: {ages_words(*entry.ages)}{where}."))
+        blocks.append(Para(_("Typical ages: {ages}{where}.").format(ages=ages_words(*entry.ages), where=where)))
     levels = [(low, high, kb.attendance[level]) for low, high, level, _ in entry.bands if level in kb.attendance]
     if len(levels) == 1:
         level = levels[0][2]
-        blocks.append(Para(f"Your involvement: {level.label}. {level.description}"))
-    elif levels:
-        blocks.append(Para("Your involvement depends on your child's age:"))
         blocks.append(
-            Bullets(tuple(Bullet(f"Ages {ages_words(lo, hi)}: {lv.label}. {lv.description}") for lo, hi, lv in levels))
+            Para(_("Your involvement: {level}. {description}").format(level=level.label, description=level.description))
+        )
+    elif levels:
+        blocks.append(Para(_("Your involvement depends on your child's age:")))
+        band = _("Ages {ages}: {level}. {description}")
+        blocks.append(
+            Bullets(
+                tuple(
+                    Bullet(band.format(ages=ages_words(lo, hi), level=lv.label, description=lv.description))
+                    for lo, hi, lv in levels
+                )
+            )
         )
     for section in entry.sections:
         blocks.append(Heading(section.heading))
@@ -103,11 +116,11 @@ def entry_doc(kb: KnowledgeBase, entry: Entry) -> Doc:
             Bullets(tuple(Bullet(t) for t in section.text)) if len(section.text) > 1 else Para(section.text[0])
         )
     if entry.aliases:
-        blocks.append(Para("Also known as: " + ", ".join(entry.aliases) + ".", "note"))
+        blocks.append(Para(_("Also known as: {names}.").format(names=", ".join(entry.aliases)), "note"))
     if entry.reviewed:
-        blocks.append(Para(f"Last reviewed: {entry.reviewed}.", "note"))
+        blocks.append(Para(_("Last reviewed: {date}.").format(date=entry.reviewed), "note"))
     blocks += _sources(kb, entry.sources)
-    blocks.append(Para(DISCLAIMER, "note"))
+    blocks.append(Para(_(DISCLAIMER), "note"))
     return Doc(entry.name, tuple(blocks))
 
 
@@ -116,17 +129,17 @@ def topics_doc(kb: KnowledgeBase) -> Doc:
     for kind, title in KIND_TITLES.items():
         entries = kb.entries_of(kind)
         if entries:
-            blocks.append(Heading(title))
+            blocks.append(Heading(_(title)))
             blocks.append(Bullets(tuple(Bullet(f"{e.id} — {e.summary}") for e in entries)))
     blocks.append(
-        Para('Read one with: parentinvolve explain TOPIC (an id above, or a name such as "play therapy").', "note")
+        Para(_('Read one with: parentinvolve explain TOPIC (an id above, or a name such as "play therapy").'), "note")
     )
-    return Doc("What parentinvolve can explain", tuple(blocks))
+    return Doc(_("What parentinvolve can explain"), tuple(blocks))
 
 
 def _sources(kb: KnowledgeBase, ids: tuple[str, ...]) -> list[Block]:
     found = [kb.sources[i] for i in ids if i in kb.sources]
-    return [Heading("Sources"), Bullets(tuple(Bullet(source_line(s)) for s in found))] if found else []
+    return [Heading(_("Sources")), Bullets(tuple(Bullet(source_line(s)) for s in found))] if found else []
 
 
 def _bullets(items: tuple[Item, ...], why: bool) -> Bullets:
@@ -134,7 +147,8 @@ def _bullets(items: tuple[Item, ...], why: bool) -> Bullets:
 
 
 def _why_note(item: Item) -> str:
-    return f"Why: rule {item.rule}" + (f" ({item.because})" if item.because else "")
+    why = _("Why: rule {rule}").format(rule=item.rule)
+    return why + (f" ({item.because})" if item.because else "")
 
 
 def safety_alert(p: Plan) -> Alert | None:
@@ -144,10 +158,9 @@ def safety_alert(p: Plan) -> Alert | None:
     s = p.safety
     listed = any(s.emergency in line.contact for line in s.lines)  # say the number once, not twice
     return Alert(
-        f"Safety first — crisis lines ({s.region_name})",
-        (s.message,) if listed else (s.message, f"Emergency number: {s.emergency}."),
-        tuple(f"{line.name}: {line.contact}{AUDIENCE_WORDS.get(line.audience, '')}" for line in s.lines)
-        + s.safety_plan,
+        _("Safety first — crisis lines ({region})").format(region=s.region_name),
+        (s.message,) if listed else (s.message, _("Emergency number: {number}.").format(number=s.emergency)),
+        tuple(f"{line.name}: {line.contact}{audience_words(line.audience)}" for line in s.lines) + s.safety_plan,
     )
 
 
@@ -167,42 +180,46 @@ def plan_doc(kb: KnowledgeBase, p: Plan, *, why: bool = False) -> Doc:
     from parentinvolve.render.summary import for_whom, in_short, moment_line
 
     blocks.append(Para(for_whom(kb, p), "note"))
-    blocks += [Heading("In short"), Bullets(tuple(Bullet(t) for t in in_short(p, kb)))]
+    blocks += [Heading(_("In short")), Bullets(tuple(Bullet(t) for t in in_short(p, kb)))]
     blocks += clinic_section(kb, why)  # right after "In short"
     blocks += _glance(p, why)
-    blocks.append(Heading("Your part, moment by moment"))
+    blocks.append(Heading(_("Your part, moment by moment")))
     blocks.append(Timeline(tuple(Step(m.title, (moment_line(kb, m.id) or m.summary,)) for m in p.moments)))
     for m in p.moments:
         blocks.append(Heading(m.title, 3))
         blocks.append(_bullets(m.items, why) if m.items else Para(m.summary))
-    blocks.append(Heading("What stays private"))
+    blocks.append(Heading(_("What stays private")))
     blocks.append(_bullets(p.confidentiality, why))
     if p.prepare:
-        blocks.append(Heading("Before the first appointment"))
+        blocks.append(Heading(_("Before the first appointment")))
         blocks.append(_bullets(p.prepare, why))
-    blocks.append(Heading("Questions to ask the therapist"))
+    blocks.append(Heading(_(QUESTIONS_HEADING)))
     blocks.append(_bullets(p.asks, why))
-    blocks.append(Heading("Why your part matters"))
+    blocks.append(Heading(_("Why your part matters")))
     blocks.append(_bullets(p.why, why))
-    blocks.append(Heading("Sources"))
+    blocks.append(Heading(_(SOURCES_HEADING)))
     blocks.append(Bullets(tuple(Bullet(source_line(s)) for s in p.sources)))
     if why:
-        blocks.append(Para("Rules used: " + ", ".join(p.trace) + ".", "note"))
+        blocks.append(Para(_("Rules used: {rules}.").format(rules=", ".join(p.trace)), "note"))
         if p.overruled:
-            blocks.append(Para("Overruled: " + "; ".join(f"{o.rule} (by {o.by})" for o in p.overruled) + ".", "note"))
+            by = _("{rule} (by {by})")
+            overruled = "; ".join(by.format(rule=o.rule, by=o.by) for o in p.overruled)
+            blocks.append(Para(_("Overruled: {rules}.").format(rules=overruled), "note"))
     footer = footer_alert(p)
     if footer is not None:  # after a long plan, the crisis lines are among the last things on the screen
         blocks.append(footer)
-    blocks.append(Para(DISCLAIMER, "note"))
-    title = "Your part in your child's therapy"
+    blocks.append(Para(_(DISCLAIMER), "note"))
+    title = _("Your part in your child's therapy")
     return Doc(f"{title} — {kb.clinic.name}" if kb.clinic else title, tuple(blocks))
 
 
 def _glance(p: Plan, why: bool) -> list[Block]:
     from parentinvolve.engine import Item
 
-    blocks: list[Block] = [Heading("At a glance")]
-    level = f"How involved you will be: {p.attendance.label}. {p.attendance.description}"
+    blocks: list[Block] = [Heading(_("At a glance"))]
+    level = _("How involved you will be: {level}. {description}").format(
+        level=p.attendance.label, description=p.attendance.description
+    )
     # (the crisis pointer, when there is one, leads "In short": said once)
     blocks.append(
         Bullets((Bullet(level, _why_note(Item("", p.attendance_rule, p.attendance_because)) if why else ""),))
@@ -213,14 +230,18 @@ def _glance(p: Plan, why: bool) -> list[Block]:
             blocks.append(Para(p.therapy.age_note, "note"))
         blocks.append(Bullets(tuple(Bullet(t) for t in p.therapy.role)))
         if p.therapy.length:
-            blocks.append(Heading("How long it lasts and how it ends", 3))
+            blocks.append(Heading(_("How long it lasts and how it ends"), 3))
             blocks.append(Bullets(tuple(Bullet(t) for t in p.therapy.length)))
         return blocks
     concerns = p.answers.get("concerns", ())
     described = isinstance(concerns, tuple) and any(c != "other" for c in concerns)
     if p.suggested:
-        lead = "These are often used for what you described" if described else "These may fit your child's age"
-        blocks.append(Para(f"You are not sure yet which therapy your child will have. {lead}:"))
+        lead = (
+            _("You are not sure yet which therapy your child will have. These are often used for what you described:")
+            if described
+            else _("You are not sure yet which therapy your child will have. These may fit your child's age:")
+        )
+        blocks.append(Para(lead))
         blocks.append(
             Bullets(
                 tuple(
@@ -230,7 +251,7 @@ def _glance(p: Plan, why: bool) -> list[Block]:
             )
         )
     else:
-        blocks.append(Para("You are not sure yet which therapy your child will have."))
+        blocks.append(Para(_("You are not sure yet which therapy your child will have.")))
     return blocks
 
 
@@ -241,11 +262,13 @@ def clinic_section(kb: KnowledgeBase, why: bool) -> list[Block]:
     if c is None:
         return []
     origin = {ch.id: ch.where for ch in c.changes if ch.what == "policy"}
-    blocks: list[Block] = [Heading(f"From {c.name}")]
+    blocks: list[Block] = [Heading(_("From {clinic}").format(clinic=c.name))]
     blocks += [Para(text) for text in c.welcome]
     reach = [*c.contacts, *((c.after_hours,) if c.after_hours else ())]
     reach_text = [f"{line.name}: {line.contact}" for line in reach]
-    reach_text += [f"{what}: {value}" for what, value in (("Website", c.website), ("Address", c.address)) if value]
+    reach_text += [
+        f"{what}: {value}" for what, value in ((_("Website"), c.website), (_("Address"), c.address)) if value
+    ]
     if reach_text:
         blocks.append(Bullets(tuple(Bullet(t) for t in reach_text)))
     for pid in c.policies:
@@ -253,18 +276,27 @@ def clinic_section(kb: KnowledgeBase, why: bool) -> list[Block]:
         if policy is None:
             continue
         blocks.append(Heading(policy.name, 3))
-        note = f"From the clinic's layer, {origin[pid]}" if why and pid in origin else ""
+        note = _("From the clinic's layer, {where}").format(where=origin[pid]) if why and pid in origin else ""
         text = policy.section("policy")
         if len(text) == 1 and not note:
             blocks.append(Para(text[0]))
         else:
             blocks.append(Bullets(tuple(Bullet(t, note if n == 0 else "") for n, t in enumerate(text))))
     if why:
-        blocks.append(Para(f"From the clinic's layer in {c.folder}: see `parentinvolve clinic show`.", "note"))
+        blocks.append(
+            Para(
+                _("From the clinic's layer in {folder}: see `parentinvolve clinic show`.").format(folder=c.folder),
+                "note",
+            )
+        )
     return blocks
 
 
 def _suggestion_line(s: Suggestion) -> str:
-    part = f" Your part: {s.attendance.label.lower()}." if s.attendance else ""
-    ages = f" Usually for ages {ages_words(*s.typical_ages)}." if s.typical_ages and s.ages_sourced else ""
+    part = _(" Your part: {level}.").format(level=s.attendance.label.lower()) if s.attendance else ""
+    ages = (
+        _(" Usually for ages {ages}.").format(ages=ages_words(*s.typical_ages))
+        if s.typical_ages and s.ages_sourced
+        else ""
+    )
     return f"{s.name} — {s.summary}{ages}{part}"

@@ -6,9 +6,25 @@ import re
 from datetime import date
 from html import escape
 
-from parentinvolve.render.doc import Alert, Bullets, Doc, Heading, Para, Timeline
+from parentinvolve import i18n
+from parentinvolve.i18n import N_, _
+from parentinvolve.render.doc import QUESTIONS_HEADING, SOURCES_HEADING, Alert, Bullets, Doc, Heading, Para, Timeline
 
-NOTES_AFTER = "Questions to ask the therapist"  # the lined box for the answers goes after this section
+NOTES_AFTER = QUESTIONS_HEADING  # the lined box for the answers goes after this section
+MONTHS = (
+    N_("January"),
+    N_("February"),
+    N_("March"),
+    N_("April"),
+    N_("May"),
+    N_("June"),
+    N_("July"),
+    N_("August"),
+    N_("September"),
+    N_("October"),
+    N_("November"),
+    N_("December"),
+)
 NOTE_LINES = 8
 _NUMBER = re.compile(r"(?<![\w.])\d(?:[\d -]*\d)?(?![\w.])")
 _TEXT_TO = re.compile(r"\btext (?:([A-Z][A-Z0-9]*) to )?$")
@@ -138,9 +154,12 @@ def render(doc: Doc, made: date | None = None) -> str:
     body: list[str] = [f"<h1>{escape(doc.title)}</h1>"]
     dated = not any(isinstance(b, Timeline) for b in doc.blocks)  # only a plan is dated, not an `explain` page
     section = ""
+    sources, notes_after = _(SOURCES_HEADING), _(NOTES_AFTER)
     for n, block in enumerate(doc.blocks):
         if not dated and not isinstance(block, Alert):  # under the title, after the crisis lines
-            body.append(f'<p class="made">Made on <time datetime="{day.isoformat()}">{_day(day)}</time></p>')
+            body.append(
+                f'<p class="made">{escape(_("Made on"))} <time datetime="{day.isoformat()}">{_day(day)}</time></p>'
+            )
             dated = True
         if isinstance(block, Heading):
             section = block.text if block.level == 2 else section
@@ -157,11 +176,12 @@ def render(doc: Doc, made: date | None = None) -> str:
                 f"<li>{text(b.text)}" + (f'<span class="why">{escape(b.note)}</span>' if b.note else "") + "</li>"
                 for b in block.items
             )
-            cls = ' class="sources"' if section == "Sources" else ""
+            cls = ' class="sources"' if section == sources else ""
             body.append(f"<ul{cls}>{items}</ul>")
-            if section == NOTES_AFTER:
+            if section == notes_after:
                 lines = '<div class="line"></div>' * NOTE_LINES
-                body.append(f'<section class="notes" aria-label="Notes"><h3>Notes</h3>{lines}</section>')
+                label = escape(_("Notes"))
+                body.append(f'<section class="notes" aria-label="{label}"><h3>{label}</h3>{lines}</section>')
         elif isinstance(block, Timeline):
             steps = "".join(
                 (
@@ -173,7 +193,8 @@ def render(doc: Doc, made: date | None = None) -> str:
                 + "</li>"
                 for s in block.steps
             )
-            body.append(f'<ol class="timeline" aria-label="The moments of your involvement, in order">{steps}</ol>')
+            label = escape(_("The moments of your involvement, in order"))
+            body.append(f'<ol class="timeline" aria-label="{label}">{steps}</ol>')
         elif isinstance(block, Alert):
             lines = "".join(f"<p>{text(line)}</p>" for line in block.lines)
             items = "".join(f"<li>{_phone(i) if _NUMBER.search(i) else text(i)}</li>" for i in block.items)
@@ -182,7 +203,7 @@ def render(doc: Doc, made: date | None = None) -> str:
                 f"{lines}<ul>{items}</ul></section>"
             )
     return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{i18n.current()}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(doc.title)}</title>\n<style>{CSS}</style>\n</head>\n"
         f"<body>\n<main>\n{chr(10).join(body)}\n</main>\n</body>\n</html>\n"
@@ -190,4 +211,7 @@ def render(doc: Doc, made: date | None = None) -> str:
 
 
 def _day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    """The date in words, in the current language ("1 December 2026", "1 de diciembre de 2026")."""
+    if i18n.current() == i18n.ENGLISH:
+        return f"{day.day} {day:%B %Y}"
+    return _("{day} {month} {year}").format(day=day.day, month=_(MONTHS[day.month - 1]), year=day.year)

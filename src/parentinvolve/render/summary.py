@@ -10,6 +10,7 @@ import re
 from typing import TYPE_CHECKING
 
 from parentinvolve.conditions import mentions
+from parentinvolve.i18n import _, ngettext
 from parentinvolve.model import UNSURE, KnowledgeBase
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ MAX_POINTS = 6
 AGE = "child_age"  # the question whose answer is the child's age
 ASKS_OF_YOU = "asks_of_you"  # the section key in moments.yaml
 PRIVACY_TOPIC = "confidentiality"  # a therapy's section key, and the id of the topic about privacy
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"“‘(])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÁÉÍÓÚÑ¿¡\"“‘(])")  # Spanish may open with ¿ or ¡
 
 
 def first_sentence(text: str) -> str:
@@ -49,25 +50,28 @@ def for_whom(kb: KnowledgeBase, p: Plan) -> str:
             continue
         value = p.answers[q.id]
         if isinstance(value, int) and q.id == AGE:
-            parts.append(f"a {value}-year-old" if value > 0 else "a baby under 1")
+            old = ngettext("a {age}-year-old", "a {age}-year-old", value).format(age=value)
+            parts.append(old if value > 0 else _("a baby under 1"))
         elif isinstance(value, int):
             parts.append(f"{q.prompt} {value}")
         elif isinstance(value, tuple):
             worries = "; ".join(_lower_first(_short(q.label(v))) for v in value)
             parts.append(f"({worries})" if parts else worries)
         elif q.id == "therapy":
-            parts.append("therapy not decided yet" if value == UNSURE else f"in {_lower_first(_short(q.label(value)))}")
+            named = _("in {therapy}").format(therapy=_lower_first(_short(q.label(value))))
+            parts.append(_("therapy not decided yet") if value == UNSURE else named)
         elif q.id == "region":
             name = _short(q.label(value))
-            parts.append(f"in the {name}" if name.startswith("United ") else f"in {name}")
+            where = _("in the {region}") if name.startswith("United ") else _("in {region}")
+            parts.append(where.format(region=name))
         else:
             parts.append(_lower_first(_short(q.label(value))))
     if not parts:
         return ""
-    text = "For " + parts[0]
+    text = parts[0]
     for part in parts[1:]:
         text += (" " if part.startswith("(") else ", ") + part
-    return text + "."
+    return _("For {whom}.").format(whom=text)
 
 
 def in_short(p: Plan, kb: KnowledgeBase | None = None) -> tuple[str, ...]:
@@ -80,17 +84,19 @@ def in_short(p: Plan, kb: KnowledgeBase | None = None) -> tuple[str, ...]:
         points.append(pointer)
     elif p.safety is not None:
         points.append(
-            f"If your child is in danger now, call {p.safety.emergency}. "
-            "The crisis lines are at the top and at the end of this plan."
+            _(
+                "If your child is in danger now, call {number}. "
+                "The crisis lines are at the top and at the end of this plan."
+            ).format(number=p.safety.emergency)
         )
-    points.append(f"How involved you will be: {_lower_first(p.attendance.label)}.")
+    points.append(_("How involved you will be: {level}.").format(level=_lower_first(p.attendance.label)))
     if p.prepare:
-        points.append("Do next: " + _lower_first(first_sentence(p.prepare[0].text)))
+        points.append(_("Do next: {step}").format(step=_lower_first(first_sentence(p.prepare[0].text))))
     if p.asks:
-        points.append("First question to ask: " + p.asks[0].text)
+        points.append(_("First question to ask: {question}").format(question=p.asks[0].text))
     private = _private(p, kb)
     if private:
-        points.append("What stays private: " + _lower_first(private))
+        points.append(_("What stays private: {what}").format(what=_lower_first(private)))
     return tuple(points[:MAX_POINTS])
 
 
@@ -117,7 +123,9 @@ def crisis_footer(p: Plan) -> tuple[str, tuple[str, ...]] | None:
     if p.safety is None:
         return None
     s = p.safety
-    return f"Crisis lines ({s.region_name})", tuple(f"{line.name}: {line.contact}" for line in s.lines)
+    return _("Crisis lines ({region})").format(region=s.region_name), tuple(
+        f"{line.name}: {line.contact}" for line in s.lines
+    )
 
 
 def moment_line(kb: KnowledgeBase, moment_id: str) -> str:
