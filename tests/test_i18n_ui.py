@@ -278,3 +278,13 @@ def test_english_never_loads_a_catalog() -> None:
     env = {"PATH": "/usr/bin:/bin", "PARENTINVOLVE_LANG": "en"}
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_spanish_text_lines_open_a_message_with_the_keyword() -> None:
+    from parentinvolve.render.html import _phone
+
+    line = _phone("llame al 988 y marque 2; o envíe la palabra AYUDA por mensaje de texto al 988")
+    assert '<a href="tel:988">988</a> y marque 2' in line
+    assert '<a href="sms:988?&amp;body=AYUDA">envíe la palabra AYUDA por mensaje de texto al 988</a>' in line
+    assert _phone("envíe AYUDA al 988").startswith('<a href="sms:988?&amp;body=AYUDA">')
+    assert '<a href="tel:988">988</a>' in _phone("llame o envíe un mensaje de texto al 988")
