@@ -29,6 +29,10 @@ NOTE_LINES = 8
 _NUMBER = re.compile(r"(?<![\w.])\d(?:[\d -]*\d)?(?![\w.])")
 _TEXT_TO = re.compile(r"\btext (?:([A-Z][A-Z0-9]*) to )?$")
 _TEXT_WORD = re.compile(r"\btext\b")
+# The same in Spanish: "envíe AYUDA al 988", "envíe la palabra AYUDA por mensaje de texto al 988".
+_TEXT_TO_ES = re.compile(
+    r"\benvíe (?:(?:la palabra )?([A-Z][A-Z0-9]*) (?:por (?:un )?mensaje de texto )?|un mensaje de texto )al $"
+)
 
 CSS = """
 :root { --ink: #1d2a33; --soft: #56656f; --line: #cfd8de; --accent: #1f6f8b; --alert: #a4161a; }
@@ -112,14 +116,14 @@ def _phone(value: str) -> str:
         if len(digits) < 3:  # "under 19", "ages 5–25": not phone numbers
             continue
         before = value[last : match.start()]
-        texting = _TEXT_TO.search(before)
+        texting = _TEXT_TO.search(before) or _TEXT_TO_ES.search(before)
         if texting and texting.group(1):  # "text SHOUT to 85258": one link that opens the message, keyword in
             keyword = texting.group(1)
             out += [
                 escape(before[: texting.start()]),
                 f'<a href="sms:{digits}?&amp;body={keyword}">{escape(texting.group(0) + number)}</a>',
             ]
-        elif texting and not before[: texting.start()].endswith("call or "):  # "text 50808"
+        elif texting and not before[: texting.start()].endswith(("call or ", "llame o ")):  # "text 50808"
             out += [
                 escape(before[: texting.start()]),
                 f'<a href="sms:{digits}">{escape(texting.group(0) + number)}</a>',
