@@ -427,6 +427,7 @@ _files = st.sampled_from(["clinic", "therapies", "rules", "crisis", "sources", "
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
+@pytest.mark.slow  # many generated cases: the deep layer, not the fast one
 @given(file=_files, value=_values)
 def test_any_layer_gives_a_knowledge_base_or_located_problems(file: str, value: object) -> None:
     from parentinvolve.kb import check

@@ -83,6 +83,7 @@ def test_every_therapy_age_and_concern_gives_a_sound_plan(kb: KnowledgeBase) -> 
         assert cited <= set(kb.sources)
 
 
+@pytest.mark.slow  # many generated cases: the deep layer, not the fast one
 def test_every_combination_of_concerns_stages_and_regions_gives_a_sound_plan(kb: KnowledgeBase) -> None:
     regions = kb.question("region").choice_ids()
     therapies = kb.question("therapy").choice_ids()
@@ -379,6 +380,7 @@ answer_keys = st.sampled_from(["child_age", "concerns", "therapy", "stage", "reg
 SHIPPED = loader.load(CONTENT)  # hypothesis runs the test many times: load once
 
 
+@pytest.mark.slow  # many generated cases: the deep layer, not the fast one
 @settings(max_examples=300, deadline=None)
 @given(raw=st.dictionaries(answer_keys, answer_values, max_size=6))
 def test_any_answers_give_a_plan_or_an_answers_error(raw: dict[str, object]) -> None:

@@ -503,6 +503,7 @@ TARGETS = [
 ]
 
 
+@pytest.mark.slow  # many generated cases: the deep layer, not the fast one
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(target=st.sampled_from(TARGETS), value=yaml_values)
 def test_any_value_in_any_field_gives_a_knowledge_base_or_located_problems(

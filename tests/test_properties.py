@@ -101,6 +101,7 @@ def assert_located(problems: list[Problem]) -> None:
 # --- the engine: any answers mapping ----------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # many generated cases: the deep layer, not the fast one
 @FAST
 @given(data=st.data())
 def test_any_answers_give_a_plan_or_an_answers_error(kb: KnowledgeBase, data: st.DataObject) -> None:
@@ -116,6 +117,7 @@ def test_any_answers_give_a_plan_or_an_answers_error(kb: KnowledgeBase, data: st
     assert normalise(kb, dict(result.answers)) == dict(result.answers), "a plan's answers are valid answers"
 
 
+@pytest.mark.slow  # many generated cases: the deep layer, not the fast one
 @FAST
 @given(data=st.data())
 def test_partial_answers_never_crash(kb: KnowledgeBase, data: st.DataObject) -> None:
@@ -242,6 +244,7 @@ def mutated_files(draw: st.DrawFn) -> tuple[str, str]:
     return name, "".join([*lines[:at], line[:cut] + junk + line[cut:], *lines[at + 1 :]])
 
 
+@pytest.mark.slow  # many generated cases: the deep layer, not the fast one
 @SLOW
 @given(change=mutated_files())
 def test_any_content_file_gives_a_knowledge_base_or_located_problems(content: Path, change: tuple[str, str]) -> None:
