@@ -6,6 +6,7 @@ import io
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from parentinvolve import startup
 from parentinvolve.conditions import AnswerValue
@@ -13,6 +14,9 @@ from parentinvolve.engine import Plan
 from parentinvolve.errors import AnswersError, UsageError
 from parentinvolve.i18n import N_, _
 from parentinvolve.model import KnowledgeBase
+
+if TYPE_CHECKING:
+    from parentinvolve.render.doc import Doc
 
 NO_TTY = N_(
     "There is no terminal to ask the questions on. Put your answers in a file and run "
@@ -169,7 +173,7 @@ def _complete(kb: KnowledgeBase, answers: dict[str, AnswerValue]) -> bool:
 def render(kb: KnowledgeBase, result: Plan, fmt: str, why: bool, *, to_terminal: bool) -> str:
     """The plan as text in `fmt` (rich output for a terminal keeps its colours, also through the pager)."""
     from parentinvolve.cli.output import width
-    from parentinvolve.render import doc, jsonout, write
+    from parentinvolve.render import jsonout, write
 
     def data() -> object:
         out = jsonout.plan(result, kb)
@@ -179,8 +183,14 @@ def render(kb: KnowledgeBase, result: Plan, fmt: str, why: bool, *, to_terminal:
 
     buffer = io.StringIO()
     terminal = to_terminal and sys.stdout.isatty()
-    write(fmt, buffer, width(), doc=lambda: doc.plan_doc(kb, result, why=why), data=data, terminal=terminal)
+    write(fmt, buffer, width(), doc=lambda: _plan_doc(kb, result, why), data=data, terminal=terminal)
     return buffer.getvalue()
+
+
+def _plan_doc(kb: KnowledgeBase, result: Plan, why: bool) -> Doc:
+    from parentinvolve.render.doc import plan_doc  # (JSON never needs the document layer: imported only here)
+
+    return plan_doc(kb, result, why=why)
 
 
 def render_footer(result: Plan, fmt: str) -> str:
