@@ -218,7 +218,7 @@ def test_ids_and_answers_stay_english(kb: KnowledgeBase, kb_es: KnowledgeBase) -
 def test_spanish_crisis_lines_keep_every_number(kb: KnowledgeBase, kb_es: KnowledgeBase) -> None:
     digits = re.compile(r"\d+")
     for en, es in zip(kb.crisis.regions, kb_es.crisis.regions, strict=True):
-        assert en.emergency == es.emergency
+        assert digits.findall(en.emergency) == digits.findall(es.emergency)  # ("112 or 999" reads "112 o 999")
         for a, b in zip(en.lines, es.lines, strict=True):
             assert sorted(digits.findall(a.name + a.contact)) == sorted(digits.findall(b.name + b.contact))
             assert (a.audience, a.main) == (b.audience, b.main)
@@ -241,6 +241,7 @@ def test_translated_regions_give_their_lines_and_steps_in_the_plan_and_in_explai
             "name": f"Región {region.id}",
             "lines": [{"name": spanish(ln.name), "contact": spanish(ln.contact)} for ln in region.lines],
             **({"steps": [spanish(step) for step in region.steps]} if region.steps else {}),
+            **({"emergency": spanish(source[region.id]["emergency"])} if "emergency" in source[region.id] else {}),
         }
         for region in kb.crisis.regions
     ]
@@ -546,3 +547,12 @@ def test_a_po_edited_after_the_mo_is_read_directly(tmp_path: Path) -> None:
     assert i18n.catalog("es", tmp_path).gettext("Usage:") == "Modo de uso:"
     po.write_text('msgid "Usage:"\nbroken', encoding="utf-8")
     assert i18n.catalog("es", tmp_path).gettext("Usage:") == "Usage:"  # a broken catalog: English, no crash
+
+
+def test_an_emergency_number_in_words_is_translated_too(run_cli: RunCli, tmp_path: Path) -> None:
+    """'Somewhere else' has no number, only words: a Spanish plan must not say 'llame al your local…'."""
+    answers = tmp_path / "a.yaml"
+    answers.write_text("child_age: 13\nconcerns: [depression]\ntherapy: cbt\nregion: other\n", encoding="utf-8")
+    out = " ".join(run_cli("ask", "--answers", str(answers), "--format", "plain", "--lang", "es").stdout.split())
+    assert "your local emergency number" not in out
+    assert "llame al número de emergencias de su zona" in out

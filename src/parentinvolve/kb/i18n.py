@@ -104,6 +104,8 @@ def english(kb: KnowledgeBase, file: str) -> dict[str, Texts]:
         for region in c.regions:
             lines = tuple({"name": ln.name, "contact": ln.contact} for ln in region.lines)
             out[region.id] = {"name": region.name, "lines": lines, **({"steps": region.steps} if region.steps else {})}
+            if any(ch.isalpha() for ch in region.emergency):  # words, not a number ("your local emergency number")
+                out[region.id]["emergency"] = region.emergency
         return out
     raise ValueError(file)
 
@@ -324,7 +326,13 @@ def _replace(kb: KnowledgeBase, fresh: dict[str, dict[str, Translated]], heading
                 replace(ln, name=d["name"], contact=d["contact"])
                 for ln, d in zip(region.lines, rt["lines"], strict=True)
             )
-            region = replace(region, name=rt["name"], lines=lines, steps=rt.get("steps", region.steps))
+            region = replace(
+                region,
+                name=rt["name"],
+                lines=lines,
+                steps=rt.get("steps", region.steps),
+                emergency=rt.get("emergency", region.emergency),
+            )
         regions.append(region)
     crisis = replace(crisis, regions=tuple(regions))
     entries = []
