@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from parentinvolve.engine import Plan
 
 MAX_POINTS = 6
+OTHER_REGION = "other"  # the region choice for every country the guide has no numbers for
 AGE = "child_age"  # the question whose answer is the child's age
 ASKS_OF_YOU = "asks_of_you"  # the section key in moments.yaml
 PRIVACY_TOPIC = "confidentiality"  # a therapy's section key, and the id of the topic about privacy
@@ -60,6 +61,8 @@ def for_whom(kb: KnowledgeBase, p: Plan) -> str:
         elif q.id == "therapy":
             named = _("in {therapy}").format(therapy=_lower_first(_short(q.label(value))))
             parts.append(_("therapy not decided yet") if value == UNSURE else named)
+        elif q.id == "region" and value == OTHER_REGION:  # no country to name: "in Somewhere else" reads wrong
+            parts.append(_("outside the countries this guide covers"))
         elif q.id == "region":
             name = _short(q.label(value))
             where = _("in the {region}") if name.startswith("United ") else _("in {region}")
