@@ -11,34 +11,17 @@ import contextlib
 import os
 from pathlib import Path
 
+from parentinvolve.kb.textfiles import read_bounded
+
 MAX_FILE_BYTES = 32 * 1024 * 1024  # the loader's own limit per content file
 
 
 def content_bytes(path: str) -> bytes | None:
     """A content file's bytes, if it is a regular file within the size limit; never waits (a named pipe,
-    a device or a link to /proc/kmsg is refused at once)."""
-    import stat
+    a device or a link to /proc/kmsg is refused at once). The loader says what is wrong with any other."""
+    from parentinvolve.kb.textfiles import read_regular
 
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-    except OSError:
-        return None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:
-            return None
-        chunks, size = [], 0
-        while size <= MAX_FILE_BYTES:
-            chunk = os.read(fd, min(MAX_FILE_BYTES + 1 - size, st.st_size + 1))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        return b"".join(chunks) if size <= MAX_FILE_BYTES else None
-    except OSError:  # including "would block" (/proc/kmsg)
-        return None
-    finally:
-        os.close(fd)
+    return read_regular(path, MAX_FILE_BYTES, "")[0]
 
 
 def ours(st: os.stat_result) -> bool:
@@ -92,14 +75,7 @@ def read_regular(name: str, folder: int, limit: int) -> bytes | None:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode) or not ours(st) or st.st_mode & 0o077 or st.st_size > limit:
             return None
-        chunks, size = [], 0
-        while size <= limit:
-            chunk = os.read(fd, min(limit + 1 - size, st.st_size + 1))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        return b"".join(chunks) if size <= limit else None
+        return read_bounded(fd, limit)
     except OSError:
         return None
     finally:

@@ -59,17 +59,26 @@ def read_regular(path: Path | str, max_bytes: int, too_big: str) -> tuple[bytes 
             return None, f"this is {kind}, not a regular file; give the path of a file"
         if st.st_size > max_bytes:
             return None, too_big  # without reading it
-        chunks, size = [], 0
-        while size <= max_bytes:  # the size can grow while we read: never more than max_bytes + 1
-            chunk = os.read(fd, min(max_bytes + 1 - size, 1 << 20))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        return (b"".join(chunks), "") if size <= max_bytes else (None, too_big)
+        data = read_bounded(fd, max_bytes)
+        return (data, "") if data is not None else (None, too_big)
     except BlockingIOError:  # a "regular" file that would block, like /proc/kmsg
         return None, "this file cannot be read without waiting (is it a special file?); give the path of a file"
     except OSError as exc:
         return None, f"cannot be read ({(exc.strerror or str(exc)).lower()})"
     finally:
         os.close(fd)
+
+
+def read_bounded(fd: int, limit: int) -> bytes | None:
+    """All of an open file, or None when it holds more than `limit` bytes (it can grow while we read: never
+    more than `limit + 1` bytes are read)."""
+    import os
+
+    chunks, size = [], 0
+    while size <= limit:
+        chunk = os.read(fd, min(limit + 1 - size, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks) if size <= limit else None
