@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from operator import attrgetter
+from typing import Any, NamedTuple
 
 from parentinvolve.answers import normalise
 from parentinvolve.conditions import AnswerValue, holds
@@ -32,8 +32,11 @@ POINTER_FROM_AGE = 10
 POINTER_CONCERNS = ("self-harm", "depression")
 
 
-@dataclass(frozen=True, slots=True)
-class Item:
+# The plan's records are NamedTuples, not frozen dataclasses: as immutable, but several times cheaper to
+# create (a plan from a clinic's 10,000 rules makes thousands of Items) and to define at start-up.
+
+
+class Item(NamedTuple):
     """One thing the plan says, with the rule that said it and that rule's sources."""
 
     text: str
@@ -41,16 +44,14 @@ class Item:
     because: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class MomentPlan:
+class MomentPlan(NamedTuple):
     id: str
     title: str
     summary: str
     items: tuple[Item, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class TherapyPlan:
+class TherapyPlan(NamedTuple):
     id: str
     name: str
     summary: str
@@ -60,8 +61,7 @@ class TherapyPlan:
     age_note: str | None = None  # said when the child is outside the therapy's typical ages
 
 
-@dataclass(frozen=True, slots=True)
-class Suggestion:
+class Suggestion(NamedTuple):
     id: str
     name: str
     summary: str
@@ -72,8 +72,7 @@ class Suggestion:
     ages_sourced: bool = False  # whether a source gives the typical ages (else they are this guide's range)
 
 
-@dataclass(frozen=True, slots=True)
-class Safety:
+class Safety(NamedTuple):
     region: str
     region_name: str
     emergency: str
@@ -82,14 +81,12 @@ class Safety:
     safety_plan: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Overruled:
+class Overruled(NamedTuple):
     rule: str
     by: str
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
+class Plan(NamedTuple):
     answers: Mapping[str, AnswerValue]
     answer_labels: tuple[tuple[str, str], ...]  # (question prompt, answer in words), for people
     safety: Safety | None
@@ -141,7 +138,7 @@ def plan(kb: KnowledgeBase, raw_answers: Mapping[Any, Any]) -> Plan:
 
     cited: set[str] = set(chosen.sources if chosen else ())
     # Within each section the stronger rules speak first: a therapy's own arrangement before the general note.
-    by_priority = sorted(used, key=lambda r: -r.priority)
+    by_priority = sorted(used, key=_PRIORITY, reverse=True)  # (stable, reverse too: file order kept)
     moments, confidentiality, prepare, why = _collect(by_priority, cited)
     if weekly:  # the therapy's own arrangement for this age comes first in the weekly sessions
         first = {t: Item(t, ATTENDANCE_RULE, because) for t in weekly}
@@ -178,7 +175,7 @@ def plan(kb: KnowledgeBase, raw_answers: Mapping[Any, Any]) -> Plan:
         asks=_asks(kb, used),
         why=tuple(why.values()),
         sources=tuple(s for sid, s in kb.sources.items() if sid in cited),
-        trace=built_in + tuple(r.id for r in used),
+        trace=built_in + tuple([r.id for r in used]),
         overruled=tuple(overruled),
     )
 
@@ -224,6 +221,8 @@ def _resolve_groups(fired: list[Rule]) -> tuple[list[Rule], list[Overruled]]:
 
 
 _Place = dict[str, Item]  # text -> the item that first said it, in order
+_PRIORITY = attrgetter("priority")
+_STRENGTH = attrgetter("priority", "specificity")  # Rule.rank without its tie-break: sort is stable
 
 
 def _collect(rules: list[Rule], cited: set[str]) -> tuple[dict[str, _Place], _Place, _Place, _Place]:
@@ -235,31 +234,36 @@ def _collect(rules: list[Rule], cited: set[str]) -> tuple[dict[str, _Place], _Pl
     confidentiality: _Place = {}
     prepare: _Place = {}
     why: _Place = {}
+    make = Item._make  # (NamedTuple's documented maker: the same Item, without its keyword handling)
     for r in rules:
         cited.update(r.sources)
+        said = (r.id, r.because)
         for mid, texts in r.moments:  # (the loader rejects a moment named twice in one rule)
-            _add(moments.setdefault(mid, {}), texts, r)
-        if r.confidentiality:
-            _add(confidentiality, r.confidentiality, r)
-        if r.prepare:
-            _add(prepare, r.prepare, r)
-        if r.why:
-            _add(why, r.why, r)
+            place = moments.get(mid)
+            if place is None:
+                place = moments[mid] = {}
+            for text in texts:
+                if text not in place:
+                    place[text] = make((text, *said))
+        for place, texts in ((confidentiality, r.confidentiality), (prepare, r.prepare), (why, r.why)):
+            for text in texts:
+                if text not in place:
+                    place[text] = make((text, *said))
     return moments, confidentiality, prepare, why
 
 
-def _add(place: _Place, texts: tuple[str, ...], r: Rule) -> None:
-    for text in texts:
-        if text not in place:
-            place[text] = Item(text, r.id, r.because)
-
-
 def _asks(kb: KnowledgeBase, rules: list[Rule]) -> tuple[Item, ...]:
-    """The questions to ask the therapist: the strongest rules' picks first, at most MAX_ASKS, in bank order."""
+    """The questions to ask the therapist: the strongest rules' picks first, at most MAX_ASKS, in bank order.
+
+    The rules are taken strongest first (a stable sort: the earlier rule wins a tie), so each question goes to
+    the first rule that lists it, and the walk stops once every question in the bank has been picked."""
     picked: dict[str, Rule] = {}
-    for r in sorted(rules, key=lambda r: r.rank, reverse=True):
+    bank = len(kb.asks)
+    for r in sorted(rules, key=_STRENGTH, reverse=True):
         for ask_id in r.ask:
             picked.setdefault(ask_id, r)
+        if len(picked) == bank:
+            break
     keep = set(list(picked)[:MAX_ASKS])
     return tuple(Item(a.text, picked[a.id].id, picked[a.id].because) for a in kb.asks.values() if a.id in keep)
 
