@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -20,6 +21,15 @@ CONTENT = ROOT / "content"
 # A fixed terminal, so output does not depend on who runs the tests.
 # English unless a test asks otherwise, whatever the locale of the machine (tests of the locale remove it).
 FIXED_ENV = {"COLUMNS": "100", "LINES": "40", "NO_COLOR": "1", "TERM": "dumb", "PARENTINVOLVE_LANG": "en"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Let Python keep compiled bytecode (in the git-ignored __pycache__ folders) for this run, whatever
+    PYTHONDONTWRITEBYTECODE says: without it pytest rewrites and compiles every test module again in each
+    worker, and each of the hundreds of `parentinvolve` subprocesses the slow tests start compiles the whole
+    package from source, which costs more than most of those tests themselves."""
+    sys.dont_write_bytecode = False
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
