@@ -1,7 +1,11 @@
 """Every bad input gets one clear line, the right exit code, and nothing is lost.
 
-One table, run against the *installed* `parentinvolve` command in a subprocess, each case in its own empty
-folder with a fixed terminal (COLUMNS=100, NO_COLOR=1, TERM=dumb) unless the case says otherwise. For every
+One table, each case in its own empty folder and home with a fixed terminal (COLUMNS=100, NO_COLOR=1,
+TERM=dumb) unless the case says otherwise. A case that needs a process of its own (a shell line, bytes on
+stdin, a memory limit, a mount, a closed stderr, an interpreter setting, a time limit, or `process=True`)
+runs the *installed* `parentinvolve` command in a subprocess; the others run in-process through the same
+`cli.main` the command calls, with the same environment and folder, which is what keeps the table fast
+(starting Python costs more than most cases). For every
 case: the exit code; a message on stderr naming the problem (a few lines at most); nothing on stdout for a
 failure; no traceback anywhere; and no file created, changed or removed except the ones the case expects
 (the folder is snapshotted before and after, and the shipped content with it).
@@ -29,7 +33,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CONTENT, RunCli, edit, line_of
+from conftest import CONTENT, RunCli, edit, line_of, run_main
 
 BIN = Path(sys.executable).parent
 PARENTINVOLVE = shutil.which("parentinvolve", path=str(BIN)) or shutil.which("parentinvolve") or ""
@@ -81,6 +85,19 @@ class Case:
     xfail: str = ""
     stderr_closed: bool = False  # run with `2>&-` (or into a closed pipe): nothing can be said, exit code only
     warm: bool = True  # start with the shipped content already cached in the case's home, as after any first run
+    process: bool = False  # run the installed command in a subprocess even when nothing else asks for one
+
+    def needs_process(self) -> bool:
+        return bool(
+            self.process
+            or self.shell
+            or self.stdin is not None
+            or self.limit_memory
+            or self.needs
+            or self.stderr_closed
+            or self.max_seconds is not None
+            or any(key.startswith("PYTHON") for key in self.env)
+        )
 
 
 # --- setups -----------------------------------------------------------------------------------------------------
@@ -1691,6 +1708,19 @@ def run(case: Case, work: Path, home: Path) -> Result:
     return Result(proc.returncode, decode(proc.stdout), decode(proc.stderr), seconds)
 
 
+def run_here(case: Case, work: Path, home: Path, monkeypatch: pytest.MonkeyPatch) -> Result:
+    """The case in this process, through `cli.main`, in the environment and folder `run` would give it."""
+    env = environment(case.env, home)
+    for key in [k for k in os.environ if k not in env]:
+        monkeypatch.delenv(key)
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.chdir(work)
+    start = time.monotonic()
+    got = run_main(list(case.args))
+    return Result(got.exit_code, got.stdout, got.stderr, time.monotonic() - start)
+
+
 def mount(kind: str, target: Path) -> Callable[[], None]:
     """A full disk (a tiny tmpfs, filled up) or a read-only folder at `target`; skips where it cannot."""
     target.mkdir()
@@ -1744,7 +1774,7 @@ def warm_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for c in CASES
     ],
 )
-def test_bad_input(case: Case, tmp_path: Path, warm_home: Path) -> None:
+def test_bad_input(case: Case, tmp_path: Path, warm_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert PARENTINVOLVE, "the parentinvolve command is not installed next to this Python"
     work, home = tmp_path / "work", tmp_path / "home"
     work.mkdir()
@@ -1759,7 +1789,7 @@ def test_bad_input(case: Case, tmp_path: Path, warm_home: Path) -> None:
     cleanup = mount(case.needs, work / ("full" if case.needs == "tmpfs" else "locked")) if case.needs else None
     try:
         before, shipped = snapshot(work), snapshot(CONTENT)
-        result = run(case, work, home)
+        result = run(case, work, home) if case.needs_process() else run_here(case, work, home, monkeypatch)
         after = snapshot(work)
     finally:
         if cleanup:

@@ -12,17 +12,15 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 import typer
 
 from parentinvolve.i18n import N_
 
 
-@dataclass(frozen=True)
-class Shared:
+class Shared(NamedTuple):
     name: str  # the parameter's name, and its key in ctx.obj
     flag: str
     metavar: str

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
 from parentinvolve.errors import Problem
 from parentinvolve.kb.textfiles import read_text as read_text
@@ -40,8 +39,11 @@ _NOT_ALLOWED = re.compile(f"[{_NOT_YAML}{_INVISIBLE_CHARS}]")
 MAX_NODES = 1_000_000  # parser events in one file: far more than content needs, far less than a memory bomb
 
 
-@dataclass(frozen=True)
-class Loc:
+# The nodes are NamedTuples: immutable, cheap to make by the thousand (a content file has thousands of
+# values) and to define (reading an answers file is on the start-up path of `ask`).
+
+
+class Loc(NamedTuple):
     path: str
     line: int
     col: int
@@ -50,8 +52,7 @@ class Loc:
         return Problem(self.path, self.line, self.col, message)
 
 
-@dataclass(frozen=True)
-class Scalar:
+class Scalar(NamedTuple):
     """A scalar with its YAML type kept: `kind` is str, int, float, bool or null."""
 
     value: str | int | float | bool | None
@@ -63,14 +64,12 @@ class Scalar:
         return _TAG_NAMES.get(Y + self.kind, self.kind)
 
 
-@dataclass(frozen=True)
-class Seq:
+class Seq(NamedTuple):
     items: tuple[Node, ...]
     loc: Loc
 
 
-@dataclass(frozen=True)
-class Map:
+class Map(NamedTuple):
     """A mapping whose keys are strings; `keys` keeps each key's own location."""
 
     items: dict[str, Node]
@@ -175,15 +174,15 @@ def _loc(node: yaml.Node, shown: str) -> Loc:
     return Loc(shown, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
-@dataclass
 class _Converter:
     """Turns composed YAML nodes into our nodes, collecting problems."""
 
-    shown: str
-    problems: list[Problem]
-    seen: set[int] = field(default_factory=set)
-    alias_reported: bool = False
-    deep_reported: bool = False
+    def __init__(self, shown: str, problems: list[Problem]) -> None:
+        self.shown = shown
+        self.problems = problems
+        self.seen: set[int] = set()
+        self.alias_reported = False
+        self.deep_reported = False
 
     def node(self, node: yaml.Node, depth: int) -> Node | None:
         import yaml
