@@ -5,6 +5,7 @@ Every test gets its own empty cache folder (XDG_CACHE_HOME in tmp_path): nothing
 
 from __future__ import annotations
 
+import functools
 import marshal
 import os
 import stat
@@ -50,6 +51,12 @@ def parts(cond: object) -> list[object]:
     return [] if cond is None else [cond]
 
 
+@functools.cache
+def from_yaml() -> KnowledgeBase:
+    """The shipped content read from its YAML, without the cache (read once: a knowledge base is immutable)."""
+    return loader.load(CONTENT)
+
+
 def no_yaml_reading(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make reading the YAML fail loudly, to prove that a load came from the cache."""
 
@@ -63,7 +70,7 @@ def no_yaml_reading(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_warm_load_equals_cold_load_and_the_yaml(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    truth = loader.load(CONTENT)
+    truth = from_yaml()
     cold = load_kb(CONTENT)
     assert cold == truth
     the_cache_file(home)
@@ -126,7 +133,7 @@ def test_the_cache_holds_content_only_never_answers(home: Path, tmp_path: Path, 
 
 def test_no_cache_env_var_turns_it_off(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(cache.ENV_OFF, "1")
-    assert load_kb(CONTENT) == loader.load(CONTENT)
+    assert load_kb(CONTENT) == from_yaml()
     assert not home.exists()
 
 
@@ -216,11 +223,11 @@ def test_a_damaged_cache_is_ignored_and_rewritten(home: Path, run_cli: RunCli, d
     good = run_cli("explain", "pcit")
     path = the_cache_file(home)
     path.write_bytes(CORRUPTIONS[damage](path.read_bytes()))
-    assert load_kb(CONTENT) == loader.load(CONTENT)
+    assert load_kb(CONTENT) == from_yaml()
     again = run_cli("explain", "pcit")
     assert (again.exit_code, again.stdout, again.stderr) == (good.exit_code, good.stdout, good.stderr)
     key = cache.content_key(CONTENT)
-    assert key is not None and cache.load(CONTENT, key) == loader.load(CONTENT)  # rewritten, good again
+    assert key is not None and cache.load(CONTENT, key) == from_yaml()  # rewritten, good again
 
 
 FORGED = {
@@ -238,7 +245,7 @@ FORGED = {
 def test_a_forged_cache_with_a_valid_checksum_is_ignored(home: Path, payload: bytes) -> None:
     _forge(home, payload)
     assert cache.load(CONTENT, cache.content_key(CONTENT) or b"") is None
-    assert load_kb(CONTENT) == loader.load(CONTENT)
+    assert load_kb(CONTENT) == from_yaml()
 
 
 MARSHAL_BOMB = b"[" + (2**31 - 1).to_bytes(4, "little")  # a list claiming two billion items: ~16 GB to allocate
@@ -319,7 +326,7 @@ def test_a_tampered_cache_cannot_run_code(home: Path, tmp_path: Path) -> None:
     code = compile(f"open({str(witness)!r}, 'w').close()", "<tampered>", "exec")
     for payload in (marshal.dumps(code), marshal.dumps(["KnowledgeBase", code]), marshal.dumps((code,))):
         _forge(home, payload)
-        assert load_kb(CONTENT) == loader.load(CONTENT)
+        assert load_kb(CONTENT) == from_yaml()
     assert not witness.exists()
 
 
@@ -361,7 +368,7 @@ def test_a_folder_others_can_write_is_not_trusted(home: Path) -> None:
     key = cache.content_key(CONTENT)
     assert key is not None
     assert cache.load(CONTENT, key) is None  # someone else could have put that file there
-    assert load_kb(CONTENT) == loader.load(CONTENT)  # a miss; the folder is not ours to change
+    assert load_kb(CONTENT) == from_yaml()  # a miss; the folder is not ours to change
     assert stat.S_IMODE(home.stat().st_mode) == 0o777
     assert cache.load(CONTENT, key) is None
 
@@ -438,7 +445,7 @@ def test_editing_any_module_of_the_package_changes_the_key(tmp_path: Path, modul
 
 def test_equal_conditions_are_one_object_from_the_yaml_and_from_the_cache(home: Path) -> None:
     """The model's promise the engine's speed rests on, from both ways of making a knowledge base."""
-    for kb in (loader.load(CONTENT), load_kb(CONTENT), load_kb(CONTENT)):  # built, then cold, then warm
+    for kb in (from_yaml(), load_kb(CONTENT), load_kb(CONTENT)):  # built, then cold, then warm
         seen: dict[object, object] = {}
         for rule in kb.rules:
             if rule.when is not None:

@@ -20,6 +20,7 @@ YAML is read as usual and what is shown never changes. `PARENTINVOLVE_NO_CACHE=1
 from __future__ import annotations
 
 import contextlib
+import functools
 import marshal
 import os
 import sys
@@ -114,8 +115,10 @@ def _hash() -> Any:
     return blake2b(digest_size=_DIGEST)
 
 
-def _code_fingerprint(h: Any) -> None:
+@functools.cache  # once per process: a running program's own files are the ones it started with
+def _code_fingerprint() -> bytes:
     """The shape of the model and the source files that build it: a changed loader means a new key."""
+    h = _hash()
     for cls in _CLASSES.values():
         h.update(f"{cls.__name__}({','.join(_FIELDS[cls])})".encode())
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # every module, sub-packages too
@@ -126,6 +129,7 @@ def _code_fingerprint(h: Any) -> None:
                 st = os.stat(os.path.join(dirpath, name))
                 rel = os.path.relpath(os.path.join(dirpath, name), package)
                 h.update(f"{rel}:{st.st_size}:{st.st_mtime_ns};".encode())
+    return bytes(h.digest())
 
 
 def content_key(
@@ -138,7 +142,7 @@ def content_key(
     h.update(f"format={FORMAT};version={__version__};python={sys.version_info[:2]};marshal={marshal.version};".encode())
     h.update(f"lang={lang};".encode())
     try:
-        _code_fingerprint(h)
+        h.update(_code_fingerprint())
         layers = [root] if clinic is None else [root, clinic]
         layers += [t / lang for t in translations if os.path.isdir(t / lang)]
         for n, folder in enumerate(layers):
