@@ -310,6 +310,8 @@ def _decode(value: Any, shared: dict[Any, Any]) -> Any:
     if kind is str or kind is int or kind is bool or value is None:
         return value
     if kind is tuple:
+        if all(type(v) is str for v in value):  # most tuples are texts or ids: kept as marshal made them
+            return value
         return tuple([_decode(v, shared) for v in value])
     if kind is list:
         if not value or type(value[0]) is not str or value[0] not in _CLASSES:
