@@ -234,21 +234,29 @@ def _collect(rules: list[Rule], cited: set[str]) -> tuple[dict[str, _Place], _Pl
     confidentiality: _Place = {}
     prepare: _Place = {}
     why: _Place = {}
-    make = Item._make  # (NamedTuple's documented maker: the same Item, without its keyword handling)
+    new = tuple.__new__  # an Item made as NamedTuple's own _make does, without a call through Python
     for r in rules:
         cited.update(r.sources)
-        said = (r.id, r.because)
+        rule_id, because = r.id, r.because
         for mid, texts in r.moments:  # (the loader rejects a moment named twice in one rule)
             place = moments.get(mid)
             if place is None:
                 place = moments[mid] = {}
             for text in texts:
                 if text not in place:
-                    place[text] = make((text, *said))
-        for place, texts in ((confidentiality, r.confidentiality), (prepare, r.prepare), (why, r.why)):
-            for text in texts:
-                if text not in place:
-                    place[text] = make((text, *said))
+                    place[text] = new(Item, (text, rule_id, because))
+        if r.confidentiality:
+            for text in r.confidentiality:
+                if text not in confidentiality:
+                    confidentiality[text] = new(Item, (text, rule_id, because))
+        if r.prepare:
+            for text in r.prepare:
+                if text not in prepare:
+                    prepare[text] = new(Item, (text, rule_id, because))
+        if r.why:
+            for text in r.why:
+                if text not in why:
+                    why[text] = new(Item, (text, rule_id, because))
     return moments, confidentiality, prepare, why
 
 
