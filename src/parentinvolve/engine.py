@@ -195,17 +195,19 @@ def _fired(rules: tuple[Rule, ...], answers: Mapping[str, AnswerValue]) -> list[
     once: many rules share one, and the model promises that equal conditions are one object (see
     `KnowledgeBase`), so identity is a cheap key. Were the promise broken, plans would stay right, only slower."""
     checked: dict[int, bool] = {}
-    out = []
+    seen = checked.get
+    out: list[Rule] = []
+    keep = out.append
     for r in rules:
         when = r.when
         if when is None:
-            out.append(r)
+            keep(r)
             continue
-        ok = checked.get(id(when))
+        ok = seen(id(when))
         if ok is None:
             ok = checked[id(when)] = holds(when, answers)
         if ok:
-            out.append(r)
+            keep(r)
     return out
 
 
