@@ -5,8 +5,7 @@ Builders here decide the words and their order once; `render/*` only decide how 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING, NamedTuple, Union
 
 from parentinvolve.i18n import N_, _
 from parentinvolve.model import KIND_TITLES, Entry, KnowledgeBase, Source, audience_words
@@ -21,43 +20,39 @@ DISCLAIMER = N_(
 QUESTIONS_HEADING = N_("Questions to ask the therapist")  # the HTML page puts its lined "Notes" box after it
 SOURCES_HEADING = N_("Sources")
 
+# The document's blocks are NamedTuples (cheap to define on every start-up); the renderers tell them apart by
+# class, never by comparing one with another (a Para and a Bullet with the same text are equal tuples).
 
-@dataclass(frozen=True)
-class Heading:
+
+class Heading(NamedTuple):
     text: str
     level: int = 2
 
 
-@dataclass(frozen=True)
-class Para:
+class Para(NamedTuple):
     text: str
     style: str = ""  # "" | "lead" | "note"
 
 
-@dataclass(frozen=True)
-class Bullet:
+class Bullet(NamedTuple):
     text: str
     note: str = ""  # shown under the item with --why
 
 
-@dataclass(frozen=True)
-class Bullets:
+class Bullets(NamedTuple):
     items: tuple[Bullet, ...]
 
 
-@dataclass(frozen=True)
-class Step:
+class Step(NamedTuple):
     title: str
     lines: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Timeline:
+class Timeline(NamedTuple):
     steps: tuple[Step, ...]
 
 
-@dataclass(frozen=True)
-class Alert:
+class Alert(NamedTuple):
     title: str
     lines: tuple[str, ...]
     items: tuple[str, ...]
@@ -66,8 +61,7 @@ class Alert:
 Block = Union[Heading, Para, Bullets, Timeline, Alert]
 
 
-@dataclass(frozen=True)
-class Doc:
+class Doc(NamedTuple):
     title: str
     blocks: tuple[Block, ...]
 
