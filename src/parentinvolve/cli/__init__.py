@@ -12,6 +12,7 @@ import typer
 
 if TYPE_CHECKING:
     from parentinvolve.model import KnowledgeBase
+    from parentinvolve.render.doc import Doc
 
 from parentinvolve import __version__
 from parentinvolve.cli.clinic import app as clinic_app
@@ -201,9 +202,18 @@ def explain(
     entry = kb.find(topic)
     if entry is None:
         raise UsageError(_unknown_topic(kb, topic))
-    from parentinvolve.render import doc, jsonout
 
-    emit(chosen, doc=lambda: doc.entry_doc(kb, entry), data=lambda: jsonout.entry(kb, entry))
+    def page() -> Doc:
+        from parentinvolve.render.doc import entry_doc
+
+        return entry_doc(kb, entry)
+
+    def data() -> object:
+        from parentinvolve.render.jsonout import entry as entry_data  # (json only when JSON is asked for)
+
+        return entry_data(kb, entry)
+
+    emit(chosen, doc=page, data=data)
 
 
 def _unknown_topic(kb: KnowledgeBase, topic: str) -> str:
@@ -232,9 +242,18 @@ def topics(ctx: typer.Context, fmt: Optional[str] = FormatOpt) -> None:
     """
     chosen = pick_format(fmt, FORMATS)
     kb = _kb(ctx)
-    from parentinvolve.render import doc, jsonout
 
-    emit(chosen, doc=lambda: doc.topics_doc(kb), data=lambda: jsonout.topics(kb))
+    def page() -> Doc:
+        from parentinvolve.render.doc import topics_doc
+
+        return topics_doc(kb)
+
+    def data() -> object:
+        from parentinvolve.render.jsonout import topics as topics_data
+
+        return topics_data(kb)
+
+    emit(chosen, doc=page, data=data)
 
 
 @app.command()
