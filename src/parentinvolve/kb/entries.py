@@ -182,12 +182,9 @@ def explain_entries(ctx: Context, sources: dict[str, Source], attendance: dict[s
     pairs = []
     common = ["id", "name", "summary", "reviewed", "sources"]
     for kind, file, sections in ((THERAPY, "therapies", THERAPY_SECTIONS), (MOMENT, "moments", MOMENT_SECTIONS)):
-        # `asks_of_you` (a one-line "what this asks of you", for the timeline) is read by the layout helper's
-        # model; it is allowed here so its content can land first.
-        extra = ["asks_of_you"] if kind == MOMENT else []
         for node in ctx.entries(file):
             req = [k for k, _, needed in sections if needed] + (["ages", "attendance"] if kind == THERAPY else [])
-            opt = ["aliases", *extra] + [k for k, _, needed in sections if not needed]
+            opt = ["aliases"] + [k for k, _, needed in sections if not needed]
             f = ctx.r.fields(node, f"a {kind}", common + req, opt)
             secs = tuple(Section(k, h, ctx.r.paragraphs(f.get(k), k)) for k, h, _ in sections if k in f)
             entry = _entry(ctx, kind, f, secs, sources)
