@@ -378,3 +378,17 @@ def test_no_sentence_is_said_twice_in_any_plan(kb: KnowledgeBase) -> None:
         counts = Counter(s for t in texts(plan_json(kb, **answers)) for s in sentences(t))
         repeated = [s for s, n in counts.items() if n > 1]
         assert not repeated, (answers, repeated)
+
+
+@pytest.mark.parametrize("therapy", ["cbt", "space", "unsure"])
+def test_the_timeline_fits_the_stage(kb: KnowledgeBase, therapy: str) -> None:
+    """A family already under way is not told to sign the consent form or come to the first appointment;
+    a family just starting is."""
+    lines: dict[str, list[str]] = {}
+    for stage in ("starting", "ongoing"):
+        answers = {"child_age": 10, "concerns": ["anxiety"], "therapy": therapy, "stage": stage}
+        lines[stage] = [m["asks_of_you"] for m in jsonout.plan(plan(kb, answers), kb)["moments"]]
+    starting, ongoing = " ".join(lines["starting"]), " ".join(lines["ongoing"])
+    assert "sign it" in starting and "first appointment" in starting
+    assert "sign" not in ongoing and "first appointment" not in ongoing and "will be" not in ongoing
+    assert all(lines["ongoing"]), "every moment keeps a line"

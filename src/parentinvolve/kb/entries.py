@@ -50,6 +50,7 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _URL = re.compile(r"^https?://\S+$")
 MOMENT_SECTIONS = (
     ("asks_of_you", "Your part in one line", True),  # the plan's timeline shows it (render/summary.py)
+    ("asks_of_you_ongoing", "Once sessions are under way", False),  # the timeline's line for families under way
     ("when", "When it happens", True),
     ("asks", "What it asks of you", True),
     ("prepare", "How to prepare", True),

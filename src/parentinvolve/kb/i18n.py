@@ -69,6 +69,7 @@ HEADINGS = (
     N_("What it asks of you"),
     N_("How to prepare"),
     N_("Your part in one line"),
+    N_("Once sessions are under way"),
 )
 CRISIS_HEADINGS = ("now", "at-home")  # the sections of `explain crisis` that are not a region (kb/build.py)
 AUDIENCE_DASH = " — "  # AUDIENCE_WORDS are this, then the words

@@ -178,7 +178,7 @@ def plan_doc(kb: KnowledgeBase, p: Plan, *, why: bool = False) -> Doc:
     blocks += clinic_section(kb, why)  # right after "In short"
     blocks += _glance(p, why)
     blocks.append(Heading(_("Your part, moment by moment")))
-    blocks.append(Timeline(tuple(Step(m.title, (moment_line(kb, m.id) or m.summary,)) for m in p.moments)))
+    blocks.append(Timeline(tuple(Step(m.title, (moment_line(kb, m.id, p) or m.summary,)) for m in p.moments)))
     for m in p.moments:
         blocks.append(Heading(m.title, 3))
         blocks.append(_bullets(m.items, why) if m.items else Para(m.summary))

@@ -135,7 +135,7 @@ def plan(p: Plan, kb: KnowledgeBase | None = None) -> dict[str, Any]:
             {
                 "id": m.id,
                 "title": m.title,
-                "asks_of_you": moment_line(kb, m.id) if kb else "",
+                "asks_of_you": moment_line(kb, m.id, p) if kb else "",
                 "what_to_expect": _texts(m.items),
             }
             for m in p.moments

@@ -20,6 +20,8 @@ MAX_POINTS = 6
 OTHER_REGION = "other"  # the region choice for every country the guide has no numbers for
 AGE = "child_age"  # the question whose answer is the child's age
 ASKS_OF_YOU = "asks_of_you"  # the section key in moments.yaml
+ASKS_OF_YOU_ONGOING = "asks_of_you_ongoing"  # its line for families whose sessions are under way
+STAGE, ONGOING = "stage", "ongoing"  # the question and the answer that say so (questions.yaml)
 PRIVACY_TOPIC = "confidentiality"  # a therapy's section key, and the id of the topic about privacy
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÁÉÍÓÚÑ¿¡\"“‘(])")  # Spanish may open with ¿ or ¡
 
@@ -131,8 +133,12 @@ def crisis_footer(p: Plan) -> tuple[str, tuple[str, ...]] | None:
     )
 
 
-def moment_line(kb: KnowledgeBase, moment_id: str) -> str:
-    """What a moment asks of you, in the one line written for it (`asks_of_you` in moments.yaml)."""
+def moment_line(kb: KnowledgeBase, moment_id: str, p: Plan) -> str:
+    """What a moment asks of this family, in the one line written for it: `asks_of_you` in moments.yaml, or
+    `asks_of_you_ongoing` once sessions are under way (the consent is signed, the intake is past)."""
     entry = kb.entry(moment_id)
-    line = entry.section(ASKS_OF_YOU) if entry is not None else ()
+    if entry is None:
+        return ""
+    line = entry.section(ASKS_OF_YOU_ONGOING) if p.answers.get(STAGE) == ONGOING else ()
+    line = line or entry.section(ASKS_OF_YOU)
     return line[0] if line else ""
