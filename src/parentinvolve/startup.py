@@ -18,7 +18,7 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 EXIT_SIGNAL_BASE = 128
 _SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT")
@@ -88,6 +88,22 @@ def done_writing(path: str, final: str | None = None) -> None:
     _temporary.discard(path)
     if final is not None:
         _finished.append(final)
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """Hold our signals (they wait; none is lost) for a step a signal must not cut in two: creating a
+    temporary file and registering it, or renaming it and saying so. The handler then runs just after."""
+    numbers = {n for n in (getattr(signal, name, None) for name in _SIGNALS) if n is not None}
+    try:
+        before = signal.pthread_sigmask(signal.SIG_BLOCK, numbers)
+    except (AttributeError, OSError, ValueError):  # a platform without it: the step runs unguarded
+        before = None
+    try:
+        yield
+    finally:
+        if before is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
 
 def on_terminal(restore: Callable[[], None]) -> Callable[[], None]:

@@ -164,19 +164,21 @@ def write_private(path: Path, text: str, *, force: bool) -> None:
 
     tmp = ""
     try:
-        fd, tmp = tempfile.mkstemp(prefix=_temporary_prefix(path), suffix=".tmp", dir=folder)
-        startup.writing(tmp)
+        with startup.signals_held():  # a signal between the two would leave the file unknown to the handler
+            fd, tmp = tempfile.mkstemp(prefix=_temporary_prefix(path), suffix=".tmp", dir=folder)
+            startup.writing(tmp)
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             os.fchmod(fh.fileno(), 0o600)
             fh.write(text)
             fh.flush()
             os.fsync(fh.fileno())
-        if force:
-            _replace_regular_file(tmp, path)
-        else:
-            _link_no_clobber(tmp, path)
-        startup.done_writing(tmp, shown(path))
-        tmp = ""
+        with startup.signals_held():  # renamed and recorded as written, or neither
+            if force:
+                _replace_regular_file(tmp, path)
+            else:
+                _link_no_clobber(tmp, path)
+            startup.done_writing(tmp, shown(path))
+            tmp = ""
     except FileExistsError:
         raise UsageError(
             _("{path} already exists; it was left untouched. Use --force to replace it.").format(path=shown(path))
