@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import random
 import shutil
-from dataclasses import replace
 from pathlib import Path
 
 from parentinvolve.kb import build as loader
@@ -125,7 +124,7 @@ def make_kb(target: Path, rules: int, topics: int | None = None, seed: int = 5) 
     questions = {qu.id: qu for qu in built.questions}
     current = list(built.rules)
     while dead := {rid for rid in check(current, questions) if rid.startswith("gen-rule-")}:
-        current = [replace(r, group="") if r.id in dead else r for r in current]
+        current = [r._replace(group="") if r.id in dead else r for r in current]
         for rid in dead:
             i = int(rid.rsplit("-", 1)[1])
             generated[i] = "\n".join(line for line in generated[i].splitlines() if not line.startswith("  group:"))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import NamedTuple
 
 from parentinvolve.conditions import Condition
 from parentinvolve.i18n import N_, _
@@ -33,13 +34,18 @@ def audience_words(audience: str) -> str:
     return _(words) if words else ""
 
 
+# The records are NamedTuples, not frozen dataclasses: as immutable and typed, but Python 3.11 spends about
+# 1.4 ms defining each frozen dataclass (it compiles six methods from source on every start), which for these
+# fourteen was a tenth of `explain`'s start-up. The conditions stay dataclasses: they must not compare equal
+# across kinds (see conditions.py). Change a record with `record._replace(field=value)`.
+
+
 def lookup_key(text: str) -> str:
     """How names are compared: case-insensitive, hyphens, underscores and spaces alike."""
     return re.sub(r"[\s_\-‐‑–—/]+", " ", text.casefold()).strip()
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(NamedTuple):
     id: str
     title: str
     publisher: str = ""
@@ -48,15 +54,13 @@ class Source:
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Section:
+class Section(NamedTuple):
     key: str
     heading: str
     text: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
     """Anything `explain` can show: a therapy type, a moment of involvement or a topic."""
 
     kind: str
@@ -88,14 +92,12 @@ class Entry:
         return self.ages is None or self.ages[0] <= age <= self.ages[1]
 
 
-@dataclass(frozen=True, slots=True)
-class Choice:
+class Choice(NamedTuple):
     id: str
     label: str
 
 
-@dataclass(frozen=True, slots=True)
-class Question:
+class Question(NamedTuple):
     id: str
     kind: str  # integer | select | multi
     prompt: str
@@ -120,30 +122,26 @@ class Question:
         return self.label(value) if isinstance(value, str) else str(value)
 
 
-@dataclass(frozen=True, slots=True)
-class Attendance:
+class Attendance(NamedTuple):
     id: str
     label: str
     description: str
 
 
-@dataclass(frozen=True, slots=True)
-class Ask:
+class Ask(NamedTuple):
     id: str
     text: str
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
+class Line(NamedTuple):
     name: str
     contact: str
     audience: str = "anyone"  # young-people | parents | anyone
     main: bool = False  # the region's main line, named in the one-line crisis pointer
 
 
-@dataclass(frozen=True, slots=True)
-class Region:
+class Region(NamedTuple):
     id: str
     name: str
     emergency: str
@@ -155,8 +153,7 @@ class Region:
         return next((line for line in self.lines if line.main), None)
 
 
-@dataclass(frozen=True, slots=True)
-class Crisis:
+class Crisis(NamedTuple):
     message: str
     safety_plan: tuple[str, ...]
     sources: tuple[str, ...]
@@ -167,8 +164,7 @@ class Crisis:
         return next((r for r in self.regions if r.id == region_id), None)
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     sources: tuple[str, ...]
     because: str = ""
@@ -190,8 +186,7 @@ class Rule:
         return (self.priority, self.specificity, -self.order)
 
 
-@dataclass(frozen=True, slots=True)
-class KnowledgeBase:
+class KnowledgeBase(NamedTuple):
     """The validated content. Promise kept by both ways of making one (kb.build and the cache's decoder):
     rules with equal conditions share one condition object, so the engine can check each once per plan."""
 
@@ -203,7 +198,7 @@ class KnowledgeBase:
     asks: Mapping[str, Ask]
     crisis: Crisis
     rules: tuple[Rule, ...]
-    names: Mapping[str, str] = field(default_factory=dict)  # lookup_key(id|name|alias) -> entry id
+    names: Mapping[str, str] = MappingProxyType({})  # lookup_key(id|name|alias) -> entry id
     clinic: Clinic | None = None  # a clinic's layer, when one is on (--clinic)
 
     def entry(self, entry_id: str) -> Entry | None:
@@ -220,8 +215,7 @@ class KnowledgeBase:
         return self.entry(entry_id) if entry_id else None
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(NamedTuple):
     """One thing a clinic's layer does to the content, and where it says so (`clinic show`, `--why`)."""
 
     what: str  # added | changed | removed | disabled | line | policy | stale
@@ -231,8 +225,7 @@ class Change:
     where: str  # path:line in the clinic's folder
 
 
-@dataclass(frozen=True, slots=True)
-class Clinic:
+class Clinic(NamedTuple):
     """A clinic's own layer (clinic.yaml): shown in every plan; its policies are entries of kind POLICY."""
 
     name: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from parentinvolve.conditions import Condition
@@ -173,7 +173,7 @@ def _share_conditions(rules: tuple[Rule, ...]) -> tuple[Rule, ...]:
     """Rules with equal conditions get one condition object: the model promises it (see KnowledgeBase) and
     the engine checks each distinct condition once per plan. The cache's decoder keeps the same promise."""
     shared: dict[Condition, Condition] = {}
-    return tuple(r if r.when is None else replace(r, when=shared.setdefault(r.when, r.when)) for r in rules)
+    return tuple(r if r.when is None else r._replace(when=shared.setdefault(r.when, r.when)) for r in rules)
 
 
 CRISIS_ALIASES = (

@@ -11,8 +11,9 @@ of change of the package's source files (so a changed loader is a new key); anyt
 Safety: no pickle. Every file is opened without following links or waiting (O_NOFOLLOW, O_NONBLOCK) and
 checked with fstat (ours, regular, 0600, within MAX_CACHE_BYTES) before it is read. The header names the key
 and the payload size; the checksum is keyed (BLAKE2b with the per-user secret), so a file this program did
-not write is never decoded. Decoding rebuilds only the frozen dataclasses listed in `_CLASSES`, from plain
-values of the expected kinds (a float, bytes, a code object or an unknown record is refused). Every failure (missing, stale, corrupt, unreadable, unwritable, not ours) means "no cache": the
+not write is never decoded. Decoding rebuilds only the records listed in `_CLASSES`, from plain values of
+the expected kinds (a float, bytes, a code object or an unknown record is refused). Every failure (missing,
+stale, corrupt, unreadable, unwritable, not ours) means "no cache": the
 YAML is read as usual and what is shown never changes. `PARENTINVOLVE_NO_CACHE=1` turns the cache off.
 `validate` never uses it.
 """
@@ -25,7 +26,7 @@ import marshal
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import fields, is_dataclass
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +85,9 @@ _CLASSES: dict[str, type[Any]] = {
         Not,
     )
 }
-_FIELDS: dict[type[Any], tuple[str, ...]] = {cls: tuple(f.name for f in fields(cls)) for cls in _CLASSES.values()}
+_FIELDS: dict[type[Any], tuple[str, ...]] = {
+    cls: getattr(cls, "_fields", None) or tuple(f.name for f in fields(cls)) for cls in _CLASSES.values()
+}  # the model's records are NamedTuples (their _fields), the conditions dataclasses
 
 
 class _Bad(Exception):
@@ -231,9 +234,7 @@ def load(root: Path, key: bytes, clinic: Path | None = None, lang: str = "en") -
 
 
 def _with_root(kb: KnowledgeBase, root: Path) -> KnowledgeBase:
-    from dataclasses import replace
-
-    return kb if kb.root == str(root) else replace(kb, root=str(root))
+    return kb if kb.root == str(root) else kb._replace(root=str(root))
 
 
 def store(root: Path, key: bytes, kb: KnowledgeBase, clinic: Path | None = None, lang: str = "en") -> None:
@@ -293,7 +294,7 @@ def _encode(value: Any) -> Any:
         return frozenset(_encode(v) for v in value)
     if kind is dict:
         return {_encode(_key(k)): _encode(v) for k, v in value.items()}
-    if is_dataclass(value) and _CLASSES.get(kind.__name__) is kind:
+    if _CLASSES.get(kind.__name__) is kind:
         return [kind.__name__, *(_encode(getattr(value, name)) for name in _FIELDS[kind])]
     raise _Bad(f"cannot cache a {kind.__name__}")
 
@@ -304,29 +305,36 @@ def _key(key: Any) -> str:
     return str(key)
 
 
+_ATOMS = frozenset({str, int, bool, type(None)})  # kept as they are (and not passed through _decode: faster)
+
+
 def _decode(value: Any, shared: dict[Any, Any]) -> Any:
     """The model again from plain data, checking every type on the way; raises on anything unexpected."""
     kind = type(value)
-    if kind is str or kind is int or kind is bool or value is None:
+    if kind in _ATOMS:
         return value
     if kind is tuple:
-        if all(type(v) is str for v in value):  # most tuples are texts or ids: kept as marshal made them
-            return value
-        return tuple([_decode(v, shared) for v in value])
+        for v in value:
+            if type(v) is not str:
+                return tuple([v if type(v) in _ATOMS else _decode(v, shared) for v in value])
+        return value  # most tuples are texts or ids: kept as marshal made them
     if kind is list:
-        if not value or type(value[0]) is not str or value[0] not in _CLASSES:
+        name = value[0] if value else None
+        cls = _CLASSES.get(name) if type(name) is str else None
+        if cls is None:
             raise _Bad("unknown record")
-        cls = _CLASSES[value[0]]
         if len(value) != len(_FIELDS[cls]) + 1:
             raise _Bad("wrong number of fields")
-        obj = cls(*[_decode(v, shared) for v in value[1:]])
+        obj = cls(*[v if type(v) in _ATOMS else _decode(v, shared) for v in value[1:]])
         return shared.setdefault(obj, obj) if cls in _SHARED else obj
     if kind is frozenset:
-        if not all(type(v) is str or type(v) is int for v in value):
-            raise _Bad("frozenset")
+        for v in value:
+            if type(v) is not str and type(v) is not int:
+                raise _Bad("frozenset")
         return value
     if kind is dict:
-        if not all(type(k) is str for k in value):
-            raise _Bad("dict key")
-        return {k: _decode(v, shared) for k, v in value.items()}
+        for k in value:
+            if type(k) is not str:
+                raise _Bad("dict key")
+        return {k: v if type(v) in _ATOMS else _decode(v, shared) for k, v in value.items()}
     raise _Bad(f"unexpected {kind.__name__}")

@@ -7,7 +7,6 @@ cleaned like all content (no terminal escapes) and its problems are located like
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 
 from parentinvolve.kb.context import Context
 from parentinvolve.kb.fields import Reader
@@ -55,7 +54,7 @@ def finish(ctx: Context, kb: KnowledgeBase | None, layer: Layer) -> KnowledgeBas
     names = dict(kb.names)
     for p in policies:
         names.update({lookup_key(p.id): p.id, lookup_key(p.name): p.id})
-    return replace(kb, entries=(*kb.entries, *policies), names=names, rules=_marked(kb, clinic), clinic=clinic)
+    return kb._replace(entries=(*kb.entries, *policies), names=names, rules=_marked(kb, clinic), clinic=clinic)
 
 
 def _line(r: Reader, node: Node, what: str, optional: list[str] | None = None) -> Line:
@@ -103,7 +102,7 @@ def _marked(kb: KnowledgeBase, clinic: Clinic) -> tuple[Rule, ...]:
         if c.file == "rules" and c.what in ("added", "changed", "removed"):
             marks.setdefault(c.id, c.where)
     return tuple(
-        replace(rule, because="; ".join(x for x in (rule.because, f"from the clinic's layer, {marks[rule.id]}") if x))
+        rule._replace(because="; ".join(x for x in (rule.because, f"from the clinic's layer, {marks[rule.id]}") if x))
         if rule.id in marks
         else rule
         for rule in kb.rules

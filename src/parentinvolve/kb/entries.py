@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import replace
 
 from parentinvolve.didyoumean import did_you_mean
 from parentinvolve.kb.conditions import parse_condition
@@ -192,7 +191,7 @@ def explain_entries(ctx: Context, sources: dict[str, Source], attendance: dict[s
             if kind == THERAPY:
                 ages, ages_source = _ages(ctx, f.get("ages"), sources, entry.id)
                 bands = _bands(ctx, f.get("attendance"), attendance, entry.id)
-                entry = replace(entry, ages=ages, ages_source=ages_source, bands=bands)
+                entry = entry._replace(ages=ages, ages_source=ages_source, bands=bands)
             out.append(entry)
             pairs.append((out[-1].id, node.loc))
     for node in ctx.entries("topics"):

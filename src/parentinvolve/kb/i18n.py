@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -304,8 +304,7 @@ def _replace(kb: KnowledgeBase, fresh: dict[str, dict[str, Translated]], heading
         t = _texts(fresh, "questions", q.id)
         if t:
             labels = t.get("choices", {})
-            q = replace(
-                q,
+            q = q._replace(
                 prompt=t["prompt"],
                 help=t["help"],
                 choices=tuple(Choice(c.id, labels.get(c.id, c.label)) for c in q.choices),
@@ -318,30 +317,29 @@ def _replace(kb: KnowledgeBase, fresh: dict[str, dict[str, Translated]], heading
     crisis = kb.crisis
     t = _texts(fresh, "crisis", CRISIS)
     if t:
-        crisis = replace(crisis, message=t["message"], safety_plan=t["safety_plan"])
+        crisis = crisis._replace(message=t["message"], safety_plan=t["safety_plan"])
     regions = []
     for region in crisis.regions:
         rt = _texts(fresh, "crisis", region.id)
         if rt:
             lines = tuple(
-                replace(ln, name=d["name"], contact=d["contact"])
+                ln._replace(name=d["name"], contact=d["contact"])
                 for ln, d in zip(region.lines, rt["lines"], strict=True)
             )
-            region = replace(
-                region,
+            region = region._replace(
                 name=rt["name"],
                 lines=lines,
                 steps=rt.get("steps", region.steps),
                 emergency=rt.get("emergency", region.emergency),
             )
         regions.append(region)
-    crisis = replace(crisis, regions=tuple(regions))
+    crisis = crisis._replace(regions=tuple(regions))
     entries = []
     names = dict(kb.names)
     for e in kb.entries:
         file = {THERAPY: "therapies", MOMENT: "moments", TOPIC: "topics"}[e.kind]
         t = _texts(fresh, file, e.id)
-        sections = tuple(replace(s, heading=headings.get(s.heading, s.heading)) for s in e.sections)
+        sections = tuple(s._replace(heading=headings.get(s.heading, s.heading)) for s in e.sections)
         if e.kind == TOPIC and e.id == CRISIS:  # made from crisis.yaml: its lines and steps in this language
             sections = _crisis_sections(e, crisis, t)
         elif t and e.kind == TOPIC:
@@ -349,33 +347,30 @@ def _replace(kb: KnowledgeBase, fresh: dict[str, dict[str, Translated]], heading
                 Section(s.key, d["heading"], d["text"]) for s, d in zip(e.sections, t["sections"], strict=True)
             )
         elif t:
-            sections = tuple(replace(s, text=t[s.key]) for s in sections)
+            sections = tuple(s._replace(text=t[s.key]) for s in sections)
         if t:
             extra = fresh[file][e.id].aliases
             for alias in (t["name"], *extra):
                 names.setdefault(lookup_key(alias), e.id)  # never takes a name from another entry
-            e = replace(e, name=t["name"], summary=t["summary"], aliases=e.aliases + tuple(a for a in extra if a))
+            e = e._replace(name=t["name"], summary=t["summary"], aliases=e.aliases + tuple(a for a in extra if a))
             if "attendance" in t:
-                e = replace(
-                    e,
+                e = e._replace(
                     bands=tuple((*b[:3], d.get("weekly", b[3])) for b, d in zip(e.bands, t["attendance"], strict=True)),
                 )
-        entries.append(replace(e, sections=sections))
-    asks = {aid: replace(a, text=t["text"]) if (t := _texts(fresh, "asks", aid)) else a for aid, a in kb.asks.items()}
+        entries.append(e._replace(sections=sections))
+    asks = {aid: a._replace(text=t["text"]) if (t := _texts(fresh, "asks", aid)) else a for aid, a in kb.asks.items()}
     rules = []
     for r in kb.rules:
         t = _texts(fresh, "rules", r.id)
         if t:
             moments = tuple((m, t["moments"][m]) for m, _ in r.moments) if "moments" in t else r.moments
-            r = replace(
-                r,
+            r = r._replace(
                 because=t.get("because", r.because),
                 moments=moments,
                 **{k: t[k] for k in ("confidentiality", "prepare", "why") if k in t},
             )
         rules.append(r)
-    return replace(
-        kb,
+    return kb._replace(
         questions=tuple(questions),
         attendance=attendance,
         entries=tuple(entries),
