@@ -9,6 +9,7 @@ The shipped `region` question is asked of everyone (the rules on consent and rec
 
 from __future__ import annotations
 
+import functools
 import re
 import shutil
 import threading
@@ -17,10 +18,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import prompt_toolkit.application.application
 import pytest
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.data_structures import Size
 from prompt_toolkit.input import PipeInput, create_pipe_input
+from prompt_toolkit.key_binding.defaults import load_key_bindings
 from prompt_toolkit.output import DummyOutput
 
 from conftest import CONTENT, edit
@@ -52,6 +55,7 @@ class Screen(DummyOutput):
         self.x = self.y = 0
         self.shown: dict[int, str] = {}
         self.log: list[str] = []
+        self.changed = threading.Event()  # set at each redraw that shows something new
 
     def write(self, data: str) -> None:
         for char in data:
@@ -91,6 +95,7 @@ class Screen(DummyOutput):
             if line and self.shown.get(y) != line:
                 self.shown[y] = line
                 self.log.append(line)
+                self.changed.set()
 
     def get_size(self) -> Size:
         return Size(rows=50, columns=200)
@@ -120,12 +125,15 @@ def drive(fn: Callable[[], Any], steps: list[Step], timeout: float = 10.0) -> tu
         position = 0
         for wanted, keys in steps:
             deadline = time.monotonic() + timeout
-            while (found := screen.seen().find(wanted, position)) < 0:
+            while True:
+                screen.changed.clear()  # before looking: a redraw from now on wakes the wait below
+                if (found := screen.seen().find(wanted, position)) >= 0:
+                    break
                 if done.is_set() or time.monotonic() > deadline:
                     problems.append(f"never saw {wanted!r} on the screen")
                     keyboard.close()
                     return
-                time.sleep(0.01)
+                screen.changed.wait(0.05)
             position = found + len(wanted)
             keyboard.send_text(keys)
         if not done.wait(timeout):
@@ -144,6 +152,17 @@ def drive(fn: Callable[[], Any], steps: list[Step], timeout: float = 10.0) -> tu
             feeder.join(timeout + 1)
             assert not problems, problems  # a step that never came, or a run that never ended
     return result, screen.text()
+
+
+# prompt_toolkit builds its default key bindings (about 600 of them, emacs and vi) for every question, which
+# was a third of this file's time. They keep no state of their own (it lives in the running application), so
+# here every question shares one set.
+_shared_bindings = functools.cache(load_key_bindings)
+
+
+@pytest.fixture(autouse=True)
+def _bindings_built_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(prompt_toolkit.application.application, "load_key_bindings", _shared_bindings)
 
 
 @pytest.fixture(scope="module")
