@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import errno
+import functools
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 import typer
 
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
     from parentinvolve.model import KnowledgeBase
     from parentinvolve.render.doc import Doc
 
-from parentinvolve import __version__
+from parentinvolve import __version__, i18n
 from parentinvolve.cli.clinic import app as clinic_app
 from parentinvolve.cli.errors import click_error, drop_stdout, never_fail_to_encode, say
 from parentinvolve.cli.output import emit, pick_format, sane_terminal_size
@@ -295,6 +296,19 @@ def validate(
         print(line)
 
 
+@functools.cache  # Typer builds the Click command from the functions' signatures: 4 ms, once per process is enough
+def _command(language: str) -> Any:
+    """The Click command for the app, its help in `language` (main may run many times in one process)."""
+    from typer.main import get_command
+
+    from parentinvolve.cli.lang import translate_commands
+
+    command = get_command(app)
+    _plain_usage(command)
+    translate_commands(command)
+    return command
+
+
 def _plain_usage(command: object) -> None:
     """Usage lines say `explain [OPTIONS] TOPIC`, as most tools do, not Typer's `{TOPIC}`."""
     for sub in getattr(command, "commands", {}).values():
@@ -340,18 +354,14 @@ def main(argv: Optional[list[str]] = None) -> int:
     128 + N stopped by signal N (143 SIGTERM, 129 SIGHUP, 131 SIGQUIT; see startup.py).
     No traceback is ever shown (set PARENTINVOLVE_DEBUG=1 to see one for an unexpected error).
     """
-    from typer.main import get_command
-
     never_fail_to_encode()
     sane_terminal_size()
     try:
         try:
-            from parentinvolve.cli.lang import choose_language, translate_commands
+            from parentinvolve.cli.lang import choose_language
 
             args = choose_language(sys.argv[1:] if argv is None else argv)
-            command = get_command(app)
-            _plain_usage(command)
-            translate_commands(command)
+            command = _command(i18n.current())
             result = command.main(args=args, prog_name="parentinvolve", standalone_mode=False)
         finally:
             sys.stdout.flush()
