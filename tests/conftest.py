@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 import shutil
@@ -13,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from parentinvolve.cli import main
+from parentinvolve.kb import cache
 from parentinvolve.kb import load as load_kb
 from parentinvolve.model import KnowledgeBase
 
@@ -45,6 +47,22 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
     """Keep any cache the program writes inside the test session's temporary folder, never in $HOME."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _decode_each_payload_once() -> Iterator[None]:
+    """A verified cache payload decodes to the same immutable knowledge base every time, and the program
+    decodes once per run; this suite runs it in-process hundreds of times, so each worker keeps the last few
+    payloads' results (the decoder itself is tested in test_cache.py, on payloads of its own)."""
+    real = cache.decode
+    remembered = functools.lru_cache(maxsize=8)(real)
+
+    def decode(payload: bytes | memoryview) -> KnowledgeBase | None:
+        return remembered(bytes(payload))
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(cache, "decode", decode)
         yield
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 import marshal
 import os
+import shutil
 import stat
 from collections.abc import Callable
 from pathlib import Path
@@ -30,6 +31,25 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache-home"))
     monkeypatch.delenv(cache.ENV_OFF, raising=False)
     return tmp_path / "cache-home" / "parentinvolve"
+
+
+@pytest.fixture(scope="session")
+def made_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A cache folder (secret and file) for the shipped content, written once by a real load."""
+    folder = tmp_path_factory.mktemp("made-cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("XDG_CACHE_HOME", str(folder))
+        mp.delenv(cache.ENV_OFF, raising=False)
+        load_kb(CONTENT)
+    return folder / "parentinvolve"
+
+
+@pytest.fixture
+def warm_home(home: Path, made_cache: Path) -> Path:
+    """The test's cache home holding a good cache for the shipped content, as after one run (a copy: what
+    the tests are about is what happens next, so they need not build it again each)."""
+    shutil.copytree(made_cache, home)  # modes kept: folder 0700, files 0600
+    return home
 
 
 def cache_files(home: Path) -> list[Path]:
@@ -121,8 +141,8 @@ def test_cache_file_is_0600_in_a_0700_folder(home: Path) -> None:
     assert sorted(p.name for p in home.iterdir()) == sorted([path.name, cache.SECRET])  # no temporary file left
 
 
-def test_the_cache_holds_content_only_never_answers(home: Path, tmp_path: Path, run_cli: RunCli) -> None:
-    load_kb(CONTENT)
+def test_the_cache_holds_content_only_never_answers(warm_home: Path, tmp_path: Path, run_cli: RunCli) -> None:
+    home = warm_home
     before = {p.name: p.read_bytes() for p in home.iterdir()}
     answers = tmp_path / "answers.yaml"
     answers.write_text(ANSWERS, encoding="utf-8")
@@ -197,7 +217,7 @@ def _forge(home: Path, payload: bytes, key: bytes | None = None, *, with_secret:
     is the decoding); without it, the forger uses a key of their own, as anyone who can't read it must."""
     key = key if key is not None else cache.content_key(CONTENT)
     assert key is not None
-    load_kb(CONTENT)  # the folder and its secret exist
+    assert (home / cache.SECRET).is_file()  # the folder and its secret exist (warm_home)
     secret = (home / cache.SECRET).read_bytes() if with_secret else bytes(32)
     header = cache._header(key, len(payload))
     path = cache._slot(CONTENT)
@@ -219,7 +239,8 @@ CORRUPTIONS: dict[str, Callable[[bytes], bytes]] = {
 
 
 @pytest.mark.parametrize("damage", list(CORRUPTIONS), ids=list(CORRUPTIONS))
-def test_a_damaged_cache_is_ignored_and_rewritten(home: Path, run_cli: RunCli, damage: str) -> None:
+def test_a_damaged_cache_is_ignored_and_rewritten(warm_home: Path, run_cli: RunCli, damage: str) -> None:
+    home = warm_home
     good = run_cli("explain", "pcit")
     path = the_cache_file(home)
     path.write_bytes(CORRUPTIONS[damage](path.read_bytes()))
@@ -242,7 +263,8 @@ FORGED = {
 
 
 @pytest.mark.parametrize("payload", list(FORGED.values()), ids=list(FORGED))
-def test_a_forged_cache_with_a_valid_checksum_is_ignored(home: Path, payload: bytes) -> None:
+def test_a_forged_cache_with_a_valid_checksum_is_ignored(warm_home: Path, payload: bytes) -> None:
+    home = warm_home
     _forge(home, payload)
     assert cache.load(CONTENT, cache.content_key(CONTENT) or b"") is None
     assert load_kb(CONTENT) == from_yaml()
@@ -257,20 +279,24 @@ MARSHAL_BOMB = b"[" + (2**31 - 1).to_bytes(4, "little")  # a list claiming two b
     ids=["marshal-bomb", "uncleaned-text", "plain-data"],
 )
 def test_a_cache_not_written_by_us_is_never_decoded(
-    home: Path, payload: bytes, monkeypatch: pytest.MonkeyPatch
+    warm_home: Path, payload: bytes, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Without this user's secret, a correct header and an unkeyed checksum are not enough: never decoded."""
+    home = warm_home
     _forge(home, payload, with_secret=False)
+    decoded: list[object] = []
 
     def refuse(data: object) -> object:
+        decoded.append(data)  # (what it raises is swallowed: a payload that fails to decode is a miss)
         raise AssertionError("a cache file we did not write was decoded")
 
     monkeypatch.setattr(cache.marshal, "loads", refuse)
     assert cache.load(CONTENT, cache.content_key(CONTENT) or b"") is None
+    assert not decoded, "a cache file we did not write was decoded"
 
 
-def test_an_oversized_cache_file_is_refused_before_it_is_read(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    load_kb(CONTENT)
+def test_an_oversized_cache_file_is_refused_before_it_is_read(warm_home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = warm_home
     path = the_cache_file(home)
     with path.open("r+b") as fh:  # sparse: huge on paper, nothing on the disk
         fh.truncate(cache.MAX_CACHE_BYTES + 1)
@@ -288,9 +314,9 @@ def test_an_oversized_cache_file_is_refused_before_it_is_read(home: Path, monkey
 
 @pytest.mark.parametrize("what", ["fifo", "symlinked-folder", "other-secret", "open-secret", "fifo-secret"])
 def test_odd_things_in_the_cache_folder_mean_no_cache_never_a_hang(
-    home: Path, tmp_path: Path, what: str, run_cli: RunCli
+    warm_home: Path, tmp_path: Path, what: str, run_cli: RunCli
 ) -> None:
-    load_kb(CONTENT)
+    home = warm_home
     slot = the_cache_file(home)
     elsewhere = tmp_path / "www"
     if what == "fifo":
@@ -299,8 +325,6 @@ def test_odd_things_in_the_cache_folder_mean_no_cache_never_a_hang(
     elif what == "symlinked-folder":  # `ln -s ~/www $XDG_CACHE_HOME/parentinvolve`: never used, never re-moded
         elsewhere.mkdir(mode=0o755)
         elsewhere.chmod(0o755)
-        import shutil
-
         shutil.rmtree(home)
         home.symlink_to(elsewhere)
     elif what == "other-secret":
@@ -320,7 +344,8 @@ def test_odd_things_in_the_cache_folder_mean_no_cache_never_a_hang(
         assert list(elsewhere.iterdir()) == []
 
 
-def test_a_tampered_cache_cannot_run_code(home: Path, tmp_path: Path) -> None:
+def test_a_tampered_cache_cannot_run_code(warm_home: Path, tmp_path: Path) -> None:
+    home = warm_home
     """marshal can carry a code object; the cache decodes plain data only and never runs anything."""
     witness = tmp_path / "ran"
     code = compile(f"open({str(witness)!r}, 'w').close()", "<tampered>", "exec")
@@ -362,8 +387,8 @@ def test_unwritable_cache_folder_is_ignored(home: Path, monkeypatch: pytest.Monk
             home.chmod(0o700)
 
 
-def test_a_folder_others_can_write_is_not_trusted(home: Path) -> None:
-    load_kb(CONTENT)
+def test_a_folder_others_can_write_is_not_trusted(warm_home: Path) -> None:
+    home = warm_home
     home.chmod(0o777)
     key = cache.content_key(CONTENT)
     assert key is not None
@@ -373,8 +398,8 @@ def test_a_folder_others_can_write_is_not_trusted(home: Path) -> None:
     assert cache.load(CONTENT, key) is None
 
 
-def test_a_symlinked_cache_file_is_not_followed(home: Path, tmp_path: Path) -> None:
-    load_kb(CONTENT)
+def test_a_symlinked_cache_file_is_not_followed(warm_home: Path, tmp_path: Path) -> None:
+    home = warm_home
     path = the_cache_file(home)
     elsewhere = tmp_path / "elsewhere.bin"
     path.rename(elsewhere)
@@ -387,8 +412,7 @@ def test_a_symlinked_cache_file_is_not_followed(home: Path, tmp_path: Path) -> N
 # --- validate reads the YAML, always ------------------------------------------------------------------------
 
 
-def test_validate_never_uses_the_cache(home: Path, monkeypatch: pytest.MonkeyPatch, run_cli: RunCli) -> None:
-    load_kb(CONTENT)
+def test_validate_never_uses_the_cache(warm_home: Path, monkeypatch: pytest.MonkeyPatch, run_cli: RunCli) -> None:
 
     def refuse(*args: object) -> None:
         raise AssertionError("validate used the cache")

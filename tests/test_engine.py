@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 import itertools
 import json
 from pathlib import Path
@@ -377,7 +378,9 @@ answer_values = st.one_of(
 answer_keys = st.sampled_from(["child_age", "concerns", "therapy", "stage", "region"]) | st.text(max_size=8)
 
 
-SHIPPED = loader.load(CONTENT)  # hypothesis runs the test many times: load once
+@functools.cache  # hypothesis runs the test many times: load once (and only when it runs: it is slow-marked)
+def shipped() -> KnowledgeBase:
+    return loader.load(CONTENT)
 
 
 @pytest.mark.slow  # many generated cases: the deep layer, not the fast one
@@ -385,8 +388,8 @@ SHIPPED = loader.load(CONTENT)  # hypothesis runs the test many times: load once
 @given(raw=st.dictionaries(answer_keys, answer_values, max_size=6))
 def test_any_answers_give_a_plan_or_an_answers_error(raw: dict[str, object]) -> None:
     try:
-        p = plan(SHIPPED, raw)
+        p = plan(shipped(), raw)
     except AnswersError as exc:
         assert exc.lines() and all(line.startswith("answers: ") for line in exc.lines())
     else:
-        check_plan(SHIPPED, p)
+        check_plan(shipped(), p)

@@ -1,8 +1,7 @@
 """The interface in Spanish: every heading, fixed phrase, prompt and message a parent sees, in every format.
 
-The content itself (therapies, moments, crisis lines...) is translated in content/i18n/es/; tests here that
-need the whole plan to be Spanish run only once those translations are complete (`content_is_spanish`), so
-they tighten by themselves when the content translations are in.
+The content itself (therapies, moments, crisis lines...) is translated in content/i18n/es/ and must stay
+complete (`validate --strict` in .ci/run), so the tests here expect the whole plan in Spanish.
 """
 
 from __future__ import annotations
@@ -60,24 +59,6 @@ SPANISH_INTERFACE = (
     "Líneas de crisis (",
     "Esta es información general",
     "Para un niño o niña de 15 años",
-)
-
-
-def content_is_spanish() -> bool:
-    """Whether every content entry has an up-to-date Spanish translation (validate --strict would pass)."""
-    from parentinvolve.kb import i18n_status
-
-    try:
-        base = load_kb(CONTENT, lang="en")
-        found = i18n_status.reports(base, CONTENT, [CONTENT / "i18n"], ["es"])
-    except Exception:  # a malformed translation: not complete
-        return False
-    return all(not report.warnings for report in found)
-
-
-needs_spanish_content = pytest.mark.skipif(
-    not content_is_spanish(),
-    reason="the content translations (content/i18n/es) are not complete yet; runs once they are",
 )
 
 
@@ -161,7 +142,6 @@ def test_the_summary_sentence_is_built_in_spanish(run_cli: RunCli, tmp_path: Pat
     assert "Para un niño o niña de 1 año " in " ".join(plan_in(run_cli, one, "plain").split())
 
 
-@needs_spanish_content
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_a_spanish_plan_has_no_english_sentence(run_cli: RunCli, answers: Path, fmt: str) -> None:
     text = plan_in(run_cli, answers, fmt)
@@ -205,7 +185,6 @@ def test_a_us_self_harm_plan_in_spanish_opens_with_988_and_its_spanish_route(run
     assert "AYUDA" in footer
 
 
-@needs_spanish_content
 def test_the_988_spanish_route_is_named_in_spanish(run_cli: RunCli, answers: Path) -> None:
     text = " ".join(plan_in(run_cli, answers, "plain").split())
     assert "988 en español" in text or "español" in text[: text.index("AYUDA")]

@@ -224,13 +224,17 @@ def load(root: Path, key: bytes, clinic: Path | None = None, lang: str = "en") -
     payload = memoryview(blob)[_HEADER_BYTES + _DIGEST :]
     if _tag(secret, header, payload) != blob[_HEADER_BYTES : _HEADER_BYTES + _DIGEST]:
         return None
+    kb = decode(payload)
+    return None if kb is None else _with_root(kb, root)
+
+
+def decode(payload: bytes | memoryview) -> KnowledgeBase | None:
+    """The knowledge base in a payload whose checksum was verified; None if it is anything else."""
     try:
         kb = _decode(marshal.loads(payload), {})
     except Exception:  # anything at all wrong with the data is a miss
         return None
-    if not isinstance(kb, KnowledgeBase):
-        return None
-    return _with_root(kb, root)
+    return kb if isinstance(kb, KnowledgeBase) else None
 
 
 def _with_root(kb: KnowledgeBase, root: Path) -> KnowledgeBase:
