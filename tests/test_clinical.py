@@ -65,6 +65,16 @@ def families(kb: KnowledgeBase) -> Iterator[dict[str, Any]]:
         }
 
 
+FamilyPlans = list[tuple[dict[str, Any], dict[str, Any]]]
+
+
+@pytest.fixture(scope="module")
+def family_plans(kb: KnowledgeBase) -> FamilyPlans:
+    """(answers, JSON plan) for every family of `families`, planned once for the tests of this module that
+    read them all (nothing changes them)."""
+    return [(answers, plan_json(kb, **answers)) for answers in families(kb)]
+
+
 # --- 1. age fit -----------------------------------------------------------------------------------------------
 
 
@@ -237,9 +247,9 @@ def test_region_other_gives_no_countrys_numbers_and_no_country_law(kb: Knowledge
 # --- 6. honest confidentiality --------------------------------------------------------------------------------
 
 
-def test_every_plans_confidentiality_names_the_limits_without_promising(kb: KnowledgeBase) -> None:
-    for answers in families(kb):
-        private = " ".join(plan_json(kb, **answers)["confidentiality"])
+def test_every_plans_confidentiality_names_the_limits_without_promising(family_plans: FamilyPlans) -> None:
+    for answers, data in family_plans:
+        private = " ".join(data["confidentiality"])
         assert "abuse or neglect" in private and "child protection" in private, answers
         assert "someone else" in private, answers
         assert "whatever has been agreed" not in private and "must tell you" not in private, answers
@@ -257,12 +267,12 @@ def test_family_therapy_and_tf_cbt_keep_joint_work_safe(kb: KnowledgeBase) -> No
     assert "did not cause the harm" in tf
 
 
-def test_space_plans_never_imply_the_therapist_sees_the_child(kb: KnowledgeBase) -> None:
+def test_space_plans_never_imply_the_therapist_sees_the_child(family_plans: FamilyPlans) -> None:
     implies = ("meet your child", "sees them", "between you and my child", "see my child alone", "sees your child")
-    for answers in families(kb):
+    for answers, data in family_plans:
         if answers["therapy"] not in PARENT_LED:
             continue
-        said = " ".join(texts(plan_json(kb, **answers)))
+        said = " ".join(texts(data))
         assert not [p for p in implies if p in said], answers
 
 
@@ -308,9 +318,9 @@ def test_for_what_you_described_only_when_something_was_described(run_cli: RunCl
 # --- 9. sources and review dates ----------------------------------------------------------------------------
 
 
-def test_every_cited_source_has_a_public_url(kb: KnowledgeBase) -> None:
-    for answers in families(kb):
-        for source in plan_json(kb, **answers)["sources"]:
+def test_every_cited_source_has_a_public_url(family_plans: FamilyPlans) -> None:
+    for _answers, data in family_plans:
+        for source in data["sources"]:
             assert source.get("url", "").startswith(("https://", "http://")), source["id"]
 
 
@@ -373,9 +383,9 @@ def test_a_pcit_plan_states_each_key_figure_once(kb: KnowledgeBase) -> None:
     assert said.count("12 to 20") == 1 and said.count("5 minutes") == 1
 
 
-def test_no_sentence_is_said_twice_in_any_plan(kb: KnowledgeBase) -> None:
-    for answers in families(kb):
-        counts = Counter(s for t in texts(plan_json(kb, **answers)) for s in sentences(t))
+def test_no_sentence_is_said_twice_in_any_plan(family_plans: FamilyPlans) -> None:
+    for answers, data in family_plans:
+        counts = Counter(s for t in texts(data) for s in sentences(t))
         repeated = [s for s, n in counts.items() if n > 1]
         assert not repeated, (answers, repeated)
 

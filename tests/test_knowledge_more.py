@@ -338,11 +338,18 @@ def test_the_bank_has_at_least_12_distinct_questions(kb: KnowledgeBase) -> None:
     assert all(a.sources and set(a.sources) <= set(kb.sources) for a in kb.asks.values())
 
 
-def test_every_combination_gets_5_to_8_questions_from_the_bank(kb: KnowledgeBase) -> None:
+@pytest.fixture(scope="module")
+def grid_questions(kb: KnowledgeBase) -> list[tuple[dict[str, Any], list[str]]]:
+    """(answers, the plan's questions to ask) over the grid, planned once for the tests that read them all."""
+    return [(answers, jsonout.plan(plan(kb, answers))["questions_to_ask"]) for answers in grid()]
+
+
+def test_every_combination_gets_5_to_8_questions_from_the_bank(
+    kb: KnowledgeBase, grid_questions: list[tuple[dict[str, Any], list[str]]]
+) -> None:
     bank = {a.text for a in kb.asks.values()}
     shown: collections.Counter[str] = collections.Counter()
-    for answers in grid():
-        questions = jsonout.plan(plan(kb, answers))["questions_to_ask"]
+    for answers, questions in grid_questions:
         assert 5 <= len(questions) <= 8, (answers, len(questions))
         assert len(set(questions)) == len(questions), answers
         assert set(questions) <= bank, answers
@@ -351,11 +358,12 @@ def test_every_combination_gets_5_to_8_questions_from_the_bank(kb: KnowledgeBase
     assert set(shown) == bank, f"never shown: {sorted(bank - set(shown))}"
 
 
-def test_the_questions_follow_the_stage(kb: KnowledgeBase) -> None:
+def test_the_questions_follow_the_stage(
+    kb: KnowledgeBase, grid_questions: list[tuple[dict[str, Any], list[str]]]
+) -> None:
     how_long = kb.asks["how-long"].text
     how_often = kb.asks["how-often"].text
-    for answers in grid():
-        questions = jsonout.plan(plan(kb, answers))["questions_to_ask"]
+    for answers, questions in grid_questions:
         if answers["therapy"] in ("unsure", "space", "cprt", "parent-training", "family"):  # in their own words
             continue
         assert (how_long in questions) == (answers["stage"] == "ongoing"), answers
