@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from parentinvolve import i18n
 from parentinvolve.cli import main
+from parentinvolve.cli.lang import choose_language
 from parentinvolve.kb import cache
 from parentinvolve.kb import load as load_kb
 from parentinvolve.model import KnowledgeBase
@@ -98,6 +100,7 @@ def run_main(args: list[str]) -> Result:
         code = main(list(args))
     finally:
         sys.stdout, sys.stderr, sys.stdin = saved
+        choose_language(["--lang", i18n.ENGLISH])  # the run is over: English again, as in a new process
     assert "Traceback" not in out.getvalue() + err.getvalue()
     return Result(code, out.getvalue(), err.getvalue())
 

@@ -121,7 +121,6 @@ def test_the_spanish_page_says_its_language_and_its_date_in_spanish(run_cli: Run
     assert "<h3>Notas</h3>" in page
     from parentinvolve.render import html
 
-    i18n.activate("en")  # the CLI run above left Spanish on in this process
     with_date = html.render(html.Doc("t", (html.Timeline(()),)), made=date(2026, 12, 1))
     assert "1 December 2026" in with_date and 'lang="en"' in with_date  # English stays as it was
 
