@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Mapping
 
-from parentinvolve.conditions import AnswerValue, Condition, Includes, InRange, Is, holds, questions_named
+from parentinvolve.conditions import All, AnswerValue, Condition, Includes, InRange, Is, holds, questions_named
 from parentinvolve.model import Question, Rule
 
 MAX_TRIES = 50_000  # beyond this many answer combinations the rule is given the benefit of the doubt
@@ -42,7 +42,12 @@ def dead(rule: Rule, rivals: list[Rule], questions: Mapping[str, Question]) -> s
     named = sorted(set().union(*(questions_named(c) for c in conds))) if conds else []
     if any(q not in questions for q in named):
         return ""
-    domains = [_domain(questions[q], conds) for q in named]
+    # Only answers that pass the rule's own top-level checks can make it speak: try no others.
+    musts = _musts(rule.when)
+    domains = [
+        [v for v in _domain(questions[q], conds) if all(holds(c, {q: v}) for c in musts if c.question == q)]
+        for q in named
+    ]
     total = 1
     for d in domains:
         total *= len(d)
@@ -59,6 +64,15 @@ def dead(rule: Rule, rivals: list[Rule], questions: Mapping[str, Question]) -> s
     if not ever_holds:
         return "can never apply: no answers make its `when` true"
     return f"never contributes: whenever it applies, a stronger rule of group {rule.group!r} applies too"
+
+
+def _musts(cond: Condition | None) -> list[Is | InRange | Includes]:
+    """The single-question checks that hold whenever `cond` does (its conjuncts, through nested `all`)."""
+    if isinstance(cond, All):
+        return [c for part in cond.parts for c in _musts(part)]
+    if isinstance(cond, (Is, InRange, Includes)):
+        return [cond]
+    return []
 
 
 def _domain(q: Question, conds: list[Condition]) -> list[AnswerValue]:
