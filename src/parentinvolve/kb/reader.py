@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 Y = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {Y + "str", Y + "int", Y + "float", Y + "bool", Y + "null"}
+_STR, _MERGE = Y + "str", Y + "merge"
+_COLLECTION_TAGS = (Y + "seq", Y + "map")
 _TAG_NAMES = {
     Y + "str": "text",
     Y + "int": "a whole number",
@@ -170,24 +172,22 @@ def _too_many_nodes(text: str, loader: type[yaml.SafeLoader], limit: int) -> boo
     return False
 
 
-def _loc(node: yaml.Node, shown: str) -> Loc:
-    return Loc(shown, node.start_mark.line + 1, node.start_mark.column + 1)
-
-
 class _Converter:
     """Turns composed YAML nodes into our nodes, collecting problems."""
 
     def __init__(self, shown: str, problems: list[Problem]) -> None:
+        import yaml
+
         self.shown = shown
         self.problems = problems
         self.seen: set[int] = set()
         self.alias_reported = False
         self.deep_reported = False
+        self.scalar_node, self.sequence_node = yaml.ScalarNode, yaml.SequenceNode
 
     def node(self, node: yaml.Node, depth: int) -> Node | None:
-        import yaml
-
-        loc = _loc(node, self.shown)
+        mark = node.start_mark
+        loc = Loc(self.shown, mark.line + 1, mark.column + 1)
         # The composer hands back the very same node for `*name` as for `&name`: a node seen twice is an
         # alias. Reported once per file, and never followed, so an alias bomb costs nothing.
         if id(node) in self.seen:
@@ -203,19 +203,20 @@ class _Converter:
                 self.deep_reported = True
                 self.problems.append(loc.problem(f"nested more than {MAX_DEPTH} levels deep; flatten it"))
             return None
-        if isinstance(node, yaml.ScalarNode):
+        if isinstance(node, self.scalar_node):
             return _scalar(node, loc, self.problems)
-        if node.tag not in (Y + "seq", Y + "map"):
+        if node.tag not in _COLLECTION_TAGS:
             self.problems.append(loc.problem(_tag_problem(node.tag)))
             return None
-        if isinstance(node, yaml.SequenceNode):
+        if isinstance(node, self.sequence_node):
             converted = [self.node(child, depth + 1) for child in node.value]
-            return Seq(tuple(i for i in converted if i is not None), loc)
+            return Seq(tuple([i for i in converted if i is not None]), loc)
         items: dict[str, Node] = {}
         keys: dict[str, Loc] = {}
         for key_node, value_node in node.value:
-            key_loc = _loc(key_node, self.shown)
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == Y + "merge":
+            mark = key_node.start_mark
+            key_loc = Loc(self.shown, mark.line + 1, mark.column + 1)
+            if not isinstance(key_node, self.scalar_node) or key_node.tag == _MERGE:
                 self.problems.append(key_loc.problem("keys must be plain names (no lists, mappings or `<<` merges)"))
                 continue
             key = key_node.value
@@ -239,14 +240,14 @@ def _tag_problem(tag: str) -> str:
 
 def _scalar(node: yaml.ScalarNode, loc: Loc, problems: list[Problem]) -> Scalar | None:
     tag, raw = node.tag, node.value
+    if tag == _STR:  # most values are text
+        return Scalar(raw, "str", raw, loc)
     if tag not in _SCALAR_TAGS:
         if tag == Y + "timestamp":
             return Scalar(raw, "timestamp", raw, loc)
         problems.append(loc.problem(_tag_problem(tag)))
         return None
     kind = tag[len(Y) :]
-    if kind == "str":
-        return Scalar(raw, "str", raw, loc)
     if kind == "null":
         return Scalar(None, "null", raw, loc)
     if kind == "bool":
