@@ -438,3 +438,12 @@ def test_any_layer_gives_a_knowledge_base_or_located_problems(file: str, value: 
         kb, problems, _ = check(CONTENT, folder)
     assert (kb is None) == bool(problems)
     assert all(p.line >= 1 and p.col >= 1 for p in problems)
+
+
+def test_a_clinic_layer_in_spanish_lists_its_policies(run_cli: RunCli) -> None:
+    """A clinic's policies are its own words, kept as written in every language (it was an internal error)."""
+    r = run_cli("--clinic", str(EXAMPLE), "--lang", "es", "topics")
+    assert r.exit_code == 0, r.stderr
+    assert "riverbend-missed-sessions" in r.stdout and "Lea uno con" in r.stdout
+    r = run_cli("--clinic", str(EXAMPLE), "--lang", "es", "explain", "riverbend-records")
+    assert r.exit_code == 0, r.stderr

@@ -18,6 +18,7 @@ from conftest import CONTENT
 from parentinvolve.engine import ATTENDANCE_RULE, BUILT_IN, SAFETY_RULE, Overruled, Plan, plan
 from parentinvolve.errors import EXIT_USAGE, AnswersError
 from parentinvolve.kb import build as loader
+from parentinvolve.kb import load as load_kb
 from parentinvolve.model import KnowledgeBase
 from parentinvolve.render import jsonout
 
@@ -393,3 +394,49 @@ def test_any_answers_give_a_plan_or_an_answers_error(raw: dict[str, object]) -> 
         assert exc.lines() and all(line.startswith("answers: ") for line in exc.lines())
     else:
         check_plan(shipped(), p)
+
+
+# --- what each rule says, made with the knowledge base (kb/said.py) ---------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("clinic", [None, CONTENT.parent / "examples" / "clinic"], ids=["content", "with-a-clinic"])
+def test_each_rules_items_are_its_own_words_in_its_language(lang: str, clinic: Path | None) -> None:
+    """The items a rule brings to a plan are made once, where rules are made or changed (a clinic's layer
+    adds to `because`, a translation changes the texts): they must be the rule's words as they end up."""
+    kb = loader.load(CONTENT, clinic) if lang == "en" else load_kb(CONTENT, clinic, lang)
+    said_where: dict[tuple[str, str], int] = {}
+    for r in kb.rules:
+        words = [(m, t) for m, texts in r.moments for t in texts]
+        words += [
+            (place, t)
+            for place, texts in (("#confidentiality", r.confidentiality), ("#prepare", r.prepare), ("#why", r.why))
+            for t in texts
+        ]
+        words = list(dict.fromkeys(words))
+        assert list(zip(r.said_in, [i.text for i in r.said], strict=True)) == words, r.id
+        assert all((i.rule, i.because) == (r.id, r.because) for i in r.said), r.id
+        for word in words:
+            said_where[word] = said_where.get(word, 0) + 1
+    for r in kb.rules:
+        again = [said_where[(place, i.text)] > 1 for place, i in zip(r.said_in, r.said, strict=True)]
+        assert list(r.said_again) == again, r.id
+    if lang == "es":
+        assert any("Usted" in i.text or "usted" in i.text for r in kb.rules for i in r.said)
+
+
+def test_a_text_two_rules_say_in_one_place_is_said_once(content_copy: Path) -> None:
+    """Two rules that apply to everyone say the same line in the weekly sessions: a plan says it once, where
+    the first of them put it; the same line in another place is another item."""
+    line = "Bring a notebook to jot down what the therapist suggests."
+    with (content_copy / "rules.yaml").open("a", encoding="utf-8") as fh:
+        for n in (1, 2):
+            fh.write(f"\n- id: notebook-{n}\n  sources: [aacap-questions]\n  moments:\n    weekly: [{line!r}]\n")
+        fh.write(f"\n- id: notebook-3\n  sources: [aacap-questions]\n  prepare: [{line!r}]\n")
+    kb = loader.load(content_copy)
+    notebooks = {r.id: r for r in kb.rules if r.id.startswith("notebook-")}
+    assert [r.said_again for r in notebooks.values()] == [(True,), (True,), (False,)]
+    p = plan(kb, {"child_age": 9, "concerns": ["anxiety"], "therapy": "cbt", "stage": "ongoing"})
+    weekly = [i for m in p.moments if m.id == "weekly" for i in m.items if i.text == line]
+    assert [i.rule for i in weekly] == ["notebook-1"]
+    assert [i.rule for i in p.prepare if i.text == line] == ["notebook-3"]

@@ -10,9 +10,12 @@ from parentinvolve.answers import normalise
 from parentinvolve.conditions import AnswerValue, holds
 from parentinvolve.i18n import _
 from parentinvolve.model import (
+    CONFIDENTIALITY,
     DEPENDS,
     MOMENT,
+    PREPARE,
     THERAPY,
+    WHY,
     Attendance,
     Entry,
     KnowledgeBase,
@@ -21,6 +24,7 @@ from parentinvolve.model import (
     Rule,
     Source,
 )
+from parentinvolve.model import Item as Item  # the plan's items are the rules' own (see kb/said.py)
 
 MAX_ASKS = 8
 # Built-in rules: content cannot switch them off, and no rule in rules.yaml may take their names.
@@ -33,15 +37,7 @@ POINTER_CONCERNS = ("self-harm", "depression")
 
 
 # The plan's records are NamedTuples, not frozen dataclasses: as immutable, but several times cheaper to
-# create (a plan from a clinic's 10,000 rules makes thousands of Items) and to define at start-up.
-
-
-class Item(NamedTuple):
-    """One thing the plan says, with the rule that said it and that rule's sources."""
-
-    text: str
-    rule: str
-    because: str = ""
+# create and to define at start-up (see model.py).
 
 
 class MomentPlan(NamedTuple):
@@ -139,10 +135,10 @@ def plan(kb: KnowledgeBase, raw_answers: Mapping[Any, Any]) -> Plan:
     cited: set[str] = set(chosen.sources if chosen else ())
     # Within each section the stronger rules speak first: a therapy's own arrangement before the general note.
     by_priority = sorted(used, key=_PRIORITY, reverse=True)  # (stable, reverse too: file order kept)
-    moments, confidentiality, prepare, why = _collect(by_priority, cited)
+    places = _collect(by_priority, cited)
     if weekly:  # the therapy's own arrangement for this age comes first in the weekly sessions
-        first = {t: Item(t, ATTENDANCE_RULE, because) for t in weekly}
-        moments["weekly"] = {**first, **{t: i for t, i in moments.get("weekly", {}).items() if t not in first}}
+        first = [Item(t, ATTENDANCE_RULE, because) for t in weekly]
+        places["weekly"] = first + [i for i in places.get("weekly", ()) if i.text not in weekly]
     region = _region(kb, answers)
     safety = _safety(kb, answers, region)
     pointer = _pointer(answers, age, region)
@@ -167,13 +163,11 @@ def plan(kb: KnowledgeBase, raw_answers: Mapping[Any, Any]) -> Plan:
         crisis_pointer=pointer,
         therapy=therapy,
         suggested=suggested,
-        moments=tuple(
-            MomentPlan(m.id, m.name, m.summary, tuple(moments.get(m.id, {}).values())) for m in kb.entries_of(MOMENT)
-        ),
-        confidentiality=tuple(confidentiality.values()),
-        prepare=tuple(prepare.values()),
+        moments=tuple(MomentPlan(m.id, m.name, m.summary, tuple(places.get(m.id, ()))) for m in kb.entries_of(MOMENT)),
+        confidentiality=tuple(places.get(CONFIDENTIALITY, ())),
+        prepare=tuple(places.get(PREPARE, ())),
         asks=_asks(kb, used),
-        why=tuple(why.values()),
+        why=tuple(places.get(WHY, ())),
         sources=tuple(s for sid, s in kb.sources.items() if sid in cited),
         trace=built_in + tuple([r.id for r in used]),
         overruled=tuple(overruled),
@@ -222,44 +216,29 @@ def _resolve_groups(fired: list[Rule]) -> tuple[list[Rule], list[Overruled]]:
     return used, overruled
 
 
-_Place = dict[str, Item]  # text -> the item that first said it, in order
 _PRIORITY = attrgetter("priority")
 _STRENGTH = attrgetter("priority", "specificity")  # Rule.rank without its tie-break: sort is stable
 
 
-def _collect(rules: list[Rule], cited: set[str]) -> tuple[dict[str, _Place], _Place, _Place, _Place]:
-    """What the rules add to each moment, to confidentiality, prepare and why: text -> Item, in rule order,
-    each text once per place; and the sources they cite, into `cited`. One pass over the rules, not one per
-    place: with thousands of rules, going over them again costs more than the work itself (benchmarks/).
-    """
-    moments: dict[str, _Place] = {}
-    confidentiality: _Place = {}
-    prepare: _Place = {}
-    why: _Place = {}
-    new = tuple.__new__  # an Item made as NamedTuple's own _make does, without a call through Python
+def _collect(rules: list[Rule], cited: set[str]) -> dict[str, list[Item]]:
+    """What the rules say, by place (a moment's id, CONFIDENTIALITY, PREPARE, WHY), in rule order, each text
+    once per place; and the sources they cite, into `cited`. The items were made with the knowledge base
+    (kb/said.py); only a text another rule also says there needs checking for a repeat."""
+    places: dict[str, list[Item]] = {}
+    repeated: set[tuple[str, str]] = set()
     for r in rules:
         cited.update(r.sources)
-        rule_id, because = r.id, r.because
-        for mid, texts in r.moments:  # (the loader rejects a moment named twice in one rule)
-            place = moments.get(mid)
-            if place is None:
-                place = moments[mid] = {}
-            for text in texts:
-                if text not in place:
-                    place[text] = new(Item, (text, rule_id, because))
-        if r.confidentiality:
-            for text in r.confidentiality:
-                if text not in confidentiality:
-                    confidentiality[text] = new(Item, (text, rule_id, because))
-        if r.prepare:
-            for text in r.prepare:
-                if text not in prepare:
-                    prepare[text] = new(Item, (text, rule_id, because))
-        if r.why:
-            for text in r.why:
-                if text not in why:
-                    why[text] = new(Item, (text, rule_id, because))
-    return moments, confidentiality, prepare, why
+        for place, item, again in zip(r.said_in, r.said, r.said_again, strict=True):
+            if again:
+                key = (place, item.text)
+                if key in repeated:
+                    continue
+                repeated.add(key)
+            items = places.get(place)
+            if items is None:
+                items = places[place] = []
+            items.append(item)
+    return places
 
 
 def _asks(kb: KnowledgeBase, rules: list[Rule]) -> tuple[Item, ...]:

@@ -164,6 +164,18 @@ class Crisis(NamedTuple):
         return next((r for r in self.regions if r.id == region_id), None)
 
 
+class Item(NamedTuple):
+    """One thing the plan says, with the rule that said it and that rule's reason (`because`)."""
+
+    text: str
+    rule: str
+    because: str = ""
+
+
+# Where a rule's words go in a plan: a moment's id, or one of these (not ids: an id has no "#").
+CONFIDENTIALITY, PREPARE, WHY = "#confidentiality", "#prepare", "#why"
+
+
 class Rule(NamedTuple):
     id: str
     sources: tuple[str, ...]
@@ -179,6 +191,12 @@ class Rule(NamedTuple):
     why: tuple[str, ...] = ()
     order: int = 0
     specificity: int = 0
+    # Made by kb/said.py from the fields above, never written in YAML: everything the rule says, in order, as
+    # the plan's items; where each goes (a moment's id, CONFIDENTIALITY, PREPARE or WHY); and whether another
+    # rule says the same text in the same place (only those need checking for repeats in a plan).
+    said: tuple[Item, ...] = ()
+    said_in: tuple[str, ...] = ()
+    said_again: tuple[bool, ...] = ()
 
     @property
     def rank(self) -> tuple[int, int, int]:

@@ -298,14 +298,16 @@ def validate(
 
 @functools.cache  # Typer builds the Click command from the functions' signatures: 4 ms, once per process is enough
 def _command(language: str) -> Any:
-    """The Click command for the app, its help in `language` (main may run many times in one process)."""
+    """The Click command for the app, its help in `language`, the current one (main may run many times in
+    one process)."""
     from typer.main import get_command
 
     from parentinvolve.cli.lang import translate_commands
 
     command = get_command(app)
     _plain_usage(command)
-    translate_commands(command)
+    if language != i18n.ENGLISH:
+        translate_commands(command)
     return command
 
 

@@ -9,6 +9,7 @@ from parentinvolve.conditions import Condition
 from parentinvolve.errors import ContentError, Problem
 from parentinvolve.kb import entries as build_entries
 from parentinvolve.kb import rules as build_rules
+from parentinvolve.kb import said
 from parentinvolve.kb.context import Context
 from parentinvolve.kb.entries import MOMENT_SECTIONS, QUESTION_KINDS, REQUIRED_QUESTIONS, THERAPY_SECTIONS
 from parentinvolve.kb.reader import Loc, Node, parse_yaml, read_text
@@ -124,6 +125,8 @@ def _check(root: Path, clinic: Path | None) -> tuple[KnowledgeBase | None, list[
         from parentinvolve.kb.clinic import finish
 
         kb = finish(ctx, kb, layer)
+    if kb is not None:  # the rules are final (a clinic's layer may have changed them): their items, once
+        kb = kb._replace(rules=said.index(kb.rules))
     problems += ctx.r.problems
     counts.warnings = list(dict.fromkeys([*counts.warnings, *ctx.warnings]))  # the clinic's, then the content's
     # One problem can be reported twice (a duplicate key seen from both sides); keep one of each.

@@ -32,6 +32,7 @@ from typing import Any
 from parentinvolve.didyoumean import did_you_mean
 from parentinvolve.errors import Problem
 from parentinvolve.i18n import N_
+from parentinvolve.kb import said
 from parentinvolve.kb.reader import Loc, Map, Node, Scalar, Seq, parse_yaml, read_text
 from parentinvolve.model import (
     AUDIENCE_WORDS,
@@ -337,8 +338,8 @@ def _replace(kb: KnowledgeBase, fresh: dict[str, dict[str, Translated]], heading
     entries = []
     names = dict(kb.names)
     for e in kb.entries:
-        file = {THERAPY: "therapies", MOMENT: "moments", TOPIC: "topics"}[e.kind]
-        t = _texts(fresh, file, e.id)
+        file = {THERAPY: "therapies", MOMENT: "moments", TOPIC: "topics"}.get(e.kind, "")
+        t = _texts(fresh, file, e.id) if file else None  # a clinic's policies: its own words, kept as written
         sections = tuple(s._replace(heading=headings.get(s.heading, s.heading)) for s in e.sections)
         if e.kind == TOPIC and e.id == CRISIS:  # made from crisis.yaml: its lines and steps in this language
             sections = _crisis_sections(e, crisis, t)
@@ -375,7 +376,7 @@ def _replace(kb: KnowledgeBase, fresh: dict[str, dict[str, Translated]], heading
         attendance=attendance,
         entries=tuple(entries),
         asks=asks,
-        rules=tuple(rules),
+        rules=said.index(rules),  # their items again, in this language
         crisis=crisis,
         names=names,
     )

@@ -1,0 +1,42 @@
+"""What each rule says, made once when the knowledge base is made, not in every plan.
+
+A rule's words (`moments`, `confidentiality`, `prepare`, `why`) become the plan's items as they are: the same
+text, rule id and reason for any family. So they are made here, with where each goes, and `plan()` only picks
+the rules that apply. A text that two rules say in the same place is marked, so that a plan checks those for
+repeats and never hashes the rest. With a clinic's 10,000 rules, a plan touches a third of the memory it did
+(benchmarks/run.py). Called last wherever rules are made or changed (kb/build.py, kb/i18n.py).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Iterator
+
+from parentinvolve.model import CONFIDENTIALITY, PREPARE, WHY, Item, Rule
+
+
+def _words(rule: Rule) -> Iterator[tuple[str, str]]:
+    """(place, text) for everything the rule says, in the order a plan shows it."""
+    for moment, texts in rule.moments:
+        for text in texts:
+            yield moment, text
+    for place, texts in ((CONFIDENTIALITY, rule.confidentiality), (PREPARE, rule.prepare), (WHY, rule.why)):
+        for text in texts:
+            yield place, text
+
+
+def index(rules: Iterable[Rule]) -> tuple[Rule, ...]:
+    """The rules with `said`, `said_in` and `said_again` made from their words."""
+    rules = tuple(rules)
+    times = Counter(word for r in rules for word in dict.fromkeys(_words(r)))  # a rule repeating itself: once
+    out = []
+    for r in rules:
+        words = list(dict.fromkeys(_words(r)))
+        out.append(
+            r._replace(
+                said=tuple(Item(text, r.id, r.because) for _, text in words),
+                said_in=tuple(place for place, _ in words),
+                said_again=tuple(times[word] > 1 for word in words),
+            )
+        )
+    return tuple(out)
