@@ -79,6 +79,27 @@ def _decode_each_payload_once() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _compose_each_text_once() -> Iterator[None]:
+    """Most tests that read YAML read copies of the same files (a content copy with one file edited). The
+    composed node tree depends on the text alone and is never changed by the reader, so each worker keeps the
+    last few; the reader still converts and checks every file of every test (kb/reader.py)."""
+    import yaml
+
+    real = yaml.compose
+
+    @functools.lru_cache(maxsize=64)
+    def compose(text: str, loader: type) -> object:
+        return real(text, Loader=loader)
+
+    def cached(stream: object, Loader: type = yaml.SafeLoader) -> object:
+        return compose(stream, Loader) if isinstance(stream, str) else real(stream, Loader=Loader)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(yaml, "compose", cached)
+        yield
+
+
 @pytest.fixture(scope="session")
 def kb() -> KnowledgeBase:
     """The shipped knowledge base (immutable, so one load serves every test)."""
