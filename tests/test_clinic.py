@@ -445,5 +445,9 @@ def test_a_clinic_layer_in_spanish_lists_its_policies(run_cli: RunCli) -> None:
     r = run_cli("--clinic", str(EXAMPLE), "--lang", "es", "topics")
     assert r.exit_code == 0, r.stderr
     assert "riverbend-missed-sessions" in r.stdout and "Lea uno con" in r.stdout
+    assert "Una norma de Riverbend" in r.stdout and "A policy of" not in r.stdout
     r = run_cli("--clinic", str(EXAMPLE), "--lang", "es", "explain", "riverbend-records")
     assert r.exit_code == 0, r.stderr
+    assert "Lo que dice" in r.stdout and "What it says" not in r.stdout
+    english = run_cli("--clinic", str(EXAMPLE), "explain", "riverbend-records")
+    assert "A policy of Riverbend" in english.stdout and "What it says" in english.stdout

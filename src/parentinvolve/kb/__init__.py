@@ -67,7 +67,7 @@ def translate(kb: KnowledgeBase, lang: str, folders: list[Path]) -> KnowledgeBas
     from parentinvolve.kb import i18n as kb_i18n
 
     catalog = i18n.catalog(lang)
-    headings = {h: catalog.gettext(h) for h in kb_i18n.HEADINGS}
+    headings = {h: catalog.gettext(h) for h in (*kb_i18n.HEADINGS, kb_i18n.POLICY_OF, kb_i18n.POLICY_OF_YOURS)}
     return kb_i18n.apply(kb, lang, folders, headings)
 
 

@@ -10,6 +10,7 @@ import re
 
 from parentinvolve.kb.context import Context
 from parentinvolve.kb.fields import Reader
+from parentinvolve.kb.i18n import POLICY_HEADING, POLICY_OF, POLICY_OF_YOURS
 from parentinvolve.kb.overlay import Layer, where
 from parentinvolve.kb.reader import Node, Scalar
 from parentinvolve.model import POLICY, Change, Clinic, Entry, KnowledgeBase, Line, Rule, Section, lookup_key
@@ -89,8 +90,8 @@ def _policies(r: Reader, node: Node | None, clinic: str, kb: KnowledgeBase | Non
         if not pid:
             continue
         taken.update({lookup_key(pid): pid, lookup_key(title): pid} if title else {lookup_key(pid): pid})
-        summary = f"A policy of {clinic}." if clinic else "A policy of your clinic."
-        out.append(Entry(POLICY, pid, title or pid, summary, (Section("policy", "What it says", text),), ()))
+        summary = POLICY_OF.format(clinic=clinic) if clinic else POLICY_OF_YOURS  # (translated by kb/i18n.py)
+        out.append(Entry(POLICY, pid, title or pid, summary, (Section("policy", POLICY_HEADING, text),), ()))
         changes.append(Change("policy", "clinic", pid, "", where(item.loc)))
     return out, changes
 

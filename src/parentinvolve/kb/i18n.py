@@ -37,6 +37,7 @@ from parentinvolve.kb.reader import Loc, Map, Node, Scalar, Seq, parse_yaml, rea
 from parentinvolve.model import (
     AUDIENCE_WORDS,
     MOMENT,
+    POLICY,
     THERAPY,
     TOPIC,
     Attendance,
@@ -71,7 +72,11 @@ HEADINGS = (
     N_("How to prepare"),
     N_("Your part in one line"),
     N_("Once sessions are under way"),
+    N_("What it says"),  # POLICY_HEADING
 )
+# The fixed words of a clinic's policy entries (kb/clinic.py): its policies' own text is kept as written.
+POLICY_HEADING = HEADINGS[-1]
+POLICY_OF, POLICY_OF_YOURS = N_("A policy of {clinic}."), N_("A policy of your clinic.")
 CRISIS_HEADINGS = ("now", "at-home")  # the sections of `explain crisis` that are not a region (kb/build.py)
 AUDIENCE_DASH = " — "  # AUDIENCE_WORDS are this, then the words
 Texts = dict[str, Any]  # field -> str | tuple[str, ...] | dict[str, ...] | tuple[dict[str, str], ...]
@@ -341,6 +346,10 @@ def _replace(kb: KnowledgeBase, fresh: dict[str, dict[str, Translated]], heading
         file = {THERAPY: "therapies", MOMENT: "moments", TOPIC: "topics"}.get(e.kind, "")
         t = _texts(fresh, file, e.id) if file else None  # a clinic's policies: its own words, kept as written
         sections = tuple(s._replace(heading=headings.get(s.heading, s.heading)) for s in e.sections)
+        if e.kind == POLICY:
+            name = kb.clinic.name if kb.clinic else ""
+            words = headings.get(POLICY_OF, POLICY_OF).format(clinic=name) if name else headings.get(POLICY_OF_YOURS)
+            e = e._replace(summary=words or e.summary)
         if e.kind == TOPIC and e.id == CRISIS:  # made from crisis.yaml: its lines and steps in this language
             sections = _crisis_sections(e, crisis, t)
         elif t and e.kind == TOPIC:
