@@ -247,6 +247,7 @@ def test_region_other_gives_no_countrys_numbers_and_no_country_law(kb: Knowledge
 # --- 6. honest confidentiality --------------------------------------------------------------------------------
 
 
+@pytest.mark.xdist_group("family-plans")  # one worker plans them all once
 def test_every_plans_confidentiality_names_the_limits_without_promising(family_plans: FamilyPlans) -> None:
     for answers, data in family_plans:
         private = " ".join(data["confidentiality"])
@@ -267,6 +268,7 @@ def test_family_therapy_and_tf_cbt_keep_joint_work_safe(kb: KnowledgeBase) -> No
     assert "did not cause the harm" in tf
 
 
+@pytest.mark.xdist_group("family-plans")  # one worker plans them all once
 def test_space_plans_never_imply_the_therapist_sees_the_child(family_plans: FamilyPlans) -> None:
     implies = ("meet your child", "sees them", "between you and my child", "see my child alone", "sees your child")
     for answers, data in family_plans:
@@ -318,6 +320,7 @@ def test_for_what_you_described_only_when_something_was_described(run_cli: RunCl
 # --- 9. sources and review dates ----------------------------------------------------------------------------
 
 
+@pytest.mark.xdist_group("family-plans")  # one worker plans them all once
 def test_every_cited_source_has_a_public_url(family_plans: FamilyPlans) -> None:
     for _answers, data in family_plans:
         for source in data["sources"]:
@@ -383,6 +386,7 @@ def test_a_pcit_plan_states_each_key_figure_once(kb: KnowledgeBase) -> None:
     assert said.count("12 to 20") == 1 and said.count("5 minutes") == 1
 
 
+@pytest.mark.xdist_group("family-plans")  # one worker plans them all once
 def test_no_sentence_is_said_twice_in_any_plan(family_plans: FamilyPlans) -> None:
     for answers, data in family_plans:
         counts = Counter(s for t in texts(data) for s in sentences(t))

@@ -344,6 +344,7 @@ def grid_questions(kb: KnowledgeBase) -> list[tuple[dict[str, Any], list[str]]]:
     return [(answers, jsonout.plan(plan(kb, answers))["questions_to_ask"]) for answers in grid()]
 
 
+@pytest.mark.xdist_group("grid-questions")  # one worker plans the grid once
 def test_every_combination_gets_5_to_8_questions_from_the_bank(
     kb: KnowledgeBase, grid_questions: list[tuple[dict[str, Any], list[str]]]
 ) -> None:
@@ -358,6 +359,7 @@ def test_every_combination_gets_5_to_8_questions_from_the_bank(
     assert set(shown) == bank, f"never shown: {sorted(bank - set(shown))}"
 
 
+@pytest.mark.xdist_group("grid-questions")  # one worker plans the grid once
 def test_the_questions_follow_the_stage(
     kb: KnowledgeBase, grid_questions: list[tuple[dict[str, Any], list[str]]]
 ) -> None:
