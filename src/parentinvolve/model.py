@@ -35,8 +35,8 @@ def audience_words(audience: str) -> str:
 
 
 # The records are NamedTuples, not frozen dataclasses: as immutable and typed, but Python 3.11 spends about
-# 1.4 ms defining each frozen dataclass (it compiles six methods from source on every start), which for these
-# fourteen was a tenth of `explain`'s start-up. The conditions stay dataclasses: they must not compare equal
+# 1.4 ms defining each frozen dataclass (it compiles six methods from source on every start), which for the
+# fourteen records below was a tenth of `explain`'s start-up. The conditions stay dataclasses: they must not compare equal
 # across kinds (see conditions.py). Change a record with `record._replace(field=value)`.
 
 

@@ -13,9 +13,8 @@ checked with fstat (ours, regular, 0600, within MAX_CACHE_BYTES) before it is re
 and the payload size; the checksum is keyed (BLAKE2b with the per-user secret), so a file this program did
 not write is never decoded. Decoding rebuilds only the records listed in `_CLASSES`, from plain values of
 the expected kinds (a float, bytes, a code object or an unknown record is refused). Every failure (missing,
-stale, corrupt, unreadable, unwritable, not ours) means "no cache": the
-YAML is read as usual and what is shown never changes. `PARENTINVOLVE_NO_CACHE=1` turns the cache off.
-`validate` never uses it.
+stale, corrupt, unreadable, unwritable, not ours) means "no cache": the YAML is read as usual and what is
+shown never changes. `PARENTINVOLVE_NO_CACHE=1` turns the cache off. `validate` never uses it.
 """
 
 from __future__ import annotations

@@ -346,10 +346,10 @@ def _replace(kb: KnowledgeBase, fresh: dict[str, dict[str, Translated]], heading
         file = {THERAPY: "therapies", MOMENT: "moments", TOPIC: "topics"}.get(e.kind, "")
         t = _texts(fresh, file, e.id) if file else None  # a clinic's policies: its own words, kept as written
         sections = tuple(s._replace(heading=headings.get(s.heading, s.heading)) for s in e.sections)
-        if e.kind == POLICY:
+        if e.kind == POLICY:  # the same words as kb/clinic.py, in this language
             name = kb.clinic.name if kb.clinic else ""
-            words = headings.get(POLICY_OF, POLICY_OF).format(clinic=name) if name else headings.get(POLICY_OF_YOURS)
-            e = e._replace(summary=words or e.summary)
+            summary = headings.get(POLICY_OF, POLICY_OF).format(clinic=name) if name else POLICY_OF_YOURS
+            e = e._replace(summary=headings.get(summary, summary))
         if e.kind == TOPIC and e.id == CRISIS:  # made from crisis.yaml: its lines and steps in this language
             sections = _crisis_sections(e, crisis, t)
         elif t and e.kind == TOPIC:
