@@ -10,6 +10,7 @@ from parentinvolve.answers import normalise
 from parentinvolve.conditions import AnswerValue, holds
 from parentinvolve.i18n import _
 from parentinvolve.model import (
+    ATTENDANCE,
     CONFIDENTIALITY,
     DEPENDS,
     MOMENT,
@@ -31,7 +32,9 @@ MAX_ASKS = 8
 SAFETY_RULE = "safety-first"  # crisis lines and safety steps first, whenever self-harm is a concern
 POINTER_RULE = "crisis-pointer"  # one line with the region's main crisis line, from age 10 or with low mood
 ATTENDANCE_RULE = "therapy-attendance"  # the parent's attendance, read from the therapy's own age bands
-BUILT_IN = (SAFETY_RULE, POINTER_RULE, ATTENDANCE_RULE)
+CAUTION_RULE = "therapy-caution"  # a therapy's safety note, wherever it is chosen or suggested
+BUILT_IN = (SAFETY_RULE, POINTER_RULE, ATTENDANCE_RULE, CAUTION_RULE)
+CAUTION = "caution"  # the therapy section that holds it (kb/entries.py)
 POINTER_FROM_AGE = 10
 POINTER_CONCERNS = ("self-harm", "depression")
 
@@ -75,6 +78,7 @@ class Safety(NamedTuple):
     lines: tuple[Line, ...]
     message: str
     safety_plan: tuple[str, ...]
+    warning_signs: tuple[str, ...] = ()  # what to watch for, and what to do about each kind
 
 
 class Overruled(NamedTuple):
@@ -105,8 +109,6 @@ class Plan(NamedTuple):
 def plan(kb: KnowledgeBase, raw_answers: Mapping[Any, Any]) -> Plan:
     """The plan for these answers. Raises AnswersError if the answers don't fit the questions."""
     answers = normalise(kb, raw_answers)
-    fired = _fired(kb.rules, answers)
-    used, overruled = _resolve_groups(fired)
     age = answers.get("child_age")
     age = age if isinstance(age, int) else 0
 
@@ -131,6 +133,9 @@ def plan(kb: KnowledgeBase, raw_answers: Mapping[Any, Any]) -> Plan:
             chosen.ages,
             _age_note(chosen, age),
         )
+    # A rule may fit what the plan says of the parent's part: the level is added to the answers it checks.
+    fired = _fired(kb.rules, {**answers, ATTENDANCE: level.id} if ATTENDANCE not in answers else answers)
+    used, overruled = _resolve_groups(fired)
 
     cited: set[str] = set(chosen.sources if chosen else ())
     # Within each section the stronger rules speak first: a therapy's own arrangement before the general note.
@@ -141,18 +146,32 @@ def plan(kb: KnowledgeBase, raw_answers: Mapping[Any, Any]) -> Plan:
         places["weekly"] = first + [i for i in places.get("weekly", ()) if i.text not in weekly]
     region = _region(kb, answers)
     safety = _safety(kb, answers, region)
-    pointer = _pointer(answers, age, region)
+    pointer = _pointer(kb, answers, age, region)
     if safety is not None:
         cited.update(kb.crisis.sources)
     if safety is not None or pointer is not None:
         cited.update(region.sources)
+    if pointer is not None and kb.crisis.pointer_signs and kb.crisis.pointer_signs in pointer:
+        cited.update(kb.crisis.pointer_sources)
     suggested = _suggestions(kb, used, age) if therapy is None else ()
+    cautioned = [chosen] if chosen is not None else []
     for s in suggested:
         entry = kb.entry(s.id)
         if entry is not None:
             cited.update(entry.sources)
+            cautioned.append(entry)
+    # A therapy's safety note goes wherever the therapy does: chosen, or only suggested (family therapy's
+    # "before any joint session" is as true for a family that has not chosen it yet).
+    cautions = [Item(t, CAUTION_RULE, e.name) for e in cautioned for t in e.section(CAUTION)]
+    if cautions:
+        places["weekly"] = [*places.get("weekly", ()), *cautions]
 
-    built_in = ((SAFETY_RULE,) if safety else ()) + ((POINTER_RULE,) if pointer else ()) + (ATTENDANCE_RULE,)
+    built_in = (
+        ((SAFETY_RULE,) if safety else ())
+        + ((POINTER_RULE,) if pointer else ())
+        + (ATTENDANCE_RULE,)
+        + ((CAUTION_RULE,) if cautions else ())
+    )
     return Plan(
         answers=answers,
         answer_labels=_labels(kb, answers),
@@ -168,7 +187,9 @@ def plan(kb: KnowledgeBase, raw_answers: Mapping[Any, Any]) -> Plan:
         prepare=tuple(places.get(PREPARE, ())),
         asks=_asks(kb, used),
         why=tuple(places.get(WHY, ())),
-        sources=tuple(s for sid, s in kb.sources.items() if sid in cited),
+        # Only what is behind what it shows, and never another country's law, services or guidance (validate
+        # checks that each rule cites a source that may be shown wherever it applies).
+        sources=tuple(s for sid, s in kb.sources.items() if sid in cited and (not s.regions or region.id in s.regions)),
         trace=built_in + tuple([r.id for r in used]),
         overruled=tuple(overruled),
     )
@@ -295,13 +316,22 @@ def _safety(kb: KnowledgeBase, answers: Mapping[str, AnswerValue], region: Regio
         region.lines,
         kb.crisis.message,
         region.steps + kb.crisis.safety_plan,
+        kb.crisis.warning_signs,
     )
 
 
-def _pointer(answers: Mapping[str, AnswerValue], age: int, region: Region) -> str | None:
-    """One line to crisis help, for every child of 10 or more and whenever low mood or self-harm is a worry."""
-    if age < POINTER_FROM_AGE and not set(POINTER_CONCERNS) & set(_concerns(answers)):
+def _pointer(kb: KnowledgeBase, answers: Mapping[str, AnswerValue], age: int, region: Region) -> str | None:
+    """One line to crisis help, for every child of 10 or more and whenever low mood or self-harm is a worry;
+    where low mood is a worry (and no crisis block lists the warning signs), it says which signs mean now."""
+    concerns = _concerns(answers)
+    if age < POINTER_FROM_AGE and not set(POINTER_CONCERNS) & set(concerns):
         return None
+    signs = kb.crisis.pointer_signs if "depression" in concerns and "self-harm" not in concerns else ""
+    line = _pointer_line(region)
+    return f"{line} {signs}" if signs else line
+
+
+def _pointer_line(region: Region) -> str:
     main = region.main_line()
     if main is None:
         return _(

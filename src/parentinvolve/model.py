@@ -16,7 +16,10 @@ KIND_TITLES = {THERAPY: N_("Therapies"), MOMENT: N_("Moments of involvement"), T
 POLICY = "policy"  # a clinic's own policy (clinic.yaml): `explain ID` finds it like any entry
 KIND_TITLES[POLICY] = N_("Your clinic's policies")  # listed last, and only when a clinic's layer is on
 UNSURE = "unsure"
-DEPENDS = "depends"  # the attendance level of a plan whose therapy is not known yet
+DEPENDS = "depends"
+# Not a question: the parent's attendance level for this family (the chosen therapy's band for the child's
+# age, or DEPENDS), which the engine adds to the answers so a rule's `when` can fit what the plan says of it.
+ATTENDANCE = "attendance"  # the attendance level of a plan whose therapy is not known yet
 CRISIS = "crisis"  # the built-in topic made from crisis.yaml (`explain crisis`)
 AUDIENCES = ("young-people", "parents", "anyone")
 AUDIENCE_WORDS = {
@@ -52,6 +55,13 @@ class Source(NamedTuple):
     citation: str = ""
     url: str = ""
     note: str = ""
+    # The countries (region choices) whose law, public services or national guidance it speaks of; empty for
+    # research and advice that hold anywhere. A plan cites it only for a family in one of them (issue 19).
+    regions: tuple[str, ...] = ()
+
+    def fits(self, region: str) -> bool:
+        """Whether a plan for a family in `region` may cite it."""
+        return not self.regions or region in self.regions
 
 
 class Section(NamedTuple):
@@ -126,6 +136,9 @@ class Attendance(NamedTuple):
     id: str
     label: str
     description: str
+    # Rules whose words cannot be true for a family at this level ("what they keep between themselves and
+    # your child" when you are in every session): `validate` proves no family gets both (kb/exclusive.py).
+    excludes: tuple[str, ...] = ()
 
 
 class Ask(NamedTuple):
@@ -159,6 +172,11 @@ class Crisis(NamedTuple):
     sources: tuple[str, ...]
     regions: tuple[Region, ...]
     reviewed: str = ""
+    # The warning signs of suicide, and what to do about each kind: shown in every self-harm plan's crisis block.
+    warning_signs: tuple[str, ...] = ()
+    # One sentence added to the crisis pointer of a plan where low mood is a worry: which signs mean "use it now".
+    pointer_signs: str = ""
+    pointer_sources: tuple[str, ...] = ()  # the sources of `pointer_signs`
 
     def region(self, region_id: str) -> Region | None:
         return next((r for r in self.regions if r.id == region_id), None)
@@ -191,6 +209,8 @@ class Rule(NamedTuple):
     why: tuple[str, ...] = ()
     order: int = 0
     specificity: int = 0
+    # Rules that say something this one contradicts: `validate` proves no family gets both (kb/exclusive.py).
+    excludes: tuple[str, ...] = ()
     # Made by kb/said.py from the fields above, never written in YAML: everything the rule says, in order, as
     # the plan's items; where each goes (a moment's id, CONFIDENTIALITY, PREPARE or WHY); and whether another
     # rule says the same text in the same place (only those need checking for repeats in a plan).

@@ -33,6 +33,8 @@ class Context:
         self.bad_ids: dict[str, set[str]] = {}  # file -> loose keys of entry ids that are malformed
         self.choice_locs: dict[tuple[str, str], Loc] = {}  # (question id, choice id) -> where the id is written
         self.name_locs: list[tuple[str, str, Loc]] = []  # (entry id, id|name|alias, where it is written)
+        self.region_locs: list[tuple[str, str, Loc]] = []  # (source id, region id, where it is written)
+        self.excludes_locs: dict[str, list[tuple[str, Loc]]] = {}  # rule or "attendance:<id>" -> its excludes
         # Files that could not be read (or are not a list): their problem is already reported, so
         # references into them are not checked (one syntax error must not bring dozens of "unknown ...").
         self.broken = {

@@ -43,6 +43,9 @@ THERAPY_SECTIONS = (
     ("confidentiality", "What stays private", True),
     ("length", "How long it lasts and how it ends", False),
     ("details", "More to know", False),
+    # a safety note said wherever the therapy is chosen or suggested (engine.py): family therapy's, before
+    # anyone joins a joint session
+    ("caution", "Before any joint session", False),
 )
 STALE_AFTER_DAYS = 730  # `validate` warns about an entry whose `reviewed` date is older than 24 months
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -50,6 +53,7 @@ _URL = re.compile(r"^https?://\S+$")
 MOMENT_SECTIONS = (
     ("asks_of_you", "Your part in one line", True),  # the plan's timeline shows it (render/summary.py)
     ("asks_of_you_ongoing", "Once sessions are under way", False),  # the timeline's line for families under way
+    ("asks_of_you_waiting", "While you wait for a first appointment", False),  # ... and for families on a list
     ("when", "When it happens", True),
     ("asks", "What it asks of you", True),
     ("prepare", "How to prepare", True),
@@ -60,13 +64,15 @@ def sources(ctx: Context) -> dict[str, Source]:
     out: dict[str, Source] = {}
     pairs = []
     for node in ctx.entries("sources"):
-        f = ctx.r.fields(node, "a source", ["id", "title", "url"], ["publisher", "citation", "note"])
+        f = ctx.r.fields(node, "a source", ["id", "title", "url"], ["publisher", "citation", "note", "regions"])
         sid = ctx.own_id(f.get("id"), "source id", "sources")
         url_node = f.get("url")
         url = ctx.r.text(url_node, "url")
         if url and url_node is not None and not _URL.match(url):
             ctx.r.error(url_node.loc, f"url {url!r} should be a public web address starting with https://")
         pairs.append((sid, node.loc))
+        regions = ctx.r.idents(f.get("regions"), "regions")
+        ctx.region_locs += [(sid, region, loc) for region, loc in regions]
         src = Source(
             id=sid,
             title=ctx.r.text(f.get("title"), "title"),
@@ -74,6 +80,7 @@ def sources(ctx: Context) -> dict[str, Source]:
             citation=ctx.r.text(f.get("citation"), "citation"),
             url=url,
             note=ctx.r.text(f.get("note"), "note"),
+            regions=tuple(region for region, _ in regions),
         )
         if sid and sid not in out:
             out[sid] = src
@@ -166,12 +173,20 @@ def attendance_levels(ctx: Context) -> dict[str, Attendance]:
     out: dict[str, Attendance] = {}
     pairs = []
     for node in ctx.entries("attendance"):
-        f = ctx.r.fields(node, "an attendance level", ["id", "label", "description"])
+        f = ctx.r.fields(node, "an attendance level", ["id", "label", "description"], ["excludes"])
         aid = ctx.own_id(f.get("id"), "attendance id", "attendance")
         pairs.append((aid, node.loc))
+        excludes = ctx.r.idents(f.get("excludes"), "excludes")
+        if excludes and aid:
+            ctx.excludes_locs[f"attendance:{aid}"] = list(excludes)
         out.setdefault(
             aid,
-            Attendance(aid, ctx.r.text(f.get("label"), "label"), ctx.r.text(f.get("description"), "description")),
+            Attendance(
+                aid,
+                ctx.r.text(f.get("label"), "label"),
+                ctx.r.text(f.get("description"), "description"),
+                tuple(v for v, _ in excludes),
+            ),
         )
     ctx.unique(pairs, "attendance id")
     return out

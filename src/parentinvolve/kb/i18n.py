@@ -67,11 +67,13 @@ HEADINGS = (
     N_("What stays private"),
     N_("How long it lasts and how it ends"),
     N_("More to know"),
+    N_("Before any joint session"),
     N_("When it happens"),
     N_("What it asks of you"),
     N_("How to prepare"),
     N_("Your part in one line"),
     N_("Once sessions are under way"),
+    N_("While you wait for a first appointment"),
     N_("What it says"),  # POLICY_HEADING
 )
 # The fixed words of a clinic's policy entries (kb/clinic.py): its policies' own text is kept as written.

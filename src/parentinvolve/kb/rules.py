@@ -7,12 +7,13 @@ from __future__ import annotations
 from parentinvolve.conditions import specificity
 from parentinvolve.didyoumean import did_you_mean
 from parentinvolve.engine import BUILT_IN
-from parentinvolve.kb import reach
+from parentinvolve.kb import exclusive, reach
 from parentinvolve.kb.conditions import parse_condition
 from parentinvolve.kb.context import Context
 from parentinvolve.kb.entries import reviewed
 from parentinvolve.kb.reader import Loc, Map, Scalar
 from parentinvolve.model import (
+    ATTENDANCE,
     AUDIENCES,
     DEPENDS,
     MOMENT,
@@ -20,6 +21,7 @@ from parentinvolve.model import (
     UNSURE,
     Ask,
     Attendance,
+    Choice,
     Crisis,
     Entry,
     Line,
@@ -36,7 +38,12 @@ def crisis(ctx: Context, sources: dict[str, Source], questions: dict[str, Questi
     node = ctx.docs.get("crisis")
     if node is None:
         return None
-    f = ctx.r.fields(node, "crisis.yaml", ["message", "safety_plan", "sources", "reviewed", "regions"])
+    f = ctx.r.fields(
+        node,
+        "crisis.yaml",
+        ["message", "safety_plan", "sources", "reviewed", "regions"],
+        ["warning_signs", "pointer_signs", "pointer_sources"],
+    )
     regions = []
     for item in ctx.r.items(f.get("regions"), "regions"):
         rf = ctx.r.fields(item, "a region", ["id", "name", "emergency", "lines"], ["steps", "sources"])
@@ -98,6 +105,11 @@ def crisis(ctx: Context, sources: dict[str, Source], questions: dict[str, Questi
         sources=ctx.source_refs(f, "crisis.yaml", sources),
         regions=tuple(r for r, _ in regions),
         reviewed=reviewed(ctx, f.get("reviewed"), "crisis.yaml"),
+        warning_signs=ctx.r.paragraphs(f.get("warning_signs"), "warning_signs"),
+        pointer_signs=ctx.r.text(f.get("pointer_signs"), "pointer_signs"),
+        pointer_sources=ctx.refs(
+            ctx.r.idents(f.get("pointer_sources"), "pointer_sources"), sources, "source", "sources"
+        ),
     )
 
 
@@ -113,15 +125,24 @@ def rules(
     moments = [e.id for e in entries if e.kind == MOMENT]
     out: list[Rule] = []
     pairs = []
+    # A `when` may also test the parent's attendance level, which the engine adds to the answers (ATTENDANCE).
+    answerable = dict(questions)
+    if ATTENDANCE not in answerable and attendance:
+        answerable[ATTENDANCE] = Question(ATTENDANCE, "select", "", "", tuple(Choice(a, a) for a in attendance))
     for order, node in enumerate(ctx.entries("rules")):
-        f = ctx.r.fields(node, "a rule", ["id", "sources"], ["because", "when", "priority", "group", *RULE_ADDS])
+        f = ctx.r.fields(
+            node, "a rule", ["id", "sources"], ["because", "when", "priority", "group", "excludes", *RULE_ADDS]
+        )
         rid = ctx.r.ident(f.get("id"), "rule id")
         if rid in BUILT_IN:
             ctx.r.error(f["id"].loc, f"rule id {rid!r} is the name of a built-in rule; choose another")
         pairs.append((rid, node.loc))
         if f and not any(k in f for k in RULE_ADDS):
             ctx.r.error(node.loc, f"rule {rid!r} adds nothing: give at least one of {', '.join(RULE_ADDS)}")
-        when = parse_condition(f["when"], questions, ctx.r) if "when" in f and "questions" not in ctx.broken else None
+        when = parse_condition(f["when"], answerable, ctx.r) if "when" in f and "questions" not in ctx.broken else None
+        excludes = ctx.r.idents(f.get("excludes"), "excludes")
+        if excludes and rid:
+            ctx.excludes_locs[rid] = list(excludes)
         moment_parts = []
         if "moments" in f:
             mf = f["moments"]
@@ -148,17 +169,79 @@ def rules(
                 why=ctx.r.paragraphs(f.get("why"), "why"),
                 order=order,
                 specificity=specificity(when),
+                excludes=tuple(v for v, _ in excludes),
             )
         )
     ctx.unique(pairs, "rule id")
     _check_questions_refs(ctx, questions, therapies)
     _check_bands(ctx, questions, entries, attendance)
     if not ctx.r.problems:  # only on content that is otherwise sound: a broken rule is reported already
-        dead = reach.dead_rules(out, questions)
+        dead = reach.dead_rules(out, answerable)
         for rule, loc in zip(out, (loc for _, loc in pairs), strict=True):
             if rule.id in dead:
                 ctx.r.error(loc, f"rule {rule.id!r} {dead[rule.id]}")
+    _check_regions(ctx, questions, sources, entries, out, pairs)
+    _check_excludes(ctx, questions, attendance, entries, out)
     return tuple(out)
+
+
+def _check_regions(
+    ctx: Context,
+    questions: dict[str, Question],
+    sources: dict[str, Source],
+    entries: tuple[Entry, ...],
+    rules: list[Rule],
+    pairs: list[tuple[str, Loc]],
+) -> None:
+    """A source's `regions` are choices of the region question; and a rule that can apply in a country cites
+    a source a plan there may show (the country's own, or one that holds anywhere): another country's law,
+    services or guidance are never the only ground for what a family is told."""
+    region_q = questions.get("region")
+    if region_q is None or "questions" in ctx.broken:
+        return
+    choices = region_q.choice_ids()
+    for sid, region, loc in ctx.region_locs:
+        if region not in choices:
+            ctx.r.error(
+                loc,
+                f"source {sid!r}: region {region!r} is not a choice of the region question{did_you_mean(region, choices)}",
+            )
+    if ctx.r.problems:
+        return
+    families = exclusive.Families(questions, entries)
+    for rule, (_, loc) in zip(rules, pairs, strict=True):
+        missing = exclusive.unsourced_regions(families, rule, sources)
+        if missing:
+            ctx.r.error(
+                loc,
+                f"rule {rule.id!r} can apply in {', '.join(missing)} but cites only other countries' sources "
+                "there; add a source for that country, or one that holds anywhere",
+            )
+
+
+def _check_excludes(
+    ctx: Context,
+    questions: dict[str, Question],
+    attendance: dict[str, Attendance],
+    entries: tuple[Entry, ...],
+    rules: list[Rule],
+) -> None:
+    """Every `excludes` names a rule, and no family gets both (kb/exclusive.py)."""
+    by_id = {r.id: r for r in rules}
+    families = exclusive.Families(questions, entries)
+    for owner, refs in ctx.excludes_locs.items():
+        first: Rule | str | None = by_id.get(owner) if not owner.startswith("attendance:") else owner.split(":", 1)[1]
+        for ref, loc in refs:
+            second = by_id.get(ref)
+            if second is None:
+                ctx.r.error(loc, f"excludes: no rule {ref!r}{did_you_mean(ref, list(by_id))}")
+                continue
+            if first is None or ctx.r.problems:
+                continue
+            why = exclusive.conflict(families, rules, first, second)
+            if why:
+                what = f"rule {owner!r}" if isinstance(first, Rule) else f"attendance level {first!r}"
+                ctx.r.error(loc, f"{what} and rule {ref!r} must never be in one plan, but they {why}")
 
 
 def _check_bands(

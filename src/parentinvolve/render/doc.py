@@ -154,7 +154,9 @@ def safety_alert(p: Plan) -> Alert | None:
     return Alert(
         _("Safety first — crisis lines ({region})").format(region=s.region_name),
         (s.message,) if listed else (s.message, _("Emergency number: {number}.").format(number=s.emergency)),
-        tuple(f"{line.name}: {line.contact}{audience_words(line.audience)}" for line in s.lines) + s.safety_plan,
+        tuple(f"{line.name}: {line.contact}{audience_words(line.audience)}" for line in s.lines)
+        + s.warning_signs
+        + s.safety_plan,
     )
 
 

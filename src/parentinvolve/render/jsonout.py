@@ -97,6 +97,7 @@ def plan(p: Plan, kb: KnowledgeBase | None = None) -> dict[str, Any]:
             "emergency": s.emergency,
             "lines": [{"name": line.name, "contact": line.contact, "audience": line.audience} for line in s.lines],
             "message": s.message,
+            "warning_signs": list(s.warning_signs),
             "safety_plan": list(s.safety_plan),
         }
     therapy = None

@@ -20,8 +20,7 @@ MAX_POINTS = 6
 OTHER_REGION = "other"  # the region choice for every country the guide has no numbers for
 AGE = "child_age"  # the question whose answer is the child's age
 ASKS_OF_YOU = "asks_of_you"  # the section key in moments.yaml
-ASKS_OF_YOU_ONGOING = "asks_of_you_ongoing"  # its line for families whose sessions are under way
-STAGE, ONGOING = "stage", "ongoing"  # the question and the answer that say so (questions.yaml)
+STAGE = "stage"  # the question that says how far along a family is (questions.yaml)
 PRIVACY_TOPIC = "confidentiality"  # a therapy's section key, and the id of the topic about privacy
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÁÉÍÓÚÑ¿¡\"“‘(])")  # Spanish may open with ¿ or ¡
 
@@ -135,10 +134,12 @@ def crisis_footer(p: Plan) -> tuple[str, tuple[str, ...]] | None:
 
 def moment_line(kb: KnowledgeBase, moment_id: str, p: Plan) -> str:
     """What a moment asks of this family, in the one line written for it: `asks_of_you` in moments.yaml, or
-    `asks_of_you_ongoing` once sessions are under way (the consent is signed, the intake is past)."""
+    the line for the family's stage when the moment has one (`asks_of_you_ongoing` once sessions are under
+    way: the consent is signed, the intake is past; `asks_of_you_waiting` while on a waiting list)."""
     entry = kb.entry(moment_id)
     if entry is None:
         return ""
-    line = entry.section(ASKS_OF_YOU_ONGOING) if p.answers.get(STAGE) == ONGOING else ()
+    stage = p.answers.get(STAGE)
+    line = entry.section(f"{ASKS_OF_YOU}_{stage}") if isinstance(stage, str) else ()
     line = line or entry.section(ASKS_OF_YOU)
     return line[0] if line else ""
