@@ -14,7 +14,7 @@ text it was made from (`fingerprint`), and only text fields, shaped as in the En
 Questions: `prompt`, `help`, `choices` (choice id -> label); therapies and moments their sections (therapies also
 `attendance`: each age band's `weekly`); topics `sections` ({heading, text}), but `crisis` (made from crisis.yaml)
 only `headings` and `audience`; rules `because`, `moments`, `confidentiality`, `prepare`, `why`; crisis.yaml an
-entry `crisis` (message, safety_plan) and one per region (name, lines [{name, contact}], steps), numbers kept.
+entry `crisis` (message, safety_plan, warning_signs, pointer_signs) and one per region (name, lines [{name, contact}], steps), numbers kept.
 
 An entry is used only when its `source_hash` matches the English text as it is now: a missing, stale or
 malformed entry falls back to English, for that entry only, and `validate` names it. Several folders can be
@@ -40,7 +40,6 @@ from parentinvolve.model import (
     POLICY,
     THERAPY,
     TOPIC,
-    Attendance,
     Choice,
     Crisis,
     Entry,
@@ -109,7 +108,12 @@ def english(kb: KnowledgeBase, file: str) -> dict[str, Texts]:
         return {r.id: _rule_texts(r) for r in kb.rules if _rule_texts(r)}
     if file == "crisis":
         c = kb.crisis
-        out: dict[str, Texts] = {CRISIS: {"message": c.message, "safety_plan": c.safety_plan}}
+        common: Texts = {"message": c.message, "safety_plan": c.safety_plan}
+        if c.warning_signs:
+            common["warning_signs"] = c.warning_signs
+        if c.pointer_signs:
+            common["pointer_signs"] = c.pointer_signs
+        out: dict[str, Texts] = {CRISIS: common}
         for region in c.regions:
             lines = tuple({"name": ln.name, "contact": ln.contact} for ln in region.lines)
             out[region.id] = {"name": region.name, "lines": lines, **({"steps": region.steps} if region.steps else {})}
@@ -321,11 +325,16 @@ def _replace(kb: KnowledgeBase, fresh: dict[str, dict[str, Translated]], heading
     attendance = {}
     for aid, a in kb.attendance.items():
         t = _texts(fresh, "attendance", aid)
-        attendance[aid] = Attendance(aid, t["label"], t["description"]) if t else a
+        attendance[aid] = a._replace(label=t["label"], description=t["description"]) if t else a
     crisis = kb.crisis
     t = _texts(fresh, "crisis", CRISIS)
     if t:
-        crisis = crisis._replace(message=t["message"], safety_plan=t["safety_plan"])
+        crisis = crisis._replace(
+            message=t["message"],
+            safety_plan=t["safety_plan"],
+            warning_signs=t.get("warning_signs", crisis.warning_signs),
+            pointer_signs=t.get("pointer_signs", crisis.pointer_signs),
+        )
     regions = []
     for region in crisis.regions:
         rt = _texts(fresh, "crisis", region.id)
