@@ -130,8 +130,8 @@ def test_family_therapy_after_a_new_sibling_means_every_family_member_comes(cli:
     assert data["attendance"] == "every-session"
     assert data["therapy"]["id"] == "family"
     texts = " ".join(all_texts(data))
-    assert "Who comes to each session is decided with the therapist" in texts
-    assert "tell the therapist privately before any joint session" in texts
+    assert "That includes the other parent, and brothers and sisters" in texts  # the article's point, kept
+    assert "Before any joint session, tell the therapist privately" in texts
 
 
 def test_dbt_teen_with_self_harm_in_the_uk_gets_safety_first(cli: Any, tmp_path: Path) -> None:
@@ -145,7 +145,8 @@ def test_dbt_teen_with_self_harm_in_the_uk_gets_safety_first(cli: Any, tmp_path:
         assert lines[name] == contact
     private = " ".join(data["confidentiality"])
     assert "agreement about this" in private
-    assert "serious risk of harm" in private and "child protection" in private
+    assert "serious risk of harm" in private and "to protect a child" in private  # UK: safeguarding
+    assert "HIPAA" not in private and "abuse or neglect" not in private  # no US law in a UK plan
     assert "they will tell you, whatever has been agreed" not in private  # no promise the law can't keep
 
 
@@ -230,7 +231,7 @@ def test_json_without_self_harm_has_null_safety_and_the_default_region(cli: Any,
     assert data["prepare"] == []
     # ... and the default region's local rules are in the plan, with a word to ask what applies
     private = " ".join(data["confidentiality"])
-    assert "HIPAA" in private and "ask the therapist what applies" in private.lower()
+    assert "HIPAA" in private and "ask what applies in your state" in private.lower()
     assert "region-us-records" in data["trace"]
 
 

@@ -19,7 +19,8 @@ from parentinvolve.engine import plan
 from parentinvolve.model import KnowledgeBase
 from parentinvolve.render import jsonout
 
-CONCERNS = ["behavior", "anxiety", "depression", "self-harm", "family-change", "trauma", "other"]
+CONCERNS = ["behavior", "anxiety", "depression", "self-harm", "family-change", "trauma", "eating", "other"]
+FOR_TEENS = ("dbt", "fbt")  # therapies for teenagers: chosen for a younger child, their summary says so
 PARENT_LED = ("space", "cprt", "parent-training")
 
 
@@ -33,7 +34,8 @@ def texts(data: dict[str, Any]) -> list[str]:
     out: list[str] = []
     if data["safety"]:
         s = data["safety"]
-        out += [s["message"], *(f"{line['name']}: {line['contact']}" for line in s["lines"]), *s["safety_plan"]]
+        out += [s["message"], *(f"{line['name']}: {line['contact']}" for line in s["lines"])]
+        out += [*s["warning_signs"], *s["safety_plan"]]
     out.append(data["attendance_description"])
     if data["crisis_pointer"]:
         out.append(data["crisis_pointer"])
@@ -101,7 +103,7 @@ def test_a_one_year_old_gets_baby_fitting_suggestions_and_no_school_or_teen_talk
         data = plan_json(kb, child_age=age, concerns=[concern], therapy=therapy)
         said = " ".join(texts(data)).lower()
         assert "school" not in said, (age, therapy, concern)
-        if therapy != "dbt":  # a therapy for teenagers, chosen for a younger child: its summary says so
+        if therapy not in FOR_TEENS:  # a therapy for teenagers, chosen for a younger child: its summary says so
             assert not re.search(r"\bteen", said), (age, therapy, concern)
     ids = [s["id"] for s in plan_json(kb, child_age=1, concerns=["behavior"], therapy="unsure")["suggested_therapies"]]
     assert "cpp" in ids and not {"play", "pcit", "tf-cbt", "cbt"} & set(ids)
@@ -109,7 +111,7 @@ def test_a_one_year_old_gets_baby_fitting_suggestions_and_no_school_or_teen_talk
 
 def test_teen_privacy_talk_only_from_12(kb: KnowledgeBase) -> None:
     for age, therapy in itertools.product(range(12), kb.question("therapy").choice_ids()):
-        if therapy == "dbt":  # a therapy for teenagers, chosen for a younger child: its summary says so
+        if therapy in FOR_TEENS:  # a therapy for teenagers, chosen for a younger child: its summary says so
             continue
         said = " ".join(texts(plan_json(kb, child_age=age, concerns=["anxiety"], therapy=therapy))).lower()
         assert not re.search(r"\bteen", said), (age, therapy)
@@ -154,7 +156,10 @@ def test_us_self_harm_mentions_guns_medicines_and_the_emergency_department(kb: K
     )
     assert "gun" in steps and "emergency department" in steps and "even if your child seems well" in steps
     assert "Lock up all medicines" in steps and "without a prescription" in steps
-    assert "Stay with your child" in steps and "does not put the idea in their head" in steps
+    signs = " ".join(
+        plan_json(kb, child_age=15, concerns=["self-harm"], therapy="cbt", region="us")["safety"]["warning_signs"]
+    )
+    assert "stay with your child" in signs and "asking does not make such thoughts more likely" in signs
 
 
 def test_uk_self_harm_says_a_and_e(kb: KnowledgeBase) -> None:
@@ -251,8 +256,14 @@ def test_region_other_gives_no_countrys_numbers_and_no_country_law(kb: Knowledge
 def test_every_plans_confidentiality_names_the_limits_without_promising(family_plans: FamilyPlans) -> None:
     for answers, data in family_plans:
         private = " ".join(data["confidentiality"])
-        assert "abuse or neglect" in private and "child protection" in private, answers
-        assert "someone else" in private, answers
+        assert "serious risk of harm" in private, answers
+        if answers["region"] == "us":  # the country's own law: mandated reporting, duty to warn
+            assert "abuse or neglect" in private and "child protection" in private, answers
+            assert "someone else" in private, answers
+        elif answers["region"] == "uk":  # safeguarding
+            assert "protect a child" in private and "serious harm to anyone" in private, answers
+        else:  # no source for the law there: say it may apply, and to ask
+            assert "report suspected abuse" in private and "someone else" in private, answers
         assert "whatever has been agreed" not in private and "must tell you" not in private, answers
         assert private.count("Privacy in therapy has limits") == 1
 
@@ -262,8 +273,9 @@ def test_every_plans_confidentiality_names_the_limits_without_promising(family_p
 
 def test_family_therapy_and_tf_cbt_keep_joint_work_safe(kb: KnowledgeBase) -> None:
     family = " ".join(texts(plan_json(kb, child_age=9, concerns=["family-change"], therapy="family")))
-    assert "decided with the therapist" in family and "privately" in family
-    assert "including any other parent" not in family
+    # the article's point (the whole family, the other parent and siblings too) and the safety caution, both
+    assert "includes the other parent, and brothers and sisters" in family and "agreed with the therapist" in family
+    assert "Before any joint session, tell the therapist privately" in family
     tf = " ".join(texts(plan_json(kb, child_age=9, concerns=["trauma"], therapy="tf-cbt")))
     assert "did not cause the harm" in tf
 
@@ -287,7 +299,7 @@ def test_ongoing_plans_speak_of_consent_and_intake_as_done(kb: KnowledgeBase) ->
     assert "You'll usually be asked" not in said and "Before treatment" not in said
     assert "If it was not" in said and data["prepare"] == []
     starting = " ".join(texts(plan_json(kb, child_age=9, concerns=["anxiety"], therapy="cbt")))
-    assert "1 to 2 hours" in starting and "more than one visit" in starting
+    assert "more than one visit" in starting and "ask how long yours will take" in starting
     assert "full psychiatric evaluation" not in starting
 
 

@@ -182,7 +182,7 @@ def test_loaded_rules_carry_their_specificity(kb: KnowledgeBase) -> None:
     rules = {r.id: r for r in kb.rules}
     assert rules["why-base"].specificity == 0
     assert rules["role-play"].specificity == 1
-    assert rules["suggest-pcit"].specificity == 3
+    assert rules["suggest-dbt"].specificity == 3
 
 
 def test_questions_named(kb: KnowledgeBase) -> None:

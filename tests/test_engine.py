@@ -22,9 +22,9 @@ from parentinvolve.kb import load as load_kb
 from parentinvolve.model import KnowledgeBase
 from parentinvolve.render import jsonout
 
-THERAPIES = ["cbt", "play", "pcit", "dbt", "family", "space", "tf-cbt", "cprt", "parent-training", "cpp", "unsure"]
+THERAPIES = ["cbt", "play", "pcit", "dbt", "family", "space", "tf-cbt", "cprt", "parent-training", "cpp", "fbt", "unsure"]
 AGES = range(0, 18)
-CONCERNS = ["behavior", "anxiety", "depression", "self-harm", "family-change", "trauma", "other"]
+CONCERNS = ["behavior", "anxiety", "depression", "self-harm", "family-change", "trauma", "eating", "other"]
 
 
 def all_items(p: Plan) -> list[Any]:
@@ -49,10 +49,14 @@ def check_plan(kb: KnowledgeBase, p: Plan) -> None:
     assert [m.id for m in p.moments] == [e.id for e in kb.entries_of("moment")]
     cited = {s.id for s in p.sources}
     assert all(s in kb.sources for s in cited)
+    region = str(p.answers.get("region", "us"))
     for item in all_items(p):
         assert item.text and item.rule in p.trace
         if item.rule in rules:
-            assert set(rules[item.rule].sources) <= cited, item.rule
+            # every source of the rule that may be shown in the family's country, and at least one
+            fitting = {s for s in rules[item.rule].sources if kb.sources[s].fits(region)}
+            assert fitting and fitting <= cited, item.rule
+    assert all(s.fits(region) for s in p.sources), region
     for o in p.overruled:
         assert o.rule in rules and o.by in p.trace and o.rule != o.by
     json.dumps(jsonout.plan(p))
@@ -361,8 +365,8 @@ def test_missing_answers_are_all_named_at_once(kb: KnowledgeBase) -> None:
     assert lines == [
         "answers: child_age is missing: give a whole number from 0 to 17",
         "answers: concerns is missing: give a list of one or more of: "
-        "behavior, anxiety, depression, self-harm, family-change, trauma, other",
-        "answers: therapy is missing: give one of: cbt, play, pcit, dbt, family, space, tf-cbt, cprt, parent-training, cpp, unsure",
+        "behavior, anxiety, depression, self-harm, family-change, trauma, eating, other",
+        "answers: therapy is missing: give one of: cbt, play, pcit, dbt, family, space, tf-cbt, cprt, parent-training, cpp, fbt, unsure",
     ]
 
 

@@ -24,8 +24,8 @@ from parentinvolve.model import KnowledgeBase
 from parentinvolve.render import jsonout
 
 NEW_ENTRIES = ["space", "tf-cbt", "cprt", "records", "consent-by-place"]
-THERAPIES = ["cbt", "play", "pcit", "dbt", "family", "space", "tf-cbt", "cprt", "parent-training", "cpp"]
-CONCERNS = ["behavior", "anxiety", "depression", "self-harm", "family-change", "trauma", "other"]
+THERAPIES = ["cbt", "play", "pcit", "dbt", "family", "space", "tf-cbt", "cprt", "parent-training", "cpp", "fbt"]
+CONCERNS = ["behavior", "anxiety", "depression", "self-harm", "family-change", "trauma", "eating", "other"]
 DISCLAIMER = "This is general information"
 SEED_OVERLAP = ROOT.parent / "shared" / "tools" / "seed_overlap.py"  # CI keeps a copy at ../shared
 
@@ -209,11 +209,9 @@ def test_the_note_for_16_and_17_year_olds_is_not_given_younger(run_cli: RunCli, 
 def test_a_family_in_the_us_gets_the_hipaa_records_note(run_cli: RunCli, tmp_path: Path) -> None:
     data = ask_json(run_cli, tmp_path, child_age=16, concerns=["anxiety"], therapy="cbt", region="us")
     private = " ".join(data["confidentiality"])
-    assert "HIPAA" in private and "see their child's health records" in private
-    assert "Ask the therapist what applies in your state" in private  # check locally
-    assert "In California" in consent_text(data) and "Ask the therapist what the rule is in your state" in (
-        consent_text(data)
-    )
+    assert "HIPAA" in private and "see their child's records" in private
+    assert "Ask what applies in your state" in private  # check locally
+    assert "In California" in consent_text(data) and "Ask what the rule is in your state" in consent_text(data)
     assert "England" not in private + consent_text(data)
     assert "Can I see my child's records" in " ".join(data["questions_to_ask"])
 
@@ -323,8 +321,9 @@ GRID_AGES = (3, 9, 13, 16)
 
 def grid() -> list[dict[str, Any]]:
     """Every therapy (and unsure) x a few ages x each concern x each stage x each region."""
-    regions = ["us", "uk", "ca", "au", "ie"]
-    product = itertools.product([*THERAPIES, "unsure"], GRID_AGES, CONCERNS, ("starting", "ongoing"), regions)
+    regions = ["us", "uk", "ca", "au", "ie", "other"]
+    stages = ("starting", "ongoing", "waiting")
+    product = itertools.product([*THERAPIES, "unsure"], GRID_AGES, CONCERNS, stages, regions)
     return [
         {"child_age": age, "concerns": [concern], "therapy": therapy, "stage": stage, "region": region}
         for therapy, age, concern, stage, region in product
@@ -369,7 +368,7 @@ def test_the_questions_follow_the_stage(
         if answers["therapy"] in ("unsure", "space", "cprt", "parent-training", "family"):  # in their own words
             continue
         assert (how_long in questions) == (answers["stage"] == "ongoing"), answers
-        assert (how_often in questions) == (answers["stage"] == "starting"), answers
+        assert (how_often in questions) == (answers["stage"] in ("starting", "waiting")), answers
 
 
 def test_every_rule_can_contribute_to_some_plan(kb: KnowledgeBase) -> None:

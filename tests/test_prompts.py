@@ -221,7 +221,7 @@ def test_region_is_asked_without_self_harm_and_changes_the_plan(knowledge: Knowl
     assert p.safety is None  # no self-harm: no crisis lines, but the local rules still apply
     consent = " ".join(i.text for m in p.moments if m.id == "consent" for i in m.items)
     assert "parental responsibility" in consent
-    assert "region-uk-parental-responsibility" in p.trace and "region-us-records" not in p.trace
+    assert "separated-uk" in p.trace and "region-us-records" not in p.trace
 
 
 def test_the_default_region_is_the_united_states(knowledge: KnowledgeBase) -> None:

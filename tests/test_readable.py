@@ -90,6 +90,9 @@ def _reference_words(run_cli: RunCli, path: str) -> set[str]:
     return {w.lower() for w in WORD.findall(r.stdout)}
 
 
+ADDRESS_PART = re.compile(r"[\w./?=&%:#~+-]{61,}")
+
+
 @pytest.mark.parametrize("fmt", ["plain", "rich"])
 @pytest.mark.parametrize("family", FAMILIES)
 def test_at_60_columns_nothing_runs_past_the_edge_and_no_word_is_cut(
@@ -99,7 +102,8 @@ def test_at_60_columns_nothing_runs_past_the_edge_and_no_word_is_cut(
     whole = _reference_words(run_cli, path)
     r = run_cli("ask", "--answers", path, "--format", fmt, env={"COLUMNS": "60"})
     assert r.exit_code == 0, r.stderr
-    long = [line for line in r.stdout.splitlines() if len(line) > 60]
+    # (a piece of a web address with nowhere to break, alone on its line, is never cut to fit)
+    long = [line for line in r.stdout.splitlines() if len(line) > 60 and not ADDRESS_PART.fullmatch(line.strip())]
     assert not long, long[:3]
     cut = sorted({w for w in WORD.findall(r.stdout) if w.lower() not in whole})
     assert not cut, f"words cut or changed at 60 columns: {cut[:10]}"

@@ -1,6 +1,7 @@
 """Keep the README's `--help` blocks true: rewrite every block between `<!-- help: CMD -->` and
-`<!-- /help -->` with what `parentinvolve CMD --help` prints now (COLUMNS=100). tests/test_docs.py checks
-that every command has such a block and that each block is current.
+`<!-- /help -->` with what `parentinvolve CMD --help` prints now (COLUMNS=100); and the examples made from the
+content (the start of the teen's plan, `parentinvolve topics`). tests/test_docs.py checks that every command
+has such a block and that each block and example is current.
 
     .venv/bin/python tools/readme_help.py          # rewrite README.md in place
 """
@@ -46,8 +47,40 @@ def help_text(command: str) -> str:
     return f"$ parentinvolve {command} --help".replace("  ", " ") + "\n" + out.getvalue()
 
 
+def output(*args: str) -> str:
+    """What `parentinvolve ARGS` prints at 100 columns, in plain text."""
+    from parentinvolve.cli import main
+
+    os.environ.update({"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"})
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        try:
+            main(list(args))
+        except SystemExit:
+            pass
+    return out.getvalue()
+
+
+TEEN = "child_age: 15\nconcerns: [self-harm]\ntherapy: dbt\nregion: uk\n"  # teen.yaml, as the README shows it
+PLAN_EXAMPLE = re.compile(r"(\$ parentinvolve ask --answers teen\.yaml\n)(.*?)(\n\.\.\.\n)", re.S)
+TOPICS_EXAMPLE = re.compile(r"(```\n\$ parentinvolve topics\n)(.*?)(```\n)", re.S)
+
+
+def plan_example() -> str:
+    """The start of the teen's plan, up to the end of "In short"."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        teen = Path(folder) / "teen.yaml"
+        teen.write_text(TEEN, encoding="utf-8")
+        text = output("ask", "--answers", str(teen), "--format", "plain")
+    return text.split("\nAt a glance\n", 1)[0].rstrip("\n") + "\n"
+
+
 def refresh(text: str) -> str:
-    return BLOCK.sub(lambda m: m.group(1) + help_text(m.group("cmd")) + m.group(4), text)
+    text = BLOCK.sub(lambda m: m.group(1) + help_text(m.group("cmd")) + m.group(4), text)
+    text = PLAN_EXAMPLE.sub(lambda m: m.group(1) + plan_example() + m.group(3), text)
+    return TOPICS_EXAMPLE.sub(lambda m: m.group(1) + output("topics", "--format", "plain") + m.group(3), text)
 
 
 if __name__ == "__main__":

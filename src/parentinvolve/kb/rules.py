@@ -11,7 +11,7 @@ from parentinvolve.kb import exclusive, reach
 from parentinvolve.kb.conditions import parse_condition
 from parentinvolve.kb.context import Context
 from parentinvolve.kb.entries import reviewed
-from parentinvolve.kb.reader import Loc, Map, Scalar
+from parentinvolve.kb.reader import Loc, Map, Node, Scalar, Seq
 from parentinvolve.model import (
     ATTENDANCE,
     AUDIENCES,
@@ -127,8 +127,11 @@ def rules(
     pairs = []
     # A `when` may also test the parent's attendance level, which the engine adds to the answers (ATTENDANCE).
     answerable = dict(questions)
-    if ATTENDANCE not in answerable and attendance:
-        answerable[ATTENDANCE] = Question(ATTENDANCE, "select", "", "", tuple(Choice(a, a) for a in attendance))
+    if ATTENDANCE not in answerable:
+        levels = list(attendance)
+        if "attendance" in ctx.broken or ctx.bad_ids.get("attendance"):  # reported there: don't report each use
+            levels += [v for v in _attendance_named(ctx.docs.get("rules")) if v not in levels]
+        answerable[ATTENDANCE] = Question(ATTENDANCE, "select", "", "", tuple(Choice(a, a) for a in levels))
     for order, node in enumerate(ctx.entries("rules")):
         f = ctx.r.fields(
             node, "a rule", ["id", "sources"], ["because", "when", "priority", "group", "excludes", *RULE_ADDS]
@@ -175,14 +178,32 @@ def rules(
     ctx.unique(pairs, "rule id")
     _check_questions_refs(ctx, questions, therapies)
     _check_bands(ctx, questions, entries, attendance)
-    if not ctx.r.problems:  # only on content that is otherwise sound: a broken rule is reported already
+    sound = not ctx.r.problems and "attendance" not in ctx.broken and not ctx.bad_ids.get("attendance")
+    if sound:  # only on content that is otherwise sound: a broken rule is reported already
         dead = reach.dead_rules(out, answerable)
         for rule, loc in zip(out, (loc for _, loc in pairs), strict=True):
             if rule.id in dead:
                 ctx.r.error(loc, f"rule {rule.id!r} {dead[rule.id]}")
-    _check_regions(ctx, questions, sources, entries, out, pairs)
-    _check_excludes(ctx, questions, attendance, entries, out)
+    if sound:
+        _check_regions(ctx, questions, sources, entries, out, pairs)
+        _check_excludes(ctx, questions, attendance, entries, out)
     return tuple(out)
+
+
+def _attendance_named(node: Node | None) -> list[str]:
+    """Every value a rule's condition gives the attendance level, as written."""
+    out: list[str] = []
+    if isinstance(node, Map):
+        for key, value in node.items.items():
+            if key == ATTENDANCE:
+                values = value.items if isinstance(value, Seq) else (value,)
+                out += [str(v.value) for v in values if isinstance(v, Scalar)]
+            else:
+                out += _attendance_named(value)
+    elif isinstance(node, Seq):
+        for item in node.items:
+            out += _attendance_named(item)
+    return out
 
 
 def _check_regions(
@@ -226,17 +247,16 @@ def _check_excludes(
     entries: tuple[Entry, ...],
     rules: list[Rule],
 ) -> None:
-    """Every `excludes` names a rule, and no family gets both (kb/exclusive.py)."""
+    """No family gets both a rule and what it excludes (kb/exclusive.py). An id that names no rule here has
+    nothing to prove: a clinic's layer may have switched that rule off (tests/test_exclusive.py checks that the
+    shipped content names only its own rules)."""
     by_id = {r.id: r for r in rules}
     families = exclusive.Families(questions, entries)
     for owner, refs in ctx.excludes_locs.items():
         first: Rule | str | None = by_id.get(owner) if not owner.startswith("attendance:") else owner.split(":", 1)[1]
         for ref, loc in refs:
             second = by_id.get(ref)
-            if second is None:
-                ctx.r.error(loc, f"excludes: no rule {ref!r}{did_you_mean(ref, list(by_id))}")
-                continue
-            if first is None or ctx.r.problems:
+            if second is None or first is None or ctx.r.problems:
                 continue
             why = exclusive.conflict(families, rules, first, second)
             if why:
