@@ -22,7 +22,20 @@ from parentinvolve.kb import load as load_kb
 from parentinvolve.model import KnowledgeBase
 from parentinvolve.render import jsonout
 
-THERAPIES = ["cbt", "play", "pcit", "dbt", "family", "space", "tf-cbt", "cprt", "parent-training", "cpp", "fbt", "unsure"]
+THERAPIES = [
+    "cbt",
+    "play",
+    "pcit",
+    "dbt",
+    "family",
+    "space",
+    "tf-cbt",
+    "cprt",
+    "parent-training",
+    "cpp",
+    "fbt",
+    "unsure",
+]
 AGES = range(0, 18)
 CONCERNS = ["behavior", "anxiety", "depression", "self-harm", "family-change", "trauma", "eating", "other"]
 
