@@ -1,3 +1,3 @@
 """parentinvolve: what a parent's part will be in their child's therapy."""
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
