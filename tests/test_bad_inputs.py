@@ -482,7 +482,7 @@ CASES: list[Case] = [
         "content-missing-field",
         ("validate", "c"),
         1,
-        ("c/attendance.yaml:2:3: an attendance level is missing the field 'label'",),
+        ("c/attendance.yaml:3:3: an attendance level is missing the field 'label'",),
         setup=with_content(replace_in("attendance.yaml", "  label: Every session\n", "")),
         max_lines=2,
     ),
@@ -514,10 +514,8 @@ CASES: list[Case] = [
         setup=with_content(
             replace_in(
                 "rules.yaml",
-                "- id: consent-starting\n  because: you're just starting\n  when: {stage: starting}\n"
-                "  sources: [psychcentral-parent-involvement]\n",
-                "- id: consent-starting\n  because: you're just starting\n  when: {stage: starting}\n"
-                "  sources: [psychcentral-parent-involvment]\n",
+                "  when: {stage: [starting, waiting]}\n  sources: [psychcentral-parent-involvement]\n",
+                "  when: {stage: [starting, waiting]}\n  sources: [psychcentral-parent-involvment]\n",
                 at="  sources: [psychcentral-parent-involvment]",
             )
         ),
