@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -132,6 +132,7 @@ class Ask(NamedTuple):
     id: str
     text: str
     sources: tuple[str, ...]
+    locked: bool = False  # in the locked safety set (`locked: true` in the shipped asks.yaml): always kept, first
 
 
 class Line(NamedTuple):
@@ -139,6 +140,22 @@ class Line(NamedTuple):
     contact: str
     audience: str = "anyone"  # young-people | parents | anyone
     main: bool = False  # the region's main line, named in the one-line crisis pointer
+    # A clinic's own line (its layer's crisis.yaml, or its after-hours line): the clinic's name, shown as a label
+    # (`line_name`); "" for a shipped line. A clinic's lines come after the shipped ones and are never translated.
+    clinic: str = ""
+    after_hours: bool = False
+
+
+# How a clinic's own crisis line is labelled, so it can never pass for a shipped service.
+CLINIC_LINE = N_("{clinic} — {name}")
+AFTER_HOURS_LINE = N_("{clinic} after hours — {name}")
+
+
+def line_name(line: Line, gettext: Callable[[str], str] = _) -> str:
+    """A crisis line's name as shown: a clinic's own line carries the clinic's name (in the current language)."""
+    if not line.clinic:
+        return line.name
+    return gettext(AFTER_HOURS_LINE if line.after_hours else CLINIC_LINE).format(clinic=line.clinic, name=line.name)
 
 
 class Region(NamedTuple):
@@ -191,6 +208,7 @@ class Rule(NamedTuple):
     why: tuple[str, ...] = ()
     order: int = 0
     specificity: int = 0
+    locked: bool = False  # in the locked safety set (`locked: true` in the shipped rules.yaml): speaks first
     # Made by kb/said.py from the fields above, never written in YAML: everything the rule says, in order, as
     # the plan's items; where each goes (a moment's id, CONFIDENTIALITY, PREPARE or WHY); and whether another
     # rule says the same text in the same place (only those need checking for repeats in a plan).

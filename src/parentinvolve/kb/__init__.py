@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from parentinvolve.errors import ContentError, Problem
-from parentinvolve.model import KnowledgeBase
+from parentinvolve.model import AFTER_HOURS_LINE, CLINIC_LINE, KnowledgeBase
 
 if TYPE_CHECKING:
     from parentinvolve.kb.build import Counts
@@ -67,7 +67,8 @@ def translate(kb: KnowledgeBase, lang: str, folders: list[Path]) -> KnowledgeBas
     from parentinvolve.kb import i18n as kb_i18n
 
     catalog = i18n.catalog(lang)
-    headings = {h: catalog.gettext(h) for h in (*kb_i18n.HEADINGS, kb_i18n.POLICY_OF, kb_i18n.POLICY_OF_YOURS)}
+    fixed = (*kb_i18n.HEADINGS, kb_i18n.POLICY_OF, kb_i18n.POLICY_OF_YOURS, CLINIC_LINE, AFTER_HOURS_LINE)
+    headings = {h: catalog.gettext(h) for h in fixed}
     return kb_i18n.apply(kb, lang, folders, headings)
 
 

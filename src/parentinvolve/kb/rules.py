@@ -114,7 +114,9 @@ def rules(
     out: list[Rule] = []
     pairs = []
     for order, node in enumerate(ctx.entries("rules")):
-        f = ctx.r.fields(node, "a rule", ["id", "sources"], ["because", "when", "priority", "group", *RULE_ADDS])
+        f = ctx.r.fields(
+            node, "a rule", ["id", "sources"], ["because", "when", "priority", "group", "locked", *RULE_ADDS]
+        )
         rid = ctx.r.ident(f.get("id"), "rule id")
         if rid in BUILT_IN:
             ctx.r.error(f["id"].loc, f"rule id {rid!r} is the name of a built-in rule; choose another")
@@ -148,6 +150,7 @@ def rules(
                 why=ctx.r.paragraphs(f.get("why"), "why"),
                 order=order,
                 specificity=specificity(when),
+                locked=ctx.r.flag(f.get("locked"), "locked"),
             )
         )
     ctx.unique(pairs, "rule id")

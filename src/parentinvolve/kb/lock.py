@@ -1,0 +1,100 @@
+"""The locked safety set: what no layer (a clinic's, or its translations) may rename, reword, translate, outrank,
+disable or displace. The one place that says what is in the set and why; the merges call it (overlay.py for a
+clinic's files, clinic.py for its lines, i18n.py for its translations).
+
+In the set: every crisis line, the crisis message and safety steps (crisis.yaml and `explain crisis`), the
+built-in rules (`safety-first`, `crisis-pointer`), and every rule and question to ask that the shipped content
+marks `locked: true` (the safety questions, the limits of confidentiality, the self-harm rules). A shipped rule
+about self-harm is treated as locked even without the marker, so forgetting it never weakens anything. Only the
+shipped content sets `locked`; a layer can neither set nor unset it.
+"""
+
+from __future__ import annotations
+
+import json
+
+from parentinvolve.kb.reader import Map, Node, Scalar, to_plain
+from parentinvolve.model import CRISIS, KnowledgeBase, lookup_key
+
+LOCKED = "locked"
+WHY = "it is part of the locked safety set (crisis lines, safety steps and questions, the limits of confidentiality)"
+# What each file's locked entries are, for the messages.
+WHAT = {"rules": "rule", "asks": "question to ask"}
+
+
+def marked(node: Node | None) -> bool:
+    """Whether a shipped entry says `locked: true`."""
+    value = node.items.get(LOCKED) if isinstance(node, Map) else None
+    return isinstance(value, Scalar) and value.value is True
+
+
+def about_self_harm(node: Node | None) -> bool:
+    when = node.items.get("when") if isinstance(node, Map) else None
+    return when is not None and "self-harm" in json.dumps(to_plain(when))
+
+
+def entry_locked(file: str, node: Node | None) -> bool:
+    """Whether a shipped entry of `file` (rules, asks, ...) is in the locked set."""
+    if file == "rules":
+        return marked(node) or about_self_harm(node)
+    return file == "asks" and marked(node)
+
+
+def change_refused(file: str, entry_id: str) -> str:
+    return (
+        f"{WHAT.get(file, 'entry')} {entry_id!r} cannot be changed by a clinic's layer: {WHY}; "
+        "add an entry of your own instead"
+    )
+
+
+def disable_refused(rule_id: str) -> str:
+    return f"rule {rule_id!r} cannot be disabled: {WHY}"
+
+
+def marker_refused() -> str:
+    return f"`{LOCKED}` is set only by the shipped content: a clinic's layer can neither set nor unset it; remove it"
+
+
+def group_refused(group: str, rule_id: str) -> str:
+    return (
+        f"group {group!r} holds the locked rule {rule_id!r}, which a rule of a clinic's layer could overrule: "
+        f"{WHY}; use another group"
+    )
+
+
+def translation_locked(kb: KnowledgeBase, file: str, entry_id: str) -> bool:
+    """Whether the translation entry `file`/`entry_id` translates something in the locked set."""
+    if file == "crisis" or (file == "topics" and entry_id == CRISIS):
+        return True
+    if file == "asks":
+        ask = kb.asks.get(entry_id)
+        return ask is not None and ask.locked
+    if file == "rules":
+        return any(r.id == entry_id and r.locked for r in kb.rules)
+    return False
+
+
+def translation_refused(file: str, entry_id: str) -> str:
+    return (
+        f"{entry_id!r} in {file}.yaml cannot be translated by a clinic's layer: {WHY}; "
+        "the shipped translation is used. Remove this entry"
+    )
+
+
+def untranslated(lang: str, entry_id: str, stale: bool) -> str:
+    state = "is stale (its English text changed)" if stale else "has no translation"
+    return (
+        f"{lang}: {entry_id!r} {state}, and {WHY}: it is never shown in English instead; translate it "
+        "and set its source_hash (tools/i18n.py skeleton)"
+    )
+
+
+def line_name_taken(name: str, shipped: dict[str, str]) -> str | None:
+    """The shipped crisis line a clinic's line would pass for (the same name, however written), else None.
+    (Every clinic line is shown labelled with the clinic's name as well: model.line_name.)"""
+    return shipped.get(lookup_key(name))
+
+
+def shipped_names(kb: KnowledgeBase) -> dict[str, str]:
+    """lookup_key(name) -> name, for every shipped crisis line in every region."""
+    return {lookup_key(ln.name): ln.name for r in kb.crisis.regions for ln in r.lines if not ln.clinic}
