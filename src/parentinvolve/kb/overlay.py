@@ -112,6 +112,34 @@ def read(folder: Path, max_bytes: int) -> Layer:
     return layer
 
 
+TRANSLATED = ("questions", "attendance", "therapies", "moments", "topics", "asks", "rules", "crisis")  # kb/i18n.py
+
+
+def translations(folder: Path, max_bytes: int) -> list[Change]:
+    """The layer's own translations (`i18n/<lang>/<file>.yaml`), entry by entry, for `clinic show`: they are
+    applied (and checked) with the shipped ones by kb/i18n.py, never over the locked safety set."""
+    out: list[Change] = []
+    base = folder / "i18n"
+    try:
+        langs = sorted(p for p in base.iterdir() if p.is_dir()) if base.is_dir() else []
+    except OSError:
+        return out  # unreadable: kb/i18n.py says so, once
+    for lang in langs:
+        for name in TRANSLATED:
+            path = lang / f"{name}.yaml"
+            try:
+                if not path.is_file():
+                    continue
+            except OSError:
+                continue
+            text, found = read_text(path, str(path), max_bytes=max_bytes)
+            node = parse_yaml(text, str(path))[0] if text is not None and not found else None
+            for item in node.items if isinstance(node, Seq) else ():
+                if eid := entry_id(item):
+                    out.append(Change("translated", name, eid, lang.name, where(item.loc)))
+    return out
+
+
 def apply(docs: dict[str, Node | None], layer: Layer) -> None:
     """Merge the layer into the content's parsed files, in place."""
     for name, patch in layer.docs.items():
