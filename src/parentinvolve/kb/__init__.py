@@ -47,7 +47,13 @@ def load(folder: Path | None = None, clinic: Path | None = None, lang: str = "en
             return kb
     from parentinvolve.kb import build
 
-    kb = build.load(root, clinic)  # validates everything; pauses the cyclic GC while it reads
+    try:
+        kb = build.load(root, clinic)  # validates everything; pauses the cyclic GC while it reads
+    except ContentError as exc:
+        if folder is not None:
+            raise
+        # The built-in content with a clinic's layer: the hint names the layer (`validate --clinic DIR`).
+        raise ContentError(exc.problems, clinic=str(clinic) if clinic else "") from None
     if extra:
         kb = translate(kb, lang, extra)
     if key is not None and cache.content_key(root, clinic, lang, extra) == key:  # unchanged while we read it

@@ -14,6 +14,7 @@ from parentinvolve.kb.context import Context
 from parentinvolve.kb.entries import MOMENT_SECTIONS, QUESTION_KINDS, REQUIRED_QUESTIONS, THERAPY_SECTIONS
 from parentinvolve.kb.reader import Loc, Node, parse_yaml, read_text
 from parentinvolve.kb.rules import RULE_ADDS
+from parentinvolve.kb.textfiles import folder_problem
 from parentinvolve.model import (
     CRISIS,
     MOMENT,
@@ -86,9 +87,9 @@ def check(root: Path, clinic: Path | None = None) -> tuple[KnowledgeBase | None,
 
 def _check(root: Path, clinic: Path | None) -> tuple[KnowledgeBase | None, list[Problem], Counts]:
     counts = Counts()
-    if not root.is_dir():
-        what = "is not a folder" if root.exists() else "no such folder"
-        return None, [Problem(str(root), 1, 1, f"{what}; give the folder that holds the content YAML files")], counts
+    problem = folder_problem(root)
+    if problem is not None:
+        return None, [Problem(str(root), 1, 1, f"{problem}; give the folder that holds the content YAML files")], counts
     if not any((root / f"{name}.yaml").exists() for name in FILES):
         listed = ", ".join(f"{name}.yaml" for name in FILES)
         return None, [Problem(str(root), 1, 1, f"no content files here; a content folder holds {listed}")], counts

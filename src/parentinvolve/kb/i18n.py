@@ -191,10 +191,16 @@ def read(kb: KnowledgeBase, lang: str, folders: Sequence[Path]) -> Files:
     out = Files()
     for n, folder in enumerate(folders):
         base = folder / lang
+        try:
+            present = {p.name for p in base.iterdir()} if base.is_dir() else set()
+        except OSError as exc:  # a folder that cannot be read: named once, and its translations are not used
+            out.problems.append(Problem(str(base), 1, 1, f"cannot be read ({(exc.strerror or str(exc)).lower()})"))
+            continue
         for file in FILES:
             path = base / f"{file}.yaml"
-            if not path.is_file():
+            if path.name not in present:
                 continue
+            # Read (or named, when it is a folder, a named pipe or a link that loops): never skipped quietly.
             text, problems = read_text(path, str(path), max_bytes=MAX_BYTES)
             out.problems += problems
             node, problems = parse_yaml(text, str(path)) if text is not None else (None, [])

@@ -11,6 +11,7 @@ built-in safety rule and the rules about self-harm can be neither switched off n
 from __future__ import annotations
 
 import json
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from parentinvolve.engine import SAFETY_RULE
 from parentinvolve.errors import Problem
 from parentinvolve.kb import lock
 from parentinvolve.kb.reader import Loc, Map, Node, Scalar, Seq, parse_yaml, read_text, to_plain
+from parentinvolve.kb.textfiles import folder_problem, open_to_others
 from parentinvolve.model import Change
 
 LAYER_FILES = ("sources", "therapies", "moments", "topics", "asks", "rules", "crisis")
@@ -78,9 +80,18 @@ class Layer:
 def read(folder: Path, max_bytes: int) -> Layer:
     layer = Layer(folder)
     here = Loc(str(folder), 1, 1)
-    if not folder.is_dir():
-        what = "is not a folder" if folder.exists() else "no such folder"
-        layer.problem(here, f"{what}; give the clinic's folder, the one that holds clinic.yaml")
+    problem = folder_problem(folder)
+    if problem is not None:
+        layer.problem(here, f"{problem}; give the clinic's folder, the one that holds clinic.yaml")
+        return layer
+    unsafe = [p for p in _layer_paths(folder) if open_to_others(p)]
+    if unsafe:  # anyone on the computer could plant a crisis line or change a policy: nothing in it is used
+        for path in unsafe:
+            layer.problem(
+                Loc(str(path), 1, 1),
+                "other users of this computer can change this (it is writable by everyone), so the clinic's layer "
+                f"is not used; remove their write permission (chmod o-w {shlex.quote(str(path))})",
+            )
         return layer
     for name in NOT_LAYERED:
         if (folder / f"{name}.yaml").exists():
@@ -138,6 +149,19 @@ def translations(folder: Path, max_bytes: int) -> list[Change]:
                 if eid := entry_id(item):
                     out.append(Change("translated", name, eid, lang.name, where(item.loc)))
     return out
+
+
+def _layer_paths(folder: Path) -> list[Path]:
+    """The folder, every file of it that is read, and its translations' folders and files."""
+    out = [folder]
+    out += [folder / f"{name}.yaml" for name in ("clinic", *LAYER_FILES)]
+    i18n = folder / "i18n"
+    try:
+        langs = [p for p in i18n.iterdir() if p.is_dir()] if i18n.is_dir() else []
+        out += [i18n, *langs, *(f for lang in langs for f in lang.iterdir() if f.suffix == ".yaml")]
+    except OSError:
+        pass  # unreadable translations are named where they are read (kb/i18n.py)
+    return [p for p in out if p.exists()]
 
 
 def apply(docs: dict[str, Node | None], layer: Layer) -> None:

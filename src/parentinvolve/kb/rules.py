@@ -156,7 +156,9 @@ def rules(
     ctx.unique(pairs, "rule id")
     _check_questions_refs(ctx, questions, therapies)
     _check_bands(ctx, questions, entries, attendance)
-    if not ctx.r.problems:  # only on content that is otherwise sound: a broken rule is reported already
+    # Only when the rules and the questions are sound (a broken rule is reported already); a problem in another
+    # file (a moment, a therapy) changes nothing here, so this one is reported beside it.
+    if not any(p.path.endswith(("rules.yaml", "questions.yaml")) for p in ctx.r.problems):
         dead = reach.dead_rules(out, questions)
         for rule, loc in zip(out, (loc for _, loc in pairs), strict=True):
             if rule.id in dead:
