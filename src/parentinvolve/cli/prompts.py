@@ -235,14 +235,22 @@ class PlainTerminal:
         self.write.write(_wrap(prompt) + " ")
         self.write.flush()
         try:
-            text = self.read.readline()
+            text = self._readline()
         except KeyboardInterrupt as exc:
             raise Interrupted(_(STOPPED)) from exc
-        except UnicodeDecodeError:  # bytes the terminal's encoding does not allow (Latin-1 in a UTF-8 locale)
-            return "\ufffd"
         if not text:  # Ctrl-D, or the terminal went away
             raise Interrupted(_(STOPPED))
         return _printable(text.strip())
+
+    def _readline(self) -> str:
+        """One line as typed; bytes the terminal's encoding does not allow (Latin-1 typed in a UTF-8 locale)
+        become U+FFFD, so the question is simply asked again. Read as bytes where the stream has them: a
+        decoding error inside a text stream would lose the lines after it."""
+        raw = getattr(self.read, "buffer", None)
+        if raw is None:
+            return self.read.readline()
+        encoding = getattr(self.read, "encoding", None) or "utf-8"
+        return bytes(raw.readline()).decode(encoding, "replace")
 
     def numbers(self, typed: str, count: int, several: bool) -> list[int] | str:
         """The choice numbers typed ("2" or "1, 3"), or what is wrong with them."""

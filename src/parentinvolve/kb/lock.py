@@ -12,9 +12,10 @@ shipped content sets `locked`; a layer can neither set nor unset it.
 from __future__ import annotations
 
 import json
+import re
 
 from parentinvolve.kb.reader import Map, Node, Scalar, to_plain
-from parentinvolve.model import CRISIS, KnowledgeBase, lookup_key
+from parentinvolve.model import CRISIS, KnowledgeBase
 
 LOCKED = "locked"
 WHY = "it is part of the locked safety set (crisis lines, safety steps and questions, the limits of confidentiality)"
@@ -89,12 +90,17 @@ def untranslated(lang: str, entry_id: str, stale: bool) -> str:
     )
 
 
+def _name_key(name: str) -> str:
+    """A line's name as a reader would take it: case, spaces, punctuation and "&" for "and" do not count."""
+    return re.sub(r"[\W_]+", "", name.casefold().replace("&", " and "))
+
+
 def line_name_taken(name: str, shipped: dict[str, str]) -> str | None:
     """The shipped crisis line a clinic's line would pass for (the same name, however written), else None.
     (Every clinic line is shown labelled with the clinic's name as well: model.line_name.)"""
-    return shipped.get(lookup_key(name))
+    return shipped.get(_name_key(name))
 
 
 def shipped_names(kb: KnowledgeBase) -> dict[str, str]:
-    """lookup_key(name) -> name, for every shipped crisis line in every region."""
-    return {lookup_key(ln.name): ln.name for r in kb.crisis.regions for ln in r.lines if not ln.clinic}
+    """Every shipped crisis line's name, in every region, by the key a reader would take it for."""
+    return {_name_key(ln.name): ln.name for r in kb.crisis.regions for ln in r.lines if not ln.clinic}
