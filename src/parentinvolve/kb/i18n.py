@@ -189,6 +189,7 @@ class Files:
 def read(kb: KnowledgeBase, lang: str, folders: Sequence[Path]) -> Files:
     """The translations of `lang` in `folders` (later folders win), checked against the English `kb`."""
     out = Files()
+    locked = lock.locked_entries(kb)
     for n, folder in enumerate(folders):
         base = folder / lang
         try:
@@ -209,7 +210,7 @@ def read(kb: KnowledgeBase, lang: str, folders: Sequence[Path]) -> Files:
                 off = kb.clinic.disabled if kb.clinic is not None and file == "rules" else ()
                 found = _read_file(node, english(kb, file), file, out.problems, off)
                 if n > 0:  # a clinic's layer: its translations never touch the locked safety set
-                    for entry_id in [i for i in found if lock.translation_locked(kb, file, i)]:
+                    for entry_id in [i for i in found if lock.translation_locked(locked, file, i)]:
                         out.problems.append(found.pop(entry_id).loc.problem(lock.translation_refused(file, entry_id)))
                 out.entries.setdefault(file, {}).update(found)
     return out
@@ -219,10 +220,11 @@ def unsafe(kb: KnowledgeBase, lang: str, files: Files) -> list[Problem]:
     """Every entry of the locked safety set without an up-to-date translation in `files`: an error, never
     shown in English instead (kb.load refuses the language; validate reports each one)."""
     out = []
+    locked = lock.locked_entries(kb)
     for file in FILES:
         got = files.entries.get(file, {})
         for entry_id, texts in english(kb, file).items():
-            if not lock.translation_locked(kb, file, entry_id):
+            if not lock.translation_locked(locked, file, entry_id):
                 continue
             t = got.get(entry_id)
             if t is not None and t.texts is not None and t.source_hash == fingerprint(texts):

@@ -44,6 +44,7 @@ def reports(kb: KnowledgeBase, root: Path, folders: Sequence[Path], langs: Seque
     where = _english_locations(root)
     changes = kb.clinic.changes if kb.clinic is not None else ()
     touched = {(c.file, c.id) for c in changes if c.what in ("added", "changed", "removed")}
+    locked = lock.locked_entries(kb)
     out = []
     for lang in langs or languages(folders):
         files = read(kb, lang, folders)
@@ -55,7 +56,9 @@ def reports(kb: KnowledgeBase, root: Path, folders: Sequence[Path], langs: Seque
                 report.total += 1
                 eloc = where.get((file, entry_id), Loc(str(root / f"{file}.yaml"), 1, 1))
                 t = got.get(entry_id)
-                if lock.translation_locked(kb, file, entry_id) and (t is None or t.source_hash != fingerprint(texts)):
+                if lock.translation_locked(locked, file, entry_id) and (
+                    t is None or t.source_hash != fingerprint(texts)
+                ):
                     at = t.loc if t is not None and not t.source_hash.startswith(TODO) else eloc
                     report.problems.append(at.problem(lock.untranslated(lang, entry_id, stale=at is not eloc)))
                     report.total -= 1  # counted with the errors, not the coverage

@@ -63,16 +63,21 @@ def group_refused(group: str, rule_id: str) -> str:
     )
 
 
-def translation_locked(kb: KnowledgeBase, file: str, entry_id: str) -> bool:
-    """Whether the translation entry `file`/`entry_id` translates something in the locked set."""
-    if file == "crisis" or (file == "topics" and entry_id == CRISIS):
-        return True
-    if file == "asks":
-        ask = kb.asks.get(entry_id)
-        return ask is not None and ask.locked
-    if file == "rules":
-        return any(r.id == entry_id and r.locked for r in kb.rules)
-    return False
+def locked_entries(kb: KnowledgeBase) -> dict[str, frozenset[str]]:
+    """The ids in the locked set, by translation file (made once per check: big content has many rules)."""
+    regions = frozenset(r.id for r in kb.crisis.regions) | {CRISIS}
+    return {
+        "crisis": regions,
+        "topics": frozenset({CRISIS}),
+        "asks": frozenset(a.id for a in kb.asks.values() if a.locked),
+        "rules": frozenset(r.id for r in kb.rules if r.locked),
+    }
+
+
+def translation_locked(locked: dict[str, frozenset[str]], file: str, entry_id: str) -> bool:
+    """Whether the translation entry `file`/`entry_id` translates something in the locked set
+    (`locked`: `locked_entries(kb)`)."""
+    return file == "crisis" or entry_id in locked.get(file, frozenset())
 
 
 def translation_refused(file: str, entry_id: str) -> str:
