@@ -14,6 +14,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -409,3 +410,27 @@ def test_output_dash_is_standard_output(run_cli: RunCli, tmp_path: Path, monkeyp
     r = run_cli("ask", "--answers", "a.yaml", "--output", "-", "--format", "markdown")
     assert r.exit_code == 0 and r.stdout.startswith("# Your part in your child's therapy")
     assert not (tmp_path / "-").exists()
+
+
+def test_an_unreadable_translation_folder_is_named_by_validate_and_skipped_by_a_plan(
+    run_cli: RunCli, clinic: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spanish = clinic / "i18n" / "es"
+    spanish.mkdir(parents=True)
+    shutil.copy(CONTENT / "i18n" / "es" / "moments.yaml", spanish / "moments.yaml")
+    real = Path.iterdir
+
+    def iterdir(self: Path) -> Iterator[Path]:
+        if self == spanish:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "iterdir", iterdir)
+    from parentinvolve import kb as kb_package
+
+    es = kb_package.load(CONTENT, clinic, lang="es")  # the shipped Spanish, not a failed run
+    consent = es.entry("consent")
+    assert consent is not None and consent.name == "Dar el consentimiento"
+    r = run_cli("validate", "--clinic", str(clinic))
+    assert r.exit_code == 1
+    assert f"{spanish}:1:1: cannot be read (permission denied)" in r.stderr

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -296,7 +297,7 @@ LAYER = st.fixed_dictionaries(
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(layer=LAYER)
 def test_no_layer_changes_the_locked_set_or_its_order(
-    layer: dict[str, object], tmp_path_factory: pytest.TempPathFactory
+    layer: dict[str, Any], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     folder = tmp_path_factory.mktemp("layer")
     clinic: dict[str, object] = {"name": "Test clinic"}
@@ -312,7 +313,7 @@ def test_no_layer_changes_the_locked_set_or_its_order(
         if layer.get(file):
             (folder / f"{file}.yaml").write_text(yaml.safe_dump(layer[file]), encoding="utf-8")
     if layer.get("crisis"):
-        regions = [{"id": rid, "lines": [line]} for rid, line in layer["crisis"]]  # type: ignore[attr-defined]
+        regions = [{"id": rid, "lines": [line]} for rid, line in layer["crisis"]]
         (folder / "crisis.yaml").write_text(yaml.safe_dump({"regions": regions}), encoding="utf-8")
     if "translate" in layer:
         file = str(layer["translate"])
