@@ -112,6 +112,13 @@ ROUTES = [
         id="lock-a-rule-of-its-own",
     ),
     pytest.param(
+        "topics.yaml",
+        "- id: crisis\n  name: Crisis\n  summary: Call us.\n  reviewed: 2026-11-30\n  sources: [riverbend-handbook]\n"
+        "  sections:\n    - {heading: Now, text: [Call us first.]}\n",
+        "the id 'crisis' is the crisis lines' own (`explain crisis`, made from crisis.yaml): it is part of the locked",
+        id="a-topic-takes-the-crisis-id",
+    ),
+    pytest.param(
         "asks.yaml",
         "- id: crisis-plan\n  locked: false\n",
         "`locked` is set only by the shipped content",

@@ -58,7 +58,13 @@ def copy_entry(content: Path | None, clinic: Path, wanted: str) -> tuple[Path, i
     block.insert(1, stamp)
 
     target = clinic / f"{file}.yaml"
-    if not clinic.is_dir() or clinic.is_symlink():
+    if clinic.is_symlink():
+        raise UsageError(
+            _("{folder} is a symbolic link; give the clinic's folder itself, so nothing is written elsewhere.").format(
+                folder=shown(clinic)
+            )
+        )
+    if not clinic.is_dir():
         raise UsageError(
             _("{folder} is not a folder; start one with `parentinvolve clinic init {folder}`.").format(
                 folder=shown(clinic)

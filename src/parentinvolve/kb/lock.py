@@ -80,6 +80,13 @@ def translation_locked(locked: dict[str, frozenset[str]], file: str, entry_id: s
     return file == "crisis" or entry_id in locked.get(file, frozenset())
 
 
+def id_taken(entry_id: str) -> str:
+    return (
+        f"the id {entry_id!r} is the crisis lines' own (`explain {entry_id}`, made from crisis.yaml): {WHY}; "
+        "choose another id"
+    )
+
+
 def translation_refused(file: str, entry_id: str) -> str:
     return (
         f"{entry_id!r} in {file}.yaml cannot be translated by a clinic's layer: {WHY}; "
