@@ -161,6 +161,18 @@ def test_a_layers_own_spanish_crisis_text_is_refused_and_never_shown(run_cli: Ru
     assert us is not None and us.name == "Estados Unidos"  # the shipped translation, not the layer's
 
 
+def test_a_layers_own_translation_of_the_questions_is_refused(run_cli: RunCli, clinic: Path) -> None:
+    """The questions are the same for every clinic: their choices open the crisis block and pick its lines."""
+    (clinic / "i18n" / "es").mkdir(parents=True)
+    text = (CONTENT / "i18n" / "es" / "questions.yaml").read_text(encoding="utf-8")
+    (clinic / "i18n" / "es" / "questions.yaml").write_text(text.replace("Estados Unidos", "Reino Unido"), "utf-8")
+    r = run_cli("validate", "--clinic", str(clinic))
+    assert r.exit_code == 1
+    assert f"{clinic}/i18n/es/questions.yaml:1:1: a clinic's layer cannot translate questions.yaml" in r.stderr
+    es = kb_package.load(CONTENT, clinic, lang="es")
+    assert es.question("region").label("us") == kb_package.load(CONTENT, lang="es").question("region").label("us")
+
+
 def test_a_layer_rule_joining_a_locked_rules_group_is_refused(
     run_cli: RunCli, content_copy: Path, clinic: Path
 ) -> None:

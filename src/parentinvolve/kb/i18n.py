@@ -201,6 +201,9 @@ def read(kb: KnowledgeBase, lang: str, folders: Sequence[Path]) -> Files:
             path = base / f"{file}.yaml"
             if path.name not in present:
                 continue
+            if n > 0 and file in lock.SAME_FOR_EVERY_CLINIC:
+                out.problems.append(Problem(str(path), 1, 1, lock.file_refused(file)))
+                continue
             # Read (or named, when it is a folder, a named pipe or a link that loops): never skipped quietly.
             text, problems = read_text(path, str(path), max_bytes=MAX_BYTES)
             out.problems += problems

@@ -87,6 +87,18 @@ def id_taken(entry_id: str) -> str:
     )
 
 
+# A layer cannot change these files (kb/overlay.py), so it cannot translate them either: the questions carry the
+# choices that open the crisis block (self-harm) and pick the crisis lines (the region).
+SAME_FOR_EVERY_CLINIC = ("questions", "attendance")
+
+
+def file_refused(file: str) -> str:
+    return (
+        f"a clinic's layer cannot translate {file}.yaml (it is the same for every clinic, and its choices open the "
+        "crisis lines); the shipped translation is used. Remove this file"
+    )
+
+
 def translation_refused(file: str, entry_id: str) -> str:
     return (
         f"{entry_id!r} in {file}.yaml cannot be translated by a clinic's layer: {WHY}; "
