@@ -387,17 +387,13 @@ def test_the_cache_is_per_language_and_sees_translation_changes(content_copy: Pa
 def test_a_clinic_folder_of_translations_overrides_the_shipped_one(kb: KnowledgeBase, tmp_path: Path) -> None:
     clinic = tmp_path / "clinic-i18n"
     (clinic / "es").mkdir(parents=True)
-    texts = kb_i18n.english(kb, "attendance")["parent-only"]
-    entry = {
-        "id": "parent-only",
-        "source_hash": kb_i18n.fingerprint(texts),
-        "label": "Solo los padres",
-        "description": "Solo usted.",
-    }
-    (clinic / "es" / "attendance.yaml").write_text(yaml.safe_dump([entry], allow_unicode=True), encoding="utf-8")
+    texts = kb_i18n.english(kb, "asks")["goals"]
+    entry = {"id": "goals", "source_hash": kb_i18n.fingerprint(texts), "text": "¿Cuáles son las metas?"}
+    (clinic / "es" / "asks.yaml").write_text(yaml.safe_dump([entry], allow_unicode=True), encoding="utf-8")
     both = kb_package.translate(kb, "es", [CONTENT / "i18n", clinic])
-    assert both.attendance["parent-only"].label == "Solo los padres"
-    assert both.attendance["every-session"].label == "Todas las sesiones"
+    shipped = kb_package.translate(kb, "es", [CONTENT / "i18n"])
+    assert both.asks["goals"].text == "¿Cuáles son las metas?"
+    assert both.asks["at-home"].text == shipped.asks["at-home"].text != kb.asks["at-home"].text
 
 
 def test_a_skeleton_holds_english_to_translate_and_counts_as_missing(kb: KnowledgeBase, tmp_path: Path) -> None:

@@ -218,7 +218,7 @@ def _resolve_groups(fired: list[Rule]) -> tuple[list[Rule], list[Overruled]]:
 
 
 _SPEAKS_FIRST = attrgetter("locked", "priority")
-_STRENGTH = attrgetter("priority", "specificity")  # Rule.rank without its tie-break: sort is stable
+_STRENGTH = attrgetter("locked", "priority", "specificity")  # Rule.rank without its tie-break: sort is stable
 
 
 def _collect(rules: list[Rule], cited: set[str]) -> dict[str, list[Item]]:

@@ -217,9 +217,10 @@ class Rule(NamedTuple):
     said_again: tuple[bool, ...] = ()
 
     @property
-    def rank(self) -> tuple[int, int, int]:
-        """Higher wins: priority, then specificity, then the earlier rule."""
-        return (self.priority, self.specificity, -self.order)
+    def rank(self) -> tuple[bool, int, int, int]:
+        """Higher wins: a locked rule (the safety set) over any other, then priority, then specificity, then
+        the earlier rule."""
+        return (self.locked, self.priority, self.specificity, -self.order)
 
 
 class KnowledgeBase(NamedTuple):
