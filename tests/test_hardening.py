@@ -434,3 +434,20 @@ def test_an_unreadable_translation_folder_is_named_by_validate_and_skipped_by_a_
     r = run_cli("validate", "--clinic", str(clinic))
     assert r.exit_code == 1
     assert f"{spanish}:1:1: cannot be read (permission denied)" in r.stderr
+
+
+def test_a_content_folder_that_can_be_listed_but_not_entered_says_so(
+    run_cli: RunCli, content_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = os.access
+    monkeypatch.setattr(
+        os,
+        "access",
+        lambda p, mode, **kw: False if (str(p) == str(content_copy) and mode & os.X_OK) else real(p, mode, **kw),
+    )
+    r = run_cli("validate", str(content_copy))
+    assert r.exit_code == 1 and "questions.yaml" not in r.stderr
+    assert r.stderr.splitlines()[0] == (
+        f"{content_copy}:1:1: this folder cannot be entered (permission denied: its files can be listed but not "
+        "read); give the folder that holds the content YAML files"
+    )
