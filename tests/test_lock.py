@@ -269,10 +269,12 @@ def locked_view(kb: KnowledgeBase) -> tuple[object, ...]:
 def plan_view(kb: KnowledgeBase) -> tuple[object, ...]:
     plan = engine.plan(kb, SELF_HARM)
     assert plan.safety is not None
-    shipped = tuple(ln for ln in plan.safety.lines if not ln.clinic)
+    count = sum(not ln.clinic for ln in plan.safety.lines)
+    assert not any(ln.clinic for ln in plan.safety.lines[:count])  # a clinic's lines only ever after the shipped
     locked_asks = [i.text for i in plan.asks if i.text == kb.asks["crisis-plan"].text]
     return (
-        shipped,
+        plan.safety.lines[:count],
+        plan.asks[0].text,  # the crisis question first
         plan.safety.safety_plan,
         plan.crisis_pointer,
         locked_asks,
