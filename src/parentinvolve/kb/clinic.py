@@ -1,7 +1,9 @@
 """clinic.yaml, read into the `Clinic` on the knowledge base; its policies become entries `explain` finds.
 
 Runs after the merged content is built (overlay.py did the merging), with the same Reader, so its text is
-cleaned like all content (no terminal escapes) and its problems are located like every other.
+cleaned like all content (no terminal escapes) and its problems are located like every other. The clinic's own
+crisis lines (its after-hours line, its crisis.yaml's lines) are added here, after every region's shipped lines,
+marked as the clinic's (`Line.clinic`, shown labelled) and never under a shipped line's name (lock.py).
 """
 
 from __future__ import annotations

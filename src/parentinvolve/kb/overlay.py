@@ -3,9 +3,11 @@
 The merge works on located nodes (reader.py), so the builders need no change and every problem is still
 reported at its own file and line, shipped or clinic. An entry whose id is in the content is patched field by
 field as RFC 7396 (JSON merge-patch) says: a field given replaces the content's, `null` removes it, a mapping
-is patched key by key, a list replaces the whole list; a new id adds an entry. Safety cannot be weakened:
-crisis lines are only ever added (a region's `lines` in a layer are added after the shipped ones), and the
-built-in safety rule and the rules about self-harm can be neither switched off nor changed.
+is patched key by key, a list replaces the whole list; a new id adds an entry. Safety cannot be weakened: what is
+in the locked safety set, and the words that refuse a change to it, are in lock.py. Here, a locked rule or question
+is neither changed nor switched off, `locked` is never set or unset by a layer, no layer rule joins a locked
+rule's group, and a layer's crisis lines are kept aside for clinic.py, which adds them after the shipped ones.
+A folder (or a file in it) that other users can write is not used at all.
 """
 
 from __future__ import annotations
@@ -123,12 +125,11 @@ def read(folder: Path, max_bytes: int) -> Layer:
     return layer
 
 
-TRANSLATED = ("questions", "attendance", "therapies", "moments", "topics", "asks", "rules", "crisis")  # kb/i18n.py
-
-
 def translations(folder: Path, max_bytes: int) -> list[Change]:
     """The layer's own translations (`i18n/<lang>/<file>.yaml`), entry by entry, for `clinic show`: they are
     applied (and checked) with the shipped ones by kb/i18n.py, never over the locked safety set."""
+    from parentinvolve.kb.i18n import FILES as TRANSLATED
+
     out: list[Change] = []
     base = folder / "i18n"
     try:
