@@ -451,3 +451,12 @@ def test_a_content_folder_that_can_be_listed_but_not_entered_says_so(
         f"{content_copy}:1:1: this folder cannot be entered (permission denied: its files can be listed but not "
         "read); give the folder that holds the content YAML files"
     )
+
+
+def test_a_clinics_address_is_not_taken_for_a_phone_number(run_cli: RunCli, clinic: Path, tmp_path: Path) -> None:
+    path = clinic / "clinic.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("12 Mill Lane", "1234 Mill Lane"), "utf-8")
+    answers = tmp_path / "a.yaml"
+    answers.write_text(ANSWERS, encoding="utf-8")
+    page = run_cli("ask", "--clinic", str(clinic), "--answers", str(answers), "--format", "html").stdout
+    assert "<li>Address: 1234 Mill Lane, Riverbend</li>" in page and "tel:1234" not in page

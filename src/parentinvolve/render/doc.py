@@ -261,11 +261,11 @@ def clinic_section(kb: KnowledgeBase, why: bool) -> list[Block]:
     blocks += [Para(text) for text in c.welcome]
     reach = [*c.contacts, *((c.after_hours,) if c.after_hours else ())]
     reach_text = [f"{line_name(line)}: {line.contact}" for line in reach]
-    reach_text += [
-        f"{what}: {value}" for what, value in ((_("Website"), c.website), (_("Address"), c.address)) if value
-    ]
-    if reach_text:
+    where = [f"{what}: {value}" for what, value in ((_("Website"), c.website), (_("Address"), c.address)) if value]
+    if reach_text:  # (numbers tappable in HTML; an address's house number is not a phone number)
         blocks.append(Bullets(tuple(Bullet(t) for t in reach_text), contacts=True))
+    if where:
+        blocks.append(Bullets(tuple(Bullet(t) for t in where)))
     for pid in c.policies:
         policy = kb.entry(pid)
         if policy is None:
