@@ -112,6 +112,12 @@ ROUTES = [
         id="lock-a-rule-of-its-own",
     ),
     pytest.param(
+        "sources.yaml",
+        "- id: crisis-samaritans\n  url: https://crisis.example\n",
+        f"source 'crisis-samaritans' cannot be changed by a clinic's layer: {WHY}",
+        id="a-crisis-lines-source-points-elsewhere",
+    ),
+    pytest.param(
         "topics.yaml",
         "- id: crisis\n  name: Crisis\n  summary: Call us.\n  reviewed: 2026-11-30\n  sources: [riverbend-handbook]\n"
         "  sections:\n    - {heading: Now, text: [Call us first.]}\n",

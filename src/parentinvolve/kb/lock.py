@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 
-from parentinvolve.kb.reader import Map, Node, Scalar, to_plain
+from parentinvolve.kb.reader import Map, Node, Scalar, Seq, to_plain
 from parentinvolve.model import CRISIS, KnowledgeBase
 
 LOCKED = "locked"
 WHY = "it is part of the locked safety set (crisis lines, safety steps and questions, the limits of confidentiality)"
 # What each file's locked entries are, for the messages.
-WHAT = {"rules": "rule", "asks": "question to ask"}
+WHAT = {"rules": "rule", "asks": "question to ask", "sources": "source"}
 
 
 def marked(node: Node | None) -> bool:
@@ -39,6 +40,28 @@ def entry_locked(file: str, node: Node | None) -> bool:
     if file == "rules":
         return marked(node) or about_self_harm(node)
     return file == "asks" and marked(node)
+
+
+def cited(docs: Mapping[str, Node | None]) -> frozenset[str]:
+    """The ids of the sources the locked set cites (crisis.yaml and its regions, locked rules and questions): a
+    source is where a parent checks a crisis line, so a layer cannot change where it points."""
+    out: set[str] = set()
+
+    def add(node: Node | None) -> None:
+        refs = node.items.get("sources") if isinstance(node, Map) else None
+        out.update(str(i.value) for i in (refs.items if isinstance(refs, Seq) else ()) if isinstance(i, Scalar))
+
+    crisis = docs.get("crisis")
+    add(crisis)
+    regions = crisis.items.get("regions") if isinstance(crisis, Map) else None
+    for region in regions.items if isinstance(regions, Seq) else ():
+        add(region)
+    for file in ("rules", "asks"):
+        entries = docs.get(file)
+        for entry in entries.items if isinstance(entries, Seq) else ():
+            if entry_locked(file, entry):
+                add(entry)
+    return frozenset(out)
 
 
 def change_refused(file: str, entry_id: str) -> str:

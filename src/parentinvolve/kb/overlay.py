@@ -71,6 +71,7 @@ class Layer:
     warnings: list[Problem] = field(default_factory=list)
     # crisis.yaml in the layer: its own lines by region id, added after the shipped ones (kb/clinic.py builds them)
     lines: dict[str, list[Node]] = field(default_factory=dict)
+    locked_sources: frozenset[str] = frozenset()  # the sources the locked set cites: never changed by a layer
 
     def problem(self, loc: Loc, message: str) -> None:
         self.problems.append(loc.problem(message))
@@ -167,6 +168,7 @@ def _layer_paths(folder: Path) -> list[Path]:
 
 def apply(docs: dict[str, Node | None], layer: Layer) -> None:
     """Merge the layer into the content's parsed files, in place."""
+    layer.locked_sources = lock.cited(docs)  # (the shipped files, before anything of the layer is merged)
     for name, patch in layer.docs.items():
         if name == "crisis":
             docs[name] = _Crisis(layer).merge(docs.get(name), patch)
@@ -217,7 +219,7 @@ def _merge_list(layer: Layer, name: str, base: Node | None, patch: Node) -> Node
             items.append(item)
             continue
         shipped = items[index[eid]]
-        if lock.entry_locked(name, shipped):
+        if lock.entry_locked(name, shipped) or (name == "sources" and eid in layer.locked_sources):
             layer.problem(item.loc, lock.change_refused(name, eid))
             continue
         if stamp is not None:
