@@ -59,7 +59,7 @@ def cited(docs: Mapping[str, Node | None]) -> frozenset[str]:
     for file in ("rules", "asks"):
         entries = docs.get(file)
         for entry in entries.items if isinstance(entries, Seq) else ():
-            if entry_locked(file, entry):
+            if marked(entry):
                 add(entry)
     return frozenset(out)
 
