@@ -250,6 +250,7 @@ def untouched(name: str, text: str) -> Callable[[Result, Path], None]:
 # --- the table ------------------------------------------------------------------------------------------------
 
 A = ("ask", "--answers")
+EXAMPLE_CLINIC = Path(__file__).resolve().parent.parent / "examples" / "clinic"
 
 
 def answers(text: str | bytes) -> dict[str, str | bytes]:
@@ -1638,6 +1639,126 @@ CASES += [
             lambda c: (
                 (c / "attendance.yaml").write_bytes((c / "attendance.yaml").read_text().encode("utf-16-le")) and None
             )
+        ),
+        max_lines=2,
+    ),
+]
+
+
+def a_clinic(change: Callable[[Path], None] | None = None) -> Setup:
+    """A copy of the example clinic at `clinic/`, changed by `change(clinic)`."""
+
+    def setup(work: Path) -> Mapping[str, str] | None:
+        clinic = Path(shutil.copytree(EXAMPLE_CLINIC, work / "clinic"))
+        if change is not None:
+            change(clinic)
+        return None
+
+    return setup
+
+
+def _clinic_field(clinic: Path, old: str, new: str) -> None:
+    edit(clinic / "clinic.yaml", old, new)
+
+
+def _linked_therapies(clinic: Path) -> None:
+    (clinic / "therapies.yaml").unlink()
+    (clinic.parent / "elsewhere.yaml").write_text("# not the clinic's\n", encoding="utf-8")
+    (clinic / "therapies.yaml").symlink_to(clinic.parent / "elsewhere.yaml")
+
+
+def _open_to_everyone(clinic: Path) -> None:
+    clinic.chmod(0o777)
+
+
+def _looped(work: Path) -> Mapping[str, str] | None:
+    (work / "loop").symlink_to(work / "loop")
+    return None
+
+
+# Issue 20, round three: a clinic's layer and its commands.
+CASES += [
+    Case(
+        "clinic-after-hours-takes-a-crisis-line-name",
+        ("validate", "--clinic", "clinic"),
+        1,
+        ("clinic/clinic.yaml:14:9: 'Samaritans' would pass for the shipped crisis line 'Samaritans'",),
+        setup=a_clinic(lambda c: _clinic_field(c, "Riverbend on-call clinician (evenings and weekends)", "Samaritans")),
+        max_lines=2,
+    ),
+    Case(
+        "clinic-disables-the-limits-of-confidentiality",
+        ("validate", "--clinic", "clinic"),
+        1,
+        ("rule 'confidentiality-limits' cannot be disabled: it is part of the locked safety set",),
+        setup=a_clinic(lambda c: _clinic_field(c, "  - ask-region-records", "  - confidentiality-limits")),
+        max_lines=2,
+    ),
+    *(
+        Case(
+            f"clinic-override-{name.replace(' ', '-')}",
+            ("clinic", "override", name, "--clinic", "clinic"),
+            2,
+            ("Crisis help cannot be copied into a clinic's layer: it is part of the locked safety set",),
+            setup=a_clinic(),
+            max_lines=1,
+        )
+        for name in ("crisis", "suicide", "safety plan")
+    ),
+    Case(
+        "clinic-override-through-a-link",
+        ("clinic", "override", "dbt", "--clinic", "clinic"),
+        2,
+        ("clinic/therapies.yaml is a symbolic link, not a regular file; it was left untouched.",),
+        setup=a_clinic(_linked_therapies),
+        max_lines=1,
+    ),
+    Case(
+        "clinic-folder-open-to-everyone",
+        ("ask", "--answers", "ok.yaml", "--clinic", "clinic"),
+        1,
+        ("clinic:1:1: other users of this computer can change this (it is writable by everyone)",),
+        files={"ok.yaml": OK_ANSWERS},
+        setup=a_clinic(_open_to_everyone),
+        max_lines=2,
+    ),
+    Case(
+        "clinic-folder-is-a-link-loop",
+        ("validate", "--clinic", "loop"),
+        1,
+        ("loop:1:1: this is a symbolic link that loops back on itself, not a folder",),
+        setup=_looped,
+        max_lines=2,
+    ),
+    Case(
+        "clinic-init-escape-in-the-name",
+        ("clinic", "init", "our\x1b[2Jclinic"),
+        0,
+        out=("Wrote 'our\\x1b[2Jclinic/clinic.yaml'",),
+        writes=("our\x1b[2Jclinic", "our\x1b[2Jclinic/clinic.yaml", "our\x1b[2Jclinic/README.md"),
+    ),
+    Case(
+        "clinic-reviewed-not-a-real-date",
+        ("validate", "--clinic", "clinic"),
+        1,
+        ("clinic/clinic.yaml:41:11: reviewed '2026-02-30' is not a real date",),
+        setup=a_clinic(lambda c: _clinic_field(c, "reviewed: 2026-11-30", "reviewed: 2026-02-30")),
+        max_lines=2,
+    ),
+    Case(
+        "output-dash-is-standard-output",
+        (*A, "ok.yaml", "--output", "-", "--format", "plain"),
+        0,
+        out=(PLAN_TITLE,),
+        files={"ok.yaml": OK_ANSWERS},
+    ),
+    Case(
+        "content-nul-in-utf8",
+        ("validate", "c"),
+        1,
+        ("c/attendance.yaml:1:1: a NUL character (a zero byte) is here; remove it",),
+        setup=with_content(
+            lambda c: (c / "attendance.yaml").write_bytes(b"\x00" + (c / "attendance.yaml").read_bytes()) and None
         ),
         max_lines=2,
     ),

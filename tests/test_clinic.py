@@ -59,9 +59,11 @@ def test_every_format_carries_the_clinic_and_its_after_hours_line_beside_the_shi
         assert data["clinic"]["name"] == c.name
         assert data["clinic"]["after_hours"] == {"name": c.after_hours.name, "contact": c.after_hours.contact}
         lines = [(x["name"], x["contact"]) for x in data["safety"]["lines"]]
-        assert [(x.name, x.contact) for x in shipped.lines] == [x for x in lines if x[0] != c.after_hours.name]
-        emergency = next(n for n, x in enumerate(lines) if shipped.emergency in x[1])
-        assert lines[emergency + 1] == (c.after_hours.name, c.after_hours.contact)  # right after the emergency number
+        # The shipped lines first, whole and in order; then the clinic's, labelled with the clinic's name.
+        assert lines[: len(shipped.lines)] == [(x.name, x.contact) for x in shipped.lines]
+        labelled = f"{c.name} after hours — {c.after_hours.name}"
+        assert lines[len(shipped.lines) :] == [(labelled, c.after_hours.contact)]
+        assert data["safety"]["lines"][-1]["clinic"] == c.name
         assert [p["id"] for p in data["clinic"]["policies"]] == list(c.policies)
         return
     show = html.escape if fmt == "html" else (lambda t: t)
@@ -184,13 +186,13 @@ def test_an_unknown_field_in_clinic_yaml_is_located(run_cli: RunCli, clinic: Pat
     ("file", "text", "reason"),
     [
         ("clinic.yaml", "disable:\n  - safety-first\n", "the built-in safety rule (safety-first) cannot be disabled"),
-        ("clinic.yaml", "disable:\n  - self-harm-safety\n", "is part of the safety net"),
+        ("clinic.yaml", "disable:\n  - self-harm-safety\n", "cannot be disabled: it is part of the locked safety set"),
         ("crisis.yaml", "regions:\n  - id: uk\n    lines: null\n", "the shipped crisis lines cannot be removed"),
         ("crisis.yaml", "regions: null\n", "the shipped crisis lines cannot be removed"),
         (
             "crisis.yaml",
             "regions:\n  - id: uk\n    lines:\n      - {name: Samaritans, contact: '555-0100'}\n",
-            "cannot change",
+            "would pass for the shipped crisis line 'Samaritans'",
         ),
         ("crisis.yaml", "message: Call us first.\n", "the crisis 'message' cannot be changed"),
         (
@@ -198,7 +200,7 @@ def test_an_unknown_field_in_clinic_yaml_is_located(run_cli: RunCli, clinic: Pat
             "regions:\n  - id: uk\n    emergency: '555-0100'\n",
             "a region's 'emergency' cannot be changed",
         ),
-        ("rules.yaml", "- id: self-harm-safety\n  why: [Nothing to see.]\n", "safety net"),
+        ("rules.yaml", "- id: self-harm-safety\n  why: [Nothing to see.]\n", "locked safety set"),
     ],
 )
 def test_safety_cannot_be_weakened(run_cli: RunCli, clinic: Path, file: str, text: str, reason: str) -> None:
@@ -223,7 +225,9 @@ def test_a_layer_may_add_crisis_lines_after_the_shipped_ones(clinic: Path, kb: K
     assert mine is not None and theirs is not None
     shipped = [line for line in mine.lines if line in theirs.lines]
     assert shipped == list(theirs.lines)
-    assert mine.lines[-1].name == "Riverbend text line"
+    assert (
+        mine.lines[-1].name == "Riverbend text line" and mine.lines[-1].clinic == "Riverbend Family Therapy (example)"
+    )
 
 
 def test_null_removes_an_optional_field_and_a_required_one_is_missed_at_the_patch(

@@ -7,6 +7,7 @@ import ast
 import gettext
 import io
 import re
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -245,9 +246,10 @@ def test_translated_regions_give_their_lines_and_steps_in_the_plan_and_in_explai
         }
         for region in kb.crisis.regions
     ]
-    (tmp_path / "es").mkdir()
+    shutil.copytree(CONTENT / "i18n" / "es", tmp_path / "es")  # a copy of the content's translations, crisis edited
+    entries += [i for i in spanish_entries("crisis") if i["id"] == "crisis"]  # the message and steps, as shipped
     (tmp_path / "es" / "crisis.yaml").write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
-    es = kb_package.translate(kb, "es", [CONTENT / "i18n", tmp_path])
+    es = kb_package.translate(kb, "es", [tmp_path])
     assert not i18n_status.reports(kb, CONTENT, [tmp_path], ["es"])[0].problems
     us = es.crisis.region("us")
     assert us is not None and us.name == "Región us" and us.steps and us.steps[0].startswith("texto")
@@ -347,7 +349,12 @@ def test_a_malformed_translation_is_a_located_content_problem(
     assert re.search(
         r"i18n/es/crisis\.yaml:\d+:\d+: lines\.contact: keep every number exactly as in the English", r.stderr
     )
-    # A parent still gets a plan: the broken entries are English, the rest Spanish.
+    # Crisis help is never shown in English instead of Spanish: the Spanish run is refused, naming each entry.
+    r = run_cli("--lang", "es", "--content", str(content_copy), "explain", "pcit", "--format", "plain")
+    assert (r.exit_code, r.stdout) == (1, "")
+    assert "'uk' is stale" in r.stderr and "'us' has no translation" in r.stderr
+    # Anything else that is broken is English, the rest Spanish: a parent still gets a plan.
+    (spanish / "crisis.yaml").write_bytes((CONTENT / "i18n" / "es" / "crisis.yaml").read_bytes())
     r = run_cli("--lang", "es", "--content", str(content_copy), "explain", "pcit", "--format", "plain")
     assert r.exit_code == 0 and "Todas las sesiones" in r.stdout
 
@@ -380,17 +387,13 @@ def test_the_cache_is_per_language_and_sees_translation_changes(content_copy: Pa
 def test_a_clinic_folder_of_translations_overrides_the_shipped_one(kb: KnowledgeBase, tmp_path: Path) -> None:
     clinic = tmp_path / "clinic-i18n"
     (clinic / "es").mkdir(parents=True)
-    texts = kb_i18n.english(kb, "attendance")["parent-only"]
-    entry = {
-        "id": "parent-only",
-        "source_hash": kb_i18n.fingerprint(texts),
-        "label": "Solo los padres",
-        "description": "Solo usted.",
-    }
-    (clinic / "es" / "attendance.yaml").write_text(yaml.safe_dump([entry], allow_unicode=True), encoding="utf-8")
+    texts = kb_i18n.english(kb, "asks")["goals"]
+    entry = {"id": "goals", "source_hash": kb_i18n.fingerprint(texts), "text": "¿Cuáles son las metas?"}
+    (clinic / "es" / "asks.yaml").write_text(yaml.safe_dump([entry], allow_unicode=True), encoding="utf-8")
     both = kb_package.translate(kb, "es", [CONTENT / "i18n", clinic])
-    assert both.attendance["parent-only"].label == "Solo los padres"
-    assert both.attendance["every-session"].label == "Todas las sesiones"
+    shipped = kb_package.translate(kb, "es", [CONTENT / "i18n"])
+    assert both.asks["goals"].text == "¿Cuáles son las metas?"
+    assert both.asks["at-home"].text == shipped.asks["at-home"].text != kb.asks["at-home"].text
 
 
 def test_a_skeleton_holds_english_to_translate_and_counts_as_missing(kb: KnowledgeBase, tmp_path: Path) -> None:
@@ -408,8 +411,13 @@ def test_a_skeleton_holds_english_to_translate_and_counts_as_missing(kb: Knowled
     assert cbt_en is not None and cbt["source_hash"].startswith("TODO ") and cbt["summary"] == cbt_en.summary
     assert cbt["attendance"] == [{"weekly": list(band[3])} for band in cbt_en.bands]  # every band's weekly text
     (report,) = i18n_status.reports(kb, CONTENT, [tmp_path], ["es"])
-    assert not report.problems and report.stale == 0
+    assert report.stale == 0
     assert report.translated == 1  # pcit; the skeleton's TODO entries count as missing
+    # The locked safety set, untranslated here, is an error each (never English instead), not a warning.
+    locked = {r.id for r in kb.rules if r.locked} | {a.id for a in kb.asks.values() if a.locked}
+    regions = {r.id for r in kb.crisis.regions}
+    assert {"crisis-plan", "confidentiality-limits", "self-harm-safety", "harm-in-family"} <= locked
+    assert {p.message.split("'")[1] for p in report.problems} == {"crisis", *regions, *locked}
 
 
 # --- the interface catalog ----------------------------------------------------------------------------------------

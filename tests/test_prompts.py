@@ -466,3 +466,31 @@ def test_plain_questions_stop_on_end_of_input(knowledge: KnowledgeBase) -> None:
     term = prompts.PlainTerminal(io.StringIO(""), io.StringIO())
     with pytest.raises(Interrupted):
         term.ask_one(knowledge.question("child_age"))
+
+
+def test_ctrl_z_suspends_a_menu_question_instead_of_typing_it(
+    knowledge: KnowledgeBase, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 20 I: Ctrl-Z stops the program (the shell's `fg` brings it back), as at the numbered questions."""
+    suspended: list[bool] = []
+    monkeypatch.setattr(
+        prompt_toolkit.application.application.Application,
+        "suspend_to_background",
+        lambda self, suspend_group=True: suspended.append(True),
+    )
+    age, shown = drive(lambda: prompts.ask_one(knowledge.question("child_age")), [(ASKING + AGE, "1\x1a5" + ENTER)])
+    assert suspended == [True] and age == 15 and "^Z" not in shown
+
+
+def test_a_latin1_byte_at_the_numbered_questions_is_asked_again(knowledge: KnowledgeBase) -> None:
+    """Issue 20 E: a byte the locale cannot decode (Latin-1 from an Emacs shell) is not a crash."""
+    import io
+
+    for errors in ("strict", "surrogateescape"):
+        typed = io.TextIOWrapper(io.BytesIO(b"\xe9t\xe9\n15\n"), encoding="utf-8", errors=errors)
+        raw = io.BytesIO()
+        shown = io.TextIOWrapper(raw, encoding="utf-8")  # strict: a lone surrogate here was the crash
+        term = prompts.PlainTerminal(typed, shown)
+        assert term.ask_one(knowledge.question("child_age")) == 15
+        shown.flush()
+        assert "is not a whole number" in raw.getvalue().decode("utf-8")

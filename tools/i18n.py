@@ -129,6 +129,8 @@ def cmd_status(langs: list[str]) -> None:
     base = kb.load(content, lang="en")
     for report in kb_i18n.reports(base, content, [content / "i18n"], langs or None):
         print(report.summary())
+        for problem in report.problems:  # (the locked safety set untranslated: an error, never English)
+            print(f"  {problem} (error)")
         for line in report.warnings:
             print(f"  {line}")
 

@@ -139,7 +139,8 @@ def plan(kb: KnowledgeBase, raw_answers: Mapping[Any, Any]) -> Plan:
 
     cited: set[str] = set(chosen.sources if chosen else ())
     # Within each section the stronger rules speak first: a therapy's own arrangement before the general note.
-    by_priority = sorted(used, key=_PRIORITY, reverse=True)  # (stable, reverse too: file order kept)
+    # A locked rule (the safety set) speaks first whatever another rule's priority: nothing can displace it.
+    by_priority = sorted(used, key=_SPEAKS_FIRST, reverse=True)  # (stable, reverse too: file order kept)
     places = _collect(by_priority, cited)
     if weekly:  # the therapy's own arrangement for this age comes first in the weekly sessions
         first = [Item(t, ATTENDANCE_RULE, because) for t in weekly]
@@ -237,8 +238,8 @@ def _resolve_groups(fired: list[Rule]) -> tuple[list[Rule], list[Overruled]]:
     return used, overruled
 
 
-_PRIORITY = attrgetter("priority")
-_STRENGTH = attrgetter("priority", "specificity")  # Rule.rank without its tie-break: sort is stable
+_SPEAKS_FIRST = attrgetter("locked", "priority")
+_STRENGTH = attrgetter("locked", "priority", "specificity")  # Rule.rank without its tie-break: sort is stable
 
 
 def _collect(rules: list[Rule], cited: set[str]) -> dict[str, list[Item]]:
@@ -274,7 +275,10 @@ def _asks(kb: KnowledgeBase, rules: list[Rule]) -> tuple[Item, ...]:
             picked.setdefault(ask_id, r)
         if len(picked) == bank:
             break
-    keep = set(list(picked)[:MAX_ASKS])
+    # The locked questions (the safety questions) are always kept, whatever rules outrank the ones that picked
+    # them; the strongest rules' picks fill the rest.
+    locked = [a for a in picked if kb.asks[a].locked]
+    keep = set(locked + [a for a in picked if a not in locked][: max(MAX_ASKS - len(locked), 0)])
     return tuple(Item(a.text, picked[a.id].id, picked[a.id].because) for a in kb.asks.values() if a.id in keep)
 
 

@@ -57,6 +57,12 @@ class ContentError(ParentInvolveError):
                 "The content in {folder} with the clinic's layer {clinic} has {count} problems.",
                 count,
             )
+        elif clinic:  # the built-in content with a clinic's layer: the layer is what to look at
+            message = ngettext(
+                "The clinic's layer {clinic} has {count} problem.",
+                "The clinic's layer {clinic} has {count} problems.",
+                count,
+            )
         elif root:
             message = ngettext(
                 "The content in {folder} has {count} problem.", "The content in {folder} has {count} problems.", count

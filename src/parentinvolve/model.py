@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -145,6 +145,7 @@ class Ask(NamedTuple):
     id: str
     text: str
     sources: tuple[str, ...]
+    locked: bool = False  # in the locked safety set (`locked: true` in the shipped asks.yaml): always kept, first
 
 
 class Line(NamedTuple):
@@ -152,6 +153,22 @@ class Line(NamedTuple):
     contact: str
     audience: str = "anyone"  # young-people | parents | anyone
     main: bool = False  # the region's main line, named in the one-line crisis pointer
+    # A clinic's own line (its layer's crisis.yaml, or its after-hours line): the clinic's name, shown as a label
+    # (`line_name`); "" for a shipped line. A clinic's lines come after the shipped ones and are never translated.
+    clinic: str = ""
+    after_hours: bool = False
+
+
+# How a clinic's own crisis line is labelled, so it can never pass for a shipped service.
+CLINIC_LINE = N_("{clinic} — {name}")
+AFTER_HOURS_LINE = N_("{clinic} after hours — {name}")
+
+
+def line_name(line: Line, gettext: Callable[[str], str] = _) -> str:
+    """A crisis line's name as shown: a clinic's own line carries the clinic's name (in the current language)."""
+    if not line.clinic:
+        return line.name
+    return gettext(AFTER_HOURS_LINE if line.after_hours else CLINIC_LINE).format(clinic=line.clinic, name=line.name)
 
 
 class Region(NamedTuple):
@@ -211,6 +228,7 @@ class Rule(NamedTuple):
     specificity: int = 0
     # Rules that say something this one contradicts: `validate` proves no family gets both (kb/exclusive.py).
     excludes: tuple[str, ...] = ()
+    locked: bool = False  # in the locked safety set (`locked: true` in the shipped rules.yaml): speaks first
     # Made by kb/said.py from the fields above, never written in YAML: everything the rule says, in order, as
     # the plan's items; where each goes (a moment's id, CONFIDENTIALITY, PREPARE or WHY); and whether another
     # rule says the same text in the same place (only those need checking for repeats in a plan).
@@ -219,9 +237,10 @@ class Rule(NamedTuple):
     said_again: tuple[bool, ...] = ()
 
     @property
-    def rank(self) -> tuple[int, int, int]:
-        """Higher wins: priority, then specificity, then the earlier rule."""
-        return (self.priority, self.specificity, -self.order)
+    def rank(self) -> tuple[bool, int, int, int]:
+        """Higher wins: a locked rule (the safety set) over any other, then priority, then specificity, then
+        the earlier rule."""
+        return (self.locked, self.priority, self.specificity, -self.order)
 
 
 class KnowledgeBase(NamedTuple):

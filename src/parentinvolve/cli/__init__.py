@@ -98,7 +98,28 @@ def _kb(ctx: typer.Context) -> KnowledgeBase:
     from parentinvolve.i18n import current
 
     obj = ctx.obj or {}
-    return kb.load(obj.get("content"), obj.get("clinic"), lang=current())
+    clinic, lang = obj.get("clinic"), current()
+    if clinic is not None and lang != "en":
+        _warn_unreadable(Path(clinic) / "i18n" / lang)
+    return kb.load(obj.get("content"), clinic, lang=lang)
+
+
+def _warn_unreadable(folder: Path) -> None:
+    """A clinic's translations that cannot be read: one warning line, and the shipped translations are used
+    (the same for the folder and for a file in it)."""
+    if not os.path.isdir(folder):
+        return
+    names: list[Path] = []
+    if os.access(folder, os.R_OK | os.X_OK):
+        names = [p for p in folder.glob("*.yaml") if p.is_file() and not os.access(p, os.R_OK)]
+    else:
+        names = [folder]
+    if names:
+        say(
+            _(
+                "warning: {path} cannot be read (permission denied); the clinic's translations there are not used."
+            ).format(path=", ".join(shown(p) for p in names))
+        )
 
 
 @app.command()
@@ -121,7 +142,7 @@ def ask(
         None,
         "--output",
         "-o",
-        help="Write the plan to this file (readable by you only) instead of the screen.",
+        help="Write the plan to this file (readable by you only) instead of the screen; - for standard output.",
         metavar="FILE",
     ),
     force: bool = typer.Option(False, "--force", help="Let --output and --save replace an existing file."),
@@ -284,7 +305,8 @@ def validate(
     layer = f" with the clinic's layer {shown(clinic)}" if clinic else ""
     found, problems, counts = kb.check(target, clinic)
     if problems:
-        raise ContentError(problems, root=str(target), clinic=str(clinic) if clinic else "")
+        given = folder or obj.get("content")  # the built-in content is not named: the command needs no folder
+        raise ContentError(problems, root=str(target) if given or not clinic else "", clinic=str(clinic or ""))
     for warning in counts.warnings:  # a clinic's copy of an entry that has changed since: worth a look, not an error
         say(str(warning))
     from parentinvolve.cli.translations import check_translations

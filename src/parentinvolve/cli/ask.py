@@ -39,6 +39,8 @@ def run(
     from parentinvolve.cli.output import SUFFIX_FORMATS, pick_format
     from parentinvolve.render import PLAN_FORMATS
 
+    if output is not None and str(output) == "-":  # `--output -`: standard output, as Unix tools read it
+        output, pager = None, False
     if no_input and answers_file is None:
         raise UsageError(_("--no-input needs --answers FILE: without prompts, the answers must come from a file."))
     if fmt is None and output is not None:

@@ -31,6 +31,7 @@ KINDS = {
     "crisis": N_("crisis line"),
     "clinic": N_("policy"),
 }
+MAX_TRANSLATION_BYTES = 32 * 1024 * 1024  # as kb/i18n.py reads them
 NO_CLINIC = N_("Give the clinic's folder with --clinic DIR (or set PARENTINVOLVE_CLINIC).")
 
 TEMPLATE = """\
@@ -92,24 +93,67 @@ def init(folder: Path = typer.Argument(..., help="A new (or empty) folder for th
     Example:
       parentinvolve clinic init ./our-clinic
     """
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+    from parentinvolve.cli.terminal import shown
+
+    name = shown(folder)  # as messages and the template show it: an odd name quoted, never raw
+    if folder.is_symlink() or (folder.exists() and (not folder.is_dir() or any(folder.iterdir()))):
         raise UsageError(
             _("{folder} already exists and is not an empty folder; give a new one. Nothing was written.").format(
-                folder=folder
+                folder=name
             )
         )
+    _write_new_layer(folder, name)
+    wrote = _("Wrote {config} and {readme}. Fill in clinic.yaml, then run:")
+    print(wrote.format(config=shown(folder / "clinic.yaml"), readme=shown(folder / "README.md")))
+    print(f"  parentinvolve validate --clinic {_shell(folder)}")
+
+
+def _shell(folder: Path) -> str:
+    """The folder as it can be typed in a shell (quoted when it needs to be), or shown quoted when it cannot."""
+    from shlex import quote
+
+    from parentinvolve.cli.terminal import shown
+
+    text = str(folder)
+    return quote(text) if text.isprintable() else shown(folder)
+
+
+def _write_new_layer(folder: Path, name: str) -> None:
+    """clinic.yaml and README.md, each written whole (or not at all), under the folder's lock; on a failure
+    nothing is left behind: the files written so far, and the folder if this made it."""
+    from parentinvolve.cli.private_files import folder_locked, replace_file
+    from parentinvolve.errors import OutputError
+
+    made = not folder.exists()
+    written: list[Path] = []
+    typed = _shell(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "clinic.yaml").write_text(TEMPLATE.format(folder=folder), encoding="utf-8")
-        (folder / "README.md").write_text(README.format(name="Your clinic", folder=folder), encoding="utf-8")
+        with folder_locked(folder):
+            for file, text in (
+                ("clinic.yaml", TEMPLATE.format(folder=typed.replace("\n", " "))),
+                ("README.md", README.format(name="Your clinic", folder=typed)),
+            ):
+                replace_file(folder / file, text)
+                written.append(folder / file)
     except OSError as exc:
-        from parentinvolve.errors import OutputError
-
         reason = (exc.strerror or str(exc)).lower()
-        raise OutputError(_("Could not write {folder}: {reason}.").format(folder=folder, reason=reason)) from exc
-    wrote = _("Wrote {config} and {readme}. Fill in clinic.yaml, then run:")
-    print(wrote.format(config=folder / "clinic.yaml", readme=folder / "README.md"))
-    print(f"  parentinvolve validate --clinic {folder}")
+        _undo(written, folder if made else None)
+        raise OutputError(_("Could not write {folder}: {reason}.").format(folder=name, reason=reason)) from exc
+    except (OutputError, UsageError):
+        _undo(written, folder if made else None)
+        raise
+
+
+def _undo(written: list[Path], folder: Path | None) -> None:
+    import contextlib
+
+    for path in written:
+        with contextlib.suppress(OSError):
+            path.unlink()
+    if folder is not None:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
 
 
 @app.command()
@@ -132,8 +176,10 @@ def override(
     obj = ctx.obj or {}
     target, line = copy_entry(obj.get("content"), _folder(ctx), entry)
     copied = _("Copied {entry} to {where}. Change what you need, delete the fields you keep as shipped,")
-    print(copied.format(entry=entry, where=f"{target}:{line}"))
-    print(_("then check with `parentinvolve validate --clinic {folder}`.").format(folder=target.parent))
+    from parentinvolve.cli.terminal import shown
+
+    print(copied.format(entry=shown(entry), where=f"{shown(target)}:{line}"))
+    print(_("then check with `parentinvolve validate --clinic {folder}`.").format(folder=_shell(target.parent)))
 
 
 @app.command()
@@ -146,17 +192,21 @@ def show(ctx: typer.Context) -> None:
       parentinvolve clinic show --clinic ./our-clinic
     """
     from parentinvolve import kb
+    from parentinvolve.cli.terminal import shown, strip
 
     obj = ctx.obj or {}
     base = kb.load(obj.get("content"), _folder(ctx))
     clinic = base.clinic
     assert clinic is not None  # loading with a clinic's folder always gives one
-    rows = [(c.where, _describe(c.what, c.file, c.id, c.field)) for c in clinic.changes]
+    from parentinvolve.kb.overlay import translations
+
+    changes = [*clinic.changes, *translations(Path(clinic.folder), MAX_TRANSLATION_BYTES)]
+    rows = [(_where(c.where), strip(_describe(c.what, c.file, c.id, c.field))) for c in changes]
     width = max((len(w) for w, _what in rows), default=0)
     reviewed = _(", reviewed {date}").format(date=clinic.reviewed) if clinic.reviewed else ""
     print(
         _("{clinic} — the layer in {folder}{reviewed}").format(
-            clinic=clinic.name, folder=clinic.folder, reviewed=reviewed
+            clinic=strip(clinic.name), folder=shown(clinic.folder), reviewed=reviewed
         )
     )
     for where, what in rows:
@@ -165,12 +215,22 @@ def show(ctx: typer.Context) -> None:
         print(_("It changes nothing in the content: it only adds the clinic's name."))
 
 
+def _where(where: str) -> str:
+    """`path:line`, the path shown as messages show file names (an odd one quoted, never raw)."""
+    from parentinvolve.cli.terminal import shown
+
+    path, _sep, line = where.rpartition(":")
+    return f"{shown(path)}:{line}" if path else shown(where)
+
+
 def _describe(what: str, file: str, entry_id: str, field: str) -> str:
     kind = _(KINDS[file]) if file in KINDS else file
     if what == "line":
         if entry_id == "after_hours":
-            return _("added the after-hours line to every region's crisis lines, after the emergency number")
+            return _("added the after-hours line to every region's crisis lines, after the shipped lines")
         return _("added crisis line {name} to region {region}").format(name=repr(field), region=entry_id)
+    if what == "translated":
+        return _("translated {kind} {id} into {language}").format(kind=kind, id=entry_id, language=field)
     if what == "stale":
         return _("{kind} {id} changed in the shipped content since it was copied here").format(kind=kind, id=entry_id)
     verb = {

@@ -6,6 +6,7 @@ import contextlib
 import errno
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 from parentinvolve import startup
@@ -116,9 +117,17 @@ def check_target(path: Path, *, force: bool, what: str) -> None:
     if not stat.S_ISDIR(folder_mode):
         raise UsageError(_not_a_folder(folder, path))
     if not os.access(folder, os.W_OK):
+        reason = _("the file system is read-only") if _read_only(folder) else _("permission denied")
         raise OutputError(
-            _("Cannot write in {folder} (permission denied); choose another folder.").format(folder=shown(folder))
+            _("Cannot write in {folder} ({reason}); choose another folder.").format(folder=shown(folder), reason=reason)
         )
+
+
+def _read_only(folder: Path) -> bool:
+    try:
+        return bool(os.statvfs(folder).f_flag & os.ST_RDONLY)
+    except OSError:
+        return False
 
 
 def _not_a_folder(folder: Path, path: Path) -> str:
@@ -184,7 +193,7 @@ def write_private(path: Path, text: str, *, force: bool) -> None:
             _("{path} already exists; it was left untouched. Use --force to replace it.").format(path=shown(path))
         ) from None
     except OSError as exc:
-        reason = _("no space left on the disk") if exc.errno == errno.ENOSPC else (exc.strerror or str(exc)).lower()
+        reason = _reason(exc)
         raise OutputError(
             _("Could not write {path}: {reason}. Nothing was written.").format(path=shown(path), reason=reason)
         ) from None
@@ -204,3 +213,96 @@ def _replace_regular_file(tmp: str, path: Path) -> None:
     if not stat.S_ISREG(mode):
         _refuse_existing(path, mode, force=True, what="output")
     os.replace(tmp, path)
+
+
+@contextlib.contextmanager
+def folder_locked(folder: Path) -> Iterator[None]:
+    """Hold an exclusive lock (fcntl) on `folder` itself while its files are read, changed and written back, so
+    that runs at the same time take turns instead of losing each other's changes. The folder is opened without
+    following a link."""
+    import fcntl
+
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError as exc:
+        raise OutputError(
+            _("Cannot use the folder {folder} ({reason}).").format(folder=shown(folder), reason=_reason(exc))
+        ) from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # (closing releases the lock)
+
+
+def replace_file(path: Path, text: str) -> None:
+    """Write `text` as `path`, all or nothing: a temporary file in the same folder, flushed to the disk, then
+    renamed over the old one, which stays whole if anything fails. Never written through a link: an existing
+    `path` must be a regular file. A new file gets the usual permissions (the umask); an old one keeps its own."""
+    import tempfile
+
+    try:
+        old: os.stat_result | None = os.lstat(path)
+    except FileNotFoundError:
+        old = None
+    except OSError as exc:
+        raise OutputError(_could_not(path, exc)) from None
+    if old is not None and not stat.S_ISREG(old.st_mode):
+        raise UsageError(
+            _("{name} is {what}, not a regular file; it was left untouched.").format(
+                name=shown(path), what=what_it_is(old.st_mode)
+            )
+        )
+    tmp = ""
+    try:
+        with startup.signals_held():
+            fd, tmp = tempfile.mkstemp(prefix=_temporary_prefix(path), suffix=".tmp", dir=path.parent)
+            startup.writing(tmp)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            if old is not None:
+                os.fchmod(fh.fileno(), stat.S_IMODE(old.st_mode))
+            else:
+                mask = os.umask(0)
+                os.umask(mask)
+                os.fchmod(fh.fileno(), 0o666 & ~mask)
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        with startup.signals_held():
+            os.replace(tmp, path)
+            startup.done_writing(tmp, shown(path))
+            tmp = ""
+        _sync_folder(path.parent)
+    except OSError as exc:
+        raise OutputError(_could_not(path, exc)) from None
+    finally:
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            startup.done_writing(tmp)
+
+
+def _sync_folder(folder: Path) -> None:
+    """The rename itself on the disk too (best effort: some file systems cannot sync a folder)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno == errno.ENOSPC:
+        return _("no space left on the disk")
+    if exc.errno == errno.EROFS:
+        return _("the file system is read-only")
+    if exc.errno == errno.ELOOP:
+        return _("a symbolic link is in the way")
+    return (exc.strerror or str(exc)).lower()
+
+
+def _could_not(path: Path, exc: OSError) -> str:
+    return _("Could not write {path}: {reason}. The file was left as it was.").format(
+        path=shown(path), reason=_reason(exc)
+    )

@@ -87,12 +87,17 @@ def _sentence(problem: str) -> str:
 
 
 def _stop_on_ctrl_d(app: Application[Any]) -> None:
-    """questionary's lists ignore Ctrl-D; make it end the questionnaire like Ctrl-C does."""
+    """questionary's lists ignore Ctrl-D; make it end the questionnaire like Ctrl-C does. Ctrl-Z suspends (it
+    would type `^Z` into a text question otherwise)."""
     keys = KeyBindings()
 
     @keys.add("c-d", eager=True)
     def end_on_ctrl_d(event: KeyPressEvent) -> None:
         event.app.exit(exception=EOFError(), style="class:aborting")
+
+    @keys.add("c-z", eager=True)  # suspend, as the shell and the numbered questions do (`fg` comes back)
+    def suspend(event: KeyPressEvent) -> None:
+        event.app.suspend_to_background()
 
     @keys.add(Keys.SIGINT, eager=True)  # `kill -INT`: prompt_toolkit turns the signal into this key
     def end_on_sigint(event: KeyPressEvent) -> None:
@@ -230,12 +235,22 @@ class PlainTerminal:
         self.write.write(_wrap(prompt) + " ")
         self.write.flush()
         try:
-            text = self.read.readline()
+            text = self._readline()
         except KeyboardInterrupt as exc:
             raise Interrupted(_(STOPPED)) from exc
         if not text:  # Ctrl-D, or the terminal went away
             raise Interrupted(_(STOPPED))
-        return text.strip()
+        return _printable(text.strip())
+
+    def _readline(self) -> str:
+        """One line as typed; bytes the terminal's encoding does not allow (Latin-1 typed in a UTF-8 locale)
+        become U+FFFD, so the question is simply asked again. Read as bytes where the stream has them: a
+        decoding error inside a text stream would lose the lines after it."""
+        raw = getattr(self.read, "buffer", None)
+        if raw is None:
+            return self.read.readline()
+        encoding = getattr(self.read, "encoding", None) or "utf-8"
+        return bytes(raw.readline()).decode(encoding, "replace")
 
     def numbers(self, typed: str, count: int, several: bool) -> list[int] | str:
         """The choice numbers typed ("2" or "1, 3"), or what is wrong with them."""
@@ -308,11 +323,20 @@ class PlainTerminal:
         return typed in ("y", "yes", *_(YES).lower().split(", "))
 
 
+def _printable(text: str) -> str:
+    """A typed line that can be written back: bytes the locale could not decode (kept as lone surrogates by
+    Python's surrogateescape) become U+FFFD, so echoing or quoting them never fails."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "replace").decode("utf-8")
+
+
 @contextmanager
 def _plain_terminal() -> Iterator[PlainTerminal]:
     """The terminal itself for the questions (so `ask > plan.txt` keeps them out of the file), else stderr."""
     try:
-        tty = open("/dev/tty", "w", encoding="utf-8")  # noqa: SIM115 (closed below)
+        tty = open("/dev/tty", "w", encoding="utf-8", errors="replace")  # noqa: SIM115 (closed below)
     except OSError:
         yield PlainTerminal(sys.stdin, sys.stderr)
         return

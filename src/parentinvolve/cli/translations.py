@@ -24,9 +24,12 @@ def check_translations(kb: KnowledgeBase, root: Path, *, strict: bool, clinic: P
     reports = kb_i18n.reports(kb, root, kb_package.translation_folders(root, clinic))
     problems = [p for r in reports for p in r.problems]
     if problems:
-        raise ContentError(problems, root=str(root))
+        from parentinvolve import kb as kb_package
+
+        shipped = not clinic or root == kb_package.shipped()
+        raise ContentError(problems, root="" if clinic and shipped else str(root), clinic=str(clinic or ""))
     warnings = [w for r in reports for w in r.warnings]
-    for line in warnings:
+    for line in [*warnings, *(w for r in reports for w in r.layer_warnings)]:
         say(_("{location} (warning)").format(location=line))
     if strict and warnings:
         raise TranslationsOutOfDate(

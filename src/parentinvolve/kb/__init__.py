@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from parentinvolve.errors import ContentError, Problem
-from parentinvolve.model import KnowledgeBase
+from parentinvolve.model import AFTER_HOURS_LINE, CLINIC_LINE, KnowledgeBase
 
 if TYPE_CHECKING:
     from parentinvolve.kb.build import Counts
@@ -47,7 +47,13 @@ def load(folder: Path | None = None, clinic: Path | None = None, lang: str = "en
             return kb
     from parentinvolve.kb import build
 
-    kb = build.load(root, clinic)  # validates everything; pauses the cyclic GC while it reads
+    try:
+        kb = build.load(root, clinic)  # validates everything; pauses the cyclic GC while it reads
+    except ContentError as exc:
+        if folder is not None:
+            raise
+        # The built-in content with a clinic's layer: the hint names the layer (`validate --clinic DIR`).
+        raise ContentError(exc.problems, clinic=str(clinic) if clinic else "") from None
     if extra:
         kb = translate(kb, lang, extra)
     if key is not None and cache.content_key(root, clinic, lang, extra) == key:  # unchanged while we read it
@@ -67,7 +73,8 @@ def translate(kb: KnowledgeBase, lang: str, folders: list[Path]) -> KnowledgeBas
     from parentinvolve.kb import i18n as kb_i18n
 
     catalog = i18n.catalog(lang)
-    headings = {h: catalog.gettext(h) for h in (*kb_i18n.HEADINGS, kb_i18n.POLICY_OF, kb_i18n.POLICY_OF_YOURS)}
+    fixed = (*kb_i18n.HEADINGS, kb_i18n.POLICY_OF, kb_i18n.POLICY_OF_YOURS, CLINIC_LINE, AFTER_HOURS_LINE)
+    headings = {h: catalog.gettext(h) for h in fixed}
     return kb_i18n.apply(kb, lang, folders, headings)
 
 

@@ -8,12 +8,13 @@ from pathlib import Path
 from parentinvolve.conditions import Condition
 from parentinvolve.errors import ContentError, Problem
 from parentinvolve.kb import entries as build_entries
+from parentinvolve.kb import lock, said
 from parentinvolve.kb import rules as build_rules
-from parentinvolve.kb import said
 from parentinvolve.kb.context import Context
 from parentinvolve.kb.entries import MOMENT_SECTIONS, QUESTION_KINDS, REQUIRED_QUESTIONS, THERAPY_SECTIONS
 from parentinvolve.kb.reader import Loc, Node, parse_yaml, read_text
 from parentinvolve.kb.rules import RULE_ADDS
+from parentinvolve.kb.textfiles import folder_problem
 from parentinvolve.model import (
     CRISIS,
     MOMENT,
@@ -86,9 +87,9 @@ def check(root: Path, clinic: Path | None = None) -> tuple[KnowledgeBase | None,
 
 def _check(root: Path, clinic: Path | None) -> tuple[KnowledgeBase | None, list[Problem], Counts]:
     counts = Counts()
-    if not root.is_dir():
-        what = "is not a folder" if root.exists() else "no such folder"
-        return None, [Problem(str(root), 1, 1, f"{what}; give the folder that holds the content YAML files")], counts
+    problem = folder_problem(root)
+    if problem is not None:
+        return None, [Problem(str(root), 1, 1, f"{problem}; give the folder that holds the content YAML files")], counts
     if not any((root / f"{name}.yaml").exists() for name in FILES):
         listed = ", ".join(f"{name}.yaml" for name in FILES)
         return None, [Problem(str(root), 1, 1, f"no content files here; a content folder holds {listed}")], counts
@@ -143,6 +144,9 @@ def _build(ctx: Context) -> tuple[KnowledgeBase | None, dict[str, int]]:
     entries = build_entries.explain_entries(ctx, sources, attendance)
     asks = build_entries.asks(ctx, sources)
     crisis = build_rules.crisis(ctx, sources, questions)
+    for entry_id, name, loc in ctx.name_locs:  # `explain crisis` is made from crisis.yaml, and no entry takes it
+        if entry_id == name == CRISIS:
+            ctx.r.error(loc, lock.id_taken(CRISIS))
     if crisis is not None:
         entries = (*entries, _crisis_entry(ctx, crisis))
     rules = build_rules.rules(ctx, sources, questions, attendance, entries, asks)

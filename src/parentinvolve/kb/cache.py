@@ -103,10 +103,17 @@ def folder() -> Path | None:
     """The cache folder: $XDG_CACHE_HOME/parentinvolve, else ~/.cache/parentinvolve; None if there is no home."""
     base = os.environ.get("XDG_CACHE_HOME", "")
     if not os.path.isabs(base):  # the XDG spec: a relative path is invalid and ignored
+        home = os.environ.get("HOME")
+        if home is not None and (not os.path.isabs(home) or home == "/"):
+            return None  # HOME="" (or relative) names no home: never a cache in / or in the current folder
         try:
-            base = os.path.join(Path.home(), ".cache")
+            home = str(Path.home())
         except (RuntimeError, KeyError, OSError):
             return None
+        if not os.path.isdir(home):
+            return None  # HOME=/nonexistent/x: nothing is made outside a home that exists
+        base = os.path.join(home, ".cache")
+    # The base (~/.cache, $XDG_CACHE_HOME) is made when missing, one level only: never the folders above it.
     return Path(base) / "parentinvolve"
 
 

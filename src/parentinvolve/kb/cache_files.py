@@ -42,7 +42,8 @@ def open_folder(path: Path, *, create: bool) -> int | None:
 
     if create:
         try:
-            os.makedirs(path.parent, exist_ok=True)  # ~/.cache itself: the usual mode
+            if not os.path.isdir(path.parent):
+                os.mkdir(path.parent)  # ~/.cache itself, the usual mode; never the folders above it
             os.mkdir(path, 0o700)
         except FileExistsError:
             pass

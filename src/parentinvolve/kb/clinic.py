@@ -1,23 +1,41 @@
 """clinic.yaml, read into the `Clinic` on the knowledge base; its policies become entries `explain` finds.
 
 Runs after the merged content is built (overlay.py did the merging), with the same Reader, so its text is
-cleaned like all content (no terminal escapes) and its problems are located like every other.
+cleaned like all content (no terminal escapes) and its problems are located like every other. The clinic's own
+crisis lines (its after-hours line, its crisis.yaml's lines) are added here, after every region's shipped lines,
+marked as the clinic's (`Line.clinic`, shown labelled) and never under a shipped line's name (lock.py).
 """
 
 from __future__ import annotations
 
 import re
 
+from parentinvolve import phone
+from parentinvolve.kb import lock
 from parentinvolve.kb.context import Context
+from parentinvolve.kb.entries import reviewed
 from parentinvolve.kb.fields import Reader
-from parentinvolve.kb.i18n import POLICY_HEADING, POLICY_OF, POLICY_OF_YOURS
+from parentinvolve.kb.i18n import POLICY_HEADING, POLICY_OF, POLICY_OF_YOURS, crisis_sections
 from parentinvolve.kb.overlay import Layer, where
-from parentinvolve.kb.reader import Node, Scalar
-from parentinvolve.model import POLICY, Change, Clinic, Entry, KnowledgeBase, Line, Rule, Section, lookup_key
+from parentinvolve.kb.reader import Node
+from parentinvolve.model import (
+    AUDIENCES,
+    CRISIS,
+    POLICY,
+    TOPIC,
+    Change,
+    Clinic,
+    Crisis,
+    Entry,
+    KnowledgeBase,
+    Line,
+    Rule,
+    Section,
+    lookup_key,
+)
 
 FIELDS = ("website", "address", "contacts", "after_hours", "welcome", "policies", "disable", "reviewed")
 _WEB = re.compile(r"^https?://[^\s<>\"']+$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def finish(ctx: Context, kb: KnowledgeBase | None, layer: Layer) -> KnowledgeBase | None:
@@ -32,9 +50,15 @@ def finish(ctx: Context, kb: KnowledgeBase | None, layer: Layer) -> KnowledgeBas
     website = r.text(f.get("website"), "website")
     if website and not _WEB.match(website):
         r.error(f["website"].loc, f"website {website!r} should be a web address, like https://www.example.org")
-    contacts = tuple(_line(r, item, "a contact") for item in r.items(f.get("contacts"), "contacts"))
-    # Read as the crisis lines read it (it is one of them now), so a problem is reported once, in the same words.
-    after_hours = _line(r, f["after_hours"], "a crisis line", ["audience"]) if "after_hours" in f else None
+    taken = lock.shipped_names(kb) if kb is not None else {}
+    contacts = tuple(_line(ctx, item, "a contact", taken) for item in r.items(f.get("contacts"), "contacts"))
+    # Read as the crisis lines read it (it is one of them), so a problem is reported once, in the same words.
+    after_hours = _line(ctx, f["after_hours"], "a crisis line", taken, ["audience"]) if "after_hours" in f else None
+    own = [
+        (rid, _line(ctx, item, "a crisis line", taken, ["audience"]))
+        for rid, items in layer.lines.items()
+        for item in items
+    ]
     disabled = tuple(v for v, _ in r.idents(f.get("disable"), "disable"))
     policies, changes = _policies(r, f.get("policies"), name, kb)
     clinic = Clinic(
@@ -47,7 +71,7 @@ def finish(ctx: Context, kb: KnowledgeBase | None, layer: Layer) -> KnowledgeBas
         welcome=r.paragraphs(f.get("welcome"), "welcome"),
         policies=tuple(p.id for p in policies),
         disabled=disabled,
-        reviewed=_date(r, f.get("reviewed")),
+        reviewed=reviewed(ctx, f.get("reviewed"), "clinic.yaml"),  # the check content files have
         changes=(*layer.changes, *changes),
     )
     if kb is None or len(r.problems) > before:
@@ -55,22 +79,49 @@ def finish(ctx: Context, kb: KnowledgeBase | None, layer: Layer) -> KnowledgeBas
     names = dict(kb.names)
     for p in policies:
         names.update({lookup_key(p.id): p.id, lookup_key(p.name): p.id})
-    return kb._replace(entries=(*kb.entries, *policies), names=names, rules=_marked(kb, clinic), clinic=clinic)
+    crisis = _with_clinic_lines(kb.crisis, name, after_hours, own)
+    entries = tuple(
+        e._replace(sections=crisis_sections(e, crisis, None)) if e.kind == TOPIC and e.id == CRISIS else e
+        for e in (*kb.entries, *policies)
+    )
+    return kb._replace(entries=entries, names=names, rules=_marked(kb, clinic), clinic=clinic, crisis=crisis)
 
 
-def _line(r: Reader, node: Node, what: str, optional: list[str] | None = None) -> Line:
+def _line(ctx: Context, node: Node, what: str, taken: dict[str, str], optional: list[str] | None = None) -> Line:
+    """A contact or crisis line of the clinic's own: never under a shipped line's name; a number with letters
+    among its digits is questioned (it is not linked for dialling)."""
+    r = ctx.r
     f = r.fields(node, what, ["name", "contact"], optional or [])
     audience = r.text(f.get("audience"), "audience") if "audience" in f else "anyone"
-    return Line(r.text(f.get("name"), "name"), r.text(f.get("contact"), "contact"), audience)
+    if audience not in AUDIENCES:
+        r.error(f["audience"].loc, f"audience {audience!r} should be one of {', '.join(AUDIENCES)}")
+    name = r.text(f.get("name"), "name")
+    shipped = lock.line_name_taken(name, taken) if name else None
+    if shipped is not None:
+        r.error(
+            f["name"].loc,
+            f"{name!r} would pass for the shipped crisis line {shipped!r}: a clinic's line cannot take the name of "
+            f"one ({lock.WHY}); name it as your clinic's own",
+        )
+    contact = r.text(f.get("contact"), "contact")
+    if contact and phone.questionable(contact):
+        ctx.warnings.append(
+            f["contact"].loc.problem(
+                f"warning: {contact!r} has letters among its digits, so it cannot be dialled from a link; "
+                "write the number in digits"
+            )
+        )
+    return Line(name, contact, audience)
 
 
-def _date(r: Reader, node: Node | None) -> str:
-    if node is None:
-        return ""
-    value = node.raw if isinstance(node, Scalar) and node.kind in ("timestamp", "str") else ""
-    if not _DATE.match(value):
-        r.error(node.loc, "reviewed should be a date, like 2026-11-30")
-    return value
+def _with_clinic_lines(crisis: Crisis, clinic: str, after_hours: Line | None, own: list[tuple[str, Line]]) -> Crisis:
+    """Every region's shipped lines first, as shipped (and translated); then the clinic's own, labelled."""
+    regions = []
+    for region in crisis.regions:
+        extra = [ln._replace(clinic=clinic, after_hours=True) for ln in (after_hours,) if ln is not None]
+        extra += [ln._replace(clinic=clinic) for rid, ln in own if rid == region.id]
+        regions.append(region._replace(lines=(*region.lines, *extra)) if extra else region)
+    return crisis._replace(regions=tuple(regions))
 
 
 def _policies(r: Reader, node: Node | None, clinic: str, kb: KnowledgeBase | None) -> tuple[list[Entry], list[Change]]:

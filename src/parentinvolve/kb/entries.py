@@ -353,9 +353,10 @@ def asks(ctx: Context, sources: dict[str, Source]) -> dict[str, Ask]:
     out: dict[str, Ask] = {}
     pairs = []
     for node in ctx.entries("asks"):
-        f = ctx.r.fields(node, "a question to ask", ["id", "text", "sources"])
+        f = ctx.r.fields(node, "a question to ask", ["id", "text", "sources"], ["locked"])
         aid = ctx.own_id(f.get("id"), "id", "asks")
         pairs.append((aid, node.loc))
-        out.setdefault(aid, Ask(aid, ctx.r.text(f.get("text"), "text"), ctx.source_refs(f, "this question", sources)))
+        text, refs = ctx.r.text(f.get("text"), "text"), ctx.source_refs(f, "this question", sources)
+        out.setdefault(aid, Ask(aid, text, refs, ctx.r.flag(f.get("locked"), "locked")))
     ctx.unique(pairs, "question id")
     return out

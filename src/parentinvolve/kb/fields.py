@@ -118,6 +118,15 @@ class Reader:
             return None
         return node.value
 
+    def flag(self, node: Node | None, what: str) -> bool:
+        """`true` or `false` (absent: false)."""
+        if node is None:
+            return False
+        if not isinstance(node, Scalar) or node.kind != "bool":
+            self.error(node.loc, f"{what} should be true or false, not {kind_of(node)}")
+            return False
+        return node.value is True
+
     def refs(self, pairs: Iterable[tuple[str, Loc]], known: Iterable[str], what: str) -> tuple[str, ...]:
         """Check that each id names something that exists; suggest the closest on a typo."""
         known = list(known)

@@ -17,7 +17,9 @@ only `headings` and `audience`; rules `because`, `moments`, `confidentiality`, `
 entry `crisis` (message, safety_plan, warning_signs, pointer_signs) and one per region (name, lines [{name, contact}], steps), numbers kept.
 
 An entry is used only when its `source_hash` matches the English text as it is now: a missing, stale or
-malformed entry falls back to English, for that entry only, and `validate` names it. Several folders can be
+malformed entry falls back to English, for that entry only, and `validate` names it; but an entry of the locked
+safety set (kb/lock.py: crisis lines and steps, the locked rules and questions) is never shown in English
+instead: a missing or stale one is an error, and a clinic's layer cannot translate one at all. Several folders can be
 given (the shipped translations, then a clinic's own `i18n/`): a later folder's entry replaces an earlier one.
 """
 
@@ -30,9 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from parentinvolve.didyoumean import did_you_mean
-from parentinvolve.errors import Problem
+from parentinvolve.errors import ContentError, Problem
 from parentinvolve.i18n import N_
-from parentinvolve.kb import said
+from parentinvolve.kb import lock, said
 from parentinvolve.kb.reader import Loc, Map, Node, Scalar, Seq, parse_yaml, read_text
 from parentinvolve.model import (
     AUDIENCE_WORDS,
@@ -46,6 +48,7 @@ from parentinvolve.model import (
     KnowledgeBase,
     Rule,
     Section,
+    line_name,
     lookup_key,
 )
 
@@ -115,7 +118,9 @@ def english(kb: KnowledgeBase, file: str) -> dict[str, Texts]:
             common["pointer_signs"] = c.pointer_signs
         out: dict[str, Texts] = {CRISIS: common}
         for region in c.regions:
-            lines = tuple({"name": ln.name, "contact": ln.contact} for ln in region.lines)
+            # Keyed on the shipped text only: a clinic's own lines are its own words, never translated, so
+            # they can never make a shipped region's translation stale.
+            lines = tuple({"name": ln.name, "contact": ln.contact} for ln in region.lines if not ln.clinic)
             out[region.id] = {"name": region.name, "lines": lines, **({"steps": region.steps} if region.steps else {})}
             if any(ch.isalpha() for ch in region.emergency):  # words, not a number ("your local emergency number")
                 out[region.id]["emergency"] = region.emergency
@@ -190,23 +195,57 @@ class Files:
 def read(kb: KnowledgeBase, lang: str, folders: Sequence[Path]) -> Files:
     """The translations of `lang` in `folders` (later folders win), checked against the English `kb`."""
     out = Files()
-    for folder in folders:
+    locked = lock.locked_entries(kb)
+    for n, folder in enumerate(folders):
         base = folder / lang
+        try:
+            present = {p.name for p in base.iterdir()} if base.is_dir() else set()
+        except OSError as exc:  # a folder that cannot be read: named once, and its translations are not used
+            out.problems.append(Problem(str(base), 1, 1, f"cannot be read ({(exc.strerror or str(exc)).lower()})"))
+            continue
         for file in FILES:
             path = base / f"{file}.yaml"
-            if not path.is_file():
+            if path.name not in present:
                 continue
+            if n > 0 and file in lock.SAME_FOR_EVERY_CLINIC:
+                out.problems.append(Problem(str(path), 1, 1, lock.file_refused(file)))
+                continue
+            # Read (or named, when it is a folder, a named pipe or a link that loops): never skipped quietly.
             text, problems = read_text(path, str(path), max_bytes=MAX_BYTES)
             out.problems += problems
             node, problems = parse_yaml(text, str(path)) if text is not None else (None, [])
             out.problems += problems
             if node is not None:
-                found = _read_file(node, english(kb, file), file, out.problems)
+                off = kb.clinic.disabled if kb.clinic is not None and file == "rules" else ()
+                found = _read_file(node, english(kb, file), file, out.problems, off)
+                if n > 0:  # a clinic's layer: its translations never touch the locked safety set
+                    for entry_id in [i for i in found if lock.translation_locked(locked, file, i)]:
+                        out.problems.append(found.pop(entry_id).loc.problem(lock.translation_refused(file, entry_id)))
                 out.entries.setdefault(file, {}).update(found)
     return out
 
 
-def _read_file(node: Node, source: dict[str, Texts], file: str, problems: list[Problem]) -> dict[str, Translated]:
+def unsafe(kb: KnowledgeBase, lang: str, files: Files) -> list[Problem]:
+    """Every entry of the locked safety set without an up-to-date translation in `files`: an error, never
+    shown in English instead (kb.load refuses the language; validate reports each one)."""
+    out = []
+    locked = lock.locked_entries(kb)
+    for file in FILES:
+        got = files.entries.get(file, {})
+        for entry_id, texts in english(kb, file).items():
+            if not lock.translation_locked(locked, file, entry_id):
+                continue
+            t = got.get(entry_id)
+            if t is not None and t.texts is not None and t.source_hash == fingerprint(texts):
+                continue
+            loc = t.loc if t is not None else Loc(f"i18n/{lang}/{file}.yaml", 1, 1)
+            out.append(loc.problem(lock.untranslated(lang, entry_id, stale=t is not None)))
+    return out
+
+
+def _read_file(
+    node: Node, source: dict[str, Texts], file: str, problems: list[Problem], off: Sequence[str] = ()
+) -> dict[str, Translated]:
     out: dict[str, Translated] = {}
     if not isinstance(node, Seq):
         problems.append(node.loc.problem("a translation file is a list of entries, each with an id"))
@@ -216,6 +255,8 @@ def _read_file(node: Node, source: dict[str, Texts], file: str, problems: list[P
             problems.append(item.loc.problem("each translation entry is a mapping with an id"))
             continue
         entry_id = text_of(item.items.get("id"))
+        if entry_id not in source and entry_id in off:
+            continue  # a rule a clinic's layer switched off: its translation is not needed
         if entry_id not in source:
             where = item.items["id"].loc if "id" in item.items else item.loc
             problems.append(
@@ -296,6 +337,9 @@ def apply(
     """`kb` with every up-to-date translation of `lang` applied; English wherever there is none.
     `headings` translates the section headings that come from the program (`What it is` ...)."""
     files = read(kb, lang, folders)
+    missing = unsafe(kb, lang, files) if files.entries else []  # (a language with no translations at all: English)
+    if missing:
+        raise ContentError(missing, root=str(folders[0].parent) if folders else "")
     fresh: dict[str, dict[str, Translated]] = {}
     for file, entries in files.entries.items():
         source = english(kb, file)
@@ -339,10 +383,10 @@ def _replace(kb: KnowledgeBase, fresh: dict[str, dict[str, Translated]], heading
     for region in crisis.regions:
         rt = _texts(fresh, "crisis", region.id)
         if rt:
+            shipped = tuple(ln for ln in region.lines if not ln.clinic)
             lines = tuple(
-                ln._replace(name=d["name"], contact=d["contact"])
-                for ln, d in zip(region.lines, rt["lines"], strict=True)
-            )
+                ln._replace(name=d["name"], contact=d["contact"]) for ln, d in zip(shipped, rt["lines"], strict=True)
+            ) + tuple(ln for ln in region.lines if ln.clinic)
             region = region._replace(
                 name=rt["name"],
                 lines=lines,
@@ -362,7 +406,7 @@ def _replace(kb: KnowledgeBase, fresh: dict[str, dict[str, Translated]], heading
             summary = headings.get(POLICY_OF, POLICY_OF).format(clinic=name) if name else POLICY_OF_YOURS
             e = e._replace(summary=headings.get(summary, summary))
         if e.kind == TOPIC and e.id == CRISIS:  # made from crisis.yaml: its lines and steps in this language
-            sections = _crisis_sections(e, crisis, t)
+            sections = crisis_sections(e, crisis, t, headings)
         elif t and e.kind == TOPIC:
             sections = tuple(
                 Section(s.key, d["heading"], d["text"]) for s, d in zip(e.sections, t["sections"], strict=True)
@@ -402,9 +446,13 @@ def _replace(kb: KnowledgeBase, fresh: dict[str, dict[str, Translated]], heading
     )
 
 
-def _crisis_sections(e: Entry, crisis: Crisis, t: Texts | None) -> tuple[Section, ...]:
+def crisis_sections(
+    e: Entry, crisis: Crisis, t: Texts | None, words_of: Mapping[str, str] | None = None
+) -> tuple[Section, ...]:
     """`explain crisis` again from the (translated) crisis lines and steps, as kb/build.py makes it in English:
-    the danger-now message, one section per region, then the common safety steps."""
+    the danger-now message, one section per region (a clinic's own lines after the shipped ones, labelled), then
+    the common safety steps. `words_of` translates the program's own words (the labels), English without it."""
+    label = (lambda text: words_of.get(text, text)) if words_of is not None else (lambda text: text)
     headings = t["headings"] if t else {}
     words = {k: AUDIENCE_DASH + v for k, v in t["audience"].items()} if t else AUDIENCE_WORDS
     regions = iter(crisis.regions)
@@ -416,6 +464,6 @@ def _crisis_sections(e: Entry, crisis: Crisis, t: Texts | None) -> tuple[Section
             out.append(Section(s.key, headings.get(s.key, s.heading), crisis.safety_plan))
         else:
             region = next(regions)
-            lines = tuple(f"{ln.name}: {ln.contact}{words.get(ln.audience, '')}" for ln in region.lines)
+            lines = tuple(f"{line_name(ln, label)}: {ln.contact}{words.get(ln.audience, '')}" for ln in region.lines)
             out.append(Section(s.key, region.name, lines + region.steps))
     return tuple(out)

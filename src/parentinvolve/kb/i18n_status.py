@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from parentinvolve.errors import Problem
+from parentinvolve.kb import lock
 from parentinvolve.kb.i18n import CRISIS, FILES, HASH, MAX_BYTES, TODO, english, fingerprint, read, text_of
 from parentinvolve.kb.reader import Loc, Map, Node, Seq, parse_yaml, read_text
 from parentinvolve.model import KnowledgeBase
@@ -23,6 +24,9 @@ class Report:
     translated: int = 0
     stale: int = 0
     warnings: list[str] = field(default_factory=list)  # `path:line:col: message`, missing and stale entries
+    # The same for entries a clinic's layer added or changed: its own words to translate (warnings even with
+    # --strict, which is about the shipped translations).
+    layer_warnings: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # malformed translation files (errors)
 
     def summary(self) -> str:
@@ -38,6 +42,9 @@ def languages(folders: Iterable[Path]) -> list[str]:
 def reports(kb: KnowledgeBase, root: Path, folders: Sequence[Path], langs: Sequence[str] | None = None) -> list[Report]:
     """Per language: how many English entries have a translation, which are stale or missing (file:line)."""
     where = _english_locations(root)
+    changes = kb.clinic.changes if kb.clinic is not None else ()
+    touched = {(c.file, c.id) for c in changes if c.what in ("added", "changed", "removed")}
+    locked = lock.locked_entries(kb)
     out = []
     for lang in langs or languages(folders):
         files = read(kb, lang, folders)
@@ -49,15 +56,21 @@ def reports(kb: KnowledgeBase, root: Path, folders: Sequence[Path], langs: Seque
                 report.total += 1
                 eloc = where.get((file, entry_id), Loc(str(root / f"{file}.yaml"), 1, 1))
                 t = got.get(entry_id)
+                if lock.translation_locked(locked, file, entry_id) and (
+                    t is None or t.source_hash != fingerprint(texts)
+                ):
+                    at = t.loc if t is not None and not t.source_hash.startswith(TODO) else eloc
+                    report.problems.append(at.problem(lock.untranslated(lang, entry_id, stale=at is not eloc)))
+                    report.total -= 1  # counted with the errors, not the coverage
+                    continue
+                warnings = report.layer_warnings if (file, entry_id) in touched else report.warnings
                 if t is None or t.source_hash.startswith(TODO):
-                    report.warnings.append(
-                        str(eloc.problem(f"{lang}: {entry_id!r} has no translation (English is shown)"))
-                    )
+                    warnings.append(str(eloc.problem(f"{lang}: {entry_id!r} has no translation (English is shown)")))
                     continue
                 report.translated += 1
                 if t.source_hash != fingerprint(texts):
                     report.stale += 1
-                    report.warnings.append(
+                    warnings.append(
                         str(
                             t.loc.problem(
                                 f"{lang}: {entry_id!r} is stale: its English text changed ({eloc.path}:{eloc.line}); "

@@ -3,22 +3,27 @@
 The merge works on located nodes (reader.py), so the builders need no change and every problem is still
 reported at its own file and line, shipped or clinic. An entry whose id is in the content is patched field by
 field as RFC 7396 (JSON merge-patch) says: a field given replaces the content's, `null` removes it, a mapping
-is patched key by key, a list replaces the whole list; a new id adds an entry. Safety cannot be weakened:
-crisis lines are only ever added (a region's `lines` in a layer are added after the shipped ones), and the
-built-in safety rule and the rules about self-harm can be neither switched off nor changed.
+is patched key by key, a list replaces the whole list; a new id adds an entry. Safety cannot be weakened: what is
+in the locked safety set, and the words that refuse a change to it, are in lock.py. Here, a locked rule or question
+is neither changed nor switched off, `locked` is never set or unset by a layer, no layer rule joins a locked
+rule's group, and a layer's crisis lines are kept aside for clinic.py, which adds them after the shipped ones.
+A folder (or a file in it) that other users can write is not used at all.
 """
 
 from __future__ import annotations
 
 import json
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from parentinvolve.didyoumean import did_you_mean
 from parentinvolve.engine import SAFETY_RULE
 from parentinvolve.errors import Problem
+from parentinvolve.kb import lock
 from parentinvolve.kb.reader import Loc, Map, Node, Scalar, Seq, parse_yaml, read_text, to_plain
-from parentinvolve.model import Change, lookup_key
+from parentinvolve.kb.textfiles import folder_problem, open_to_others
+from parentinvolve.model import Change
 
 LAYER_FILES = ("sources", "therapies", "moments", "topics", "asks", "rules", "crisis")
 NOT_LAYERED = ("questions", "attendance")
@@ -54,11 +59,6 @@ def _is_null(node: Node | None) -> bool:
     return isinstance(node, Scalar) and node.kind == "null"
 
 
-def _about_self_harm(rule: Node) -> bool:
-    when = rule.items.get("when") if isinstance(rule, Map) else None
-    return when is not None and "self-harm" in json.dumps(to_plain(when))
-
-
 @dataclass
 class Layer:
     """A clinic's folder, read: its files, what it changes (for `clinic show` and `--why`), and its problems."""
@@ -69,6 +69,9 @@ class Layer:
     changes: list[Change] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    # crisis.yaml in the layer: its own lines by region id, added after the shipped ones (kb/clinic.py builds them)
+    lines: dict[str, list[Node]] = field(default_factory=dict)
+    locked_sources: frozenset[str] = frozenset()  # the sources the locked set cites: never changed by a layer
 
     def problem(self, loc: Loc, message: str) -> None:
         self.problems.append(loc.problem(message))
@@ -80,9 +83,18 @@ class Layer:
 def read(folder: Path, max_bytes: int) -> Layer:
     layer = Layer(folder)
     here = Loc(str(folder), 1, 1)
-    if not folder.is_dir():
-        what = "is not a folder" if folder.exists() else "no such folder"
-        layer.problem(here, f"{what}; give the clinic's folder, the one that holds clinic.yaml")
+    problem = folder_problem(folder)
+    if problem is not None:
+        layer.problem(here, f"{problem}; give the clinic's folder, the one that holds clinic.yaml")
+        return layer
+    unsafe = [p for p in _layer_paths(folder) if open_to_others(p)]
+    if unsafe:  # anyone on the computer could plant a crisis line or change a policy: nothing in it is used
+        for path in unsafe:
+            layer.problem(
+                Loc(str(path), 1, 1),
+                "other users of this computer can change this (it is writable by everyone), so the clinic's layer "
+                f"is not used; remove their write permission (chmod o-w {shlex.quote(str(path))})",
+            )
         return layer
     for name in NOT_LAYERED:
         if (folder / f"{name}.yaml").exists():
@@ -114,8 +126,49 @@ def read(folder: Path, max_bytes: int) -> Layer:
     return layer
 
 
+def translations(folder: Path, max_bytes: int) -> list[Change]:
+    """The layer's own translations (`i18n/<lang>/<file>.yaml`), entry by entry, for `clinic show`: they are
+    applied (and checked) with the shipped ones by kb/i18n.py, never over the locked safety set."""
+    from parentinvolve.kb.i18n import FILES as TRANSLATED
+
+    out: list[Change] = []
+    base = folder / "i18n"
+    try:
+        langs = sorted(p for p in base.iterdir() if p.is_dir()) if base.is_dir() else []
+    except OSError:
+        return out  # unreadable: kb/i18n.py says so, once
+    for lang in langs:
+        for name in TRANSLATED:
+            path = lang / f"{name}.yaml"
+            try:
+                if not path.is_file():
+                    continue
+            except OSError:
+                continue
+            text, found = read_text(path, str(path), max_bytes=max_bytes)
+            node = parse_yaml(text, str(path))[0] if text is not None and not found else None
+            for item in node.items if isinstance(node, Seq) else ():
+                if eid := entry_id(item):
+                    out.append(Change("translated", name, eid, lang.name, where(item.loc)))
+    return out
+
+
+def _layer_paths(folder: Path) -> list[Path]:
+    """The folder, every file of it that is read, and its translations' folders and files."""
+    out = [folder]
+    out += [folder / f"{name}.yaml" for name in ("clinic", *LAYER_FILES)]
+    i18n = folder / "i18n"
+    try:
+        langs = [p for p in i18n.iterdir() if p.is_dir()] if i18n.is_dir() else []
+        out += [i18n, *langs, *(f for lang in langs for f in lang.iterdir() if f.suffix == ".yaml")]
+    except OSError:
+        pass  # unreadable translations are named where they are read (kb/i18n.py)
+    return [p for p in out if p.exists()]
+
+
 def apply(docs: dict[str, Node | None], layer: Layer) -> None:
     """Merge the layer into the content's parsed files, in place."""
+    layer.locked_sources = lock.cited(docs)  # (the shipped files, before anything of the layer is merged)
     for name, patch in layer.docs.items():
         if name == "crisis":
             docs[name] = _Crisis(layer).merge(docs.get(name), patch)
@@ -125,8 +178,9 @@ def apply(docs: dict[str, Node | None], layer: Layer) -> None:
     if clinic is not None:
         _disable(layer, docs, clinic.items.get("disable"))
         after_hours = clinic.items.get("after_hours")
-        if isinstance(after_hours, Map):
-            docs["crisis"] = _add_after_hours(layer, docs.get("crisis"), after_hours)
+        if after_hours is not None:
+            layer.change("line", "crisis", "after_hours", "", after_hours.loc)
+    _keep_locked_groups(layer, docs.get("rules"))
 
 
 def _merge_list(layer: Layer, name: str, base: Node | None, patch: Node) -> Node | None:
@@ -147,6 +201,8 @@ def _merge_list(layer: Layer, name: str, base: Node | None, patch: Node) -> Node
             layer.problem(item.loc, f"duplicate id {eid!r} in this layer (also at line {seen[eid].line}); keep one")
             continue
         seen[eid] = item.loc
+        if lock.LOCKED in item.keys:
+            layer.problem(item.keys[lock.LOCKED], lock.marker_refused())
         stamp = item.items.get(BASED_ON)
         if stamp is not None:
             item = Map(
@@ -163,12 +219,8 @@ def _merge_list(layer: Layer, name: str, base: Node | None, patch: Node) -> Node
             items.append(item)
             continue
         shipped = items[index[eid]]
-        if name == "rules" and _about_self_harm(shipped):
-            layer.problem(
-                item.loc,
-                f"rule {eid!r} is part of the safety net (it is about self-harm): a clinic's layer cannot change "
-                "it; add a rule of your own instead",
-            )
+        if lock.entry_locked(name, shipped) or (name == "sources" and eid in layer.locked_sources):
+            layer.problem(item.loc, lock.change_refused(name, eid))
             continue
         if stamp is not None:
             _check_stamp(layer, name, eid, shipped, stamp)
@@ -229,11 +281,8 @@ def _disable(layer: Layer, docs: dict[str, Node | None], node: Node | None) -> N
             )
         elif rid not in index:
             layer.problem(item.loc, f"unknown rule {rid!r}{did_you_mean(rid, [k for k in index if k])}")
-        elif _about_self_harm(index[rid]):
-            layer.problem(
-                item.loc,
-                f"rule {rid!r} is part of the safety net (it is about self-harm) and cannot be disabled",
-            )
+        elif lock.entry_locked("rules", index[rid]):
+            layer.problem(item.loc, lock.disable_refused(rid))
         elif rid in changed:
             layer.problem(item.loc, f"rule {rid!r} is both changed in rules.yaml and disabled; do one or the other")
         else:
@@ -243,35 +292,28 @@ def _disable(layer: Layer, docs: dict[str, Node | None], node: Node | None) -> N
         docs["rules"] = Seq(tuple(i for i in rules.items if entry_id(i) not in off), rules.loc)
 
 
-def _add_after_hours(layer: Layer, crisis: Node | None, line: Map) -> Node | None:
-    """The clinic's after-hours line, in every region, right after the emergency number."""
-    regions = crisis.items.get("regions") if isinstance(crisis, Map) else None
-    if not isinstance(crisis, Map) or not isinstance(regions, Seq):
-        return crisis
-    if "audience" not in line.items:  # a clinic's on-call line is for the whole family unless it says otherwise
-        line = Map(
-            {**line.items, "audience": Scalar("anyone", "str", "anyone", line.loc)},
-            {**line.keys, "audience": line.loc},
-            line.loc,
-        )
-    out = []
-    for region in regions.items:
-        lines = region.items.get("lines") if isinstance(region, Map) else None
-        if not isinstance(region, Map) or not isinstance(lines, Seq):
-            out.append(region)
+def _keep_locked_groups(layer: Layer, rules: Node | None) -> None:
+    """No rule the layer adds or changes may share a group with a locked rule: it could overrule it."""
+    if not isinstance(rules, Seq):
+        return
+    locked: dict[str, str] = {}
+    for item in rules.items:
+        group = item.items.get("group") if isinstance(item, Map) else None
+        if lock.marked(item) and isinstance(group, Scalar) and group.kind == "str":
+            locked.setdefault(str(group.value), entry_id(item))
+    touched = {c.id for c in layer.changes if c.file == "rules" and c.what in ("added", "changed")}
+    for item in rules.items:
+        eid = entry_id(item)
+        group = item.items.get("group") if isinstance(item, Map) else None
+        if eid not in touched or lock.marked(item) or not isinstance(group, Scalar) or str(group.value) not in locked:
             continue
-        emergency = region.items.get("emergency")
-        number = str(emergency.value) if isinstance(emergency, Scalar) else ""
-        at = next((n + 1 for n, item in enumerate(lines.items) if number and number in _contact(item)), 0)
-        new_lines = Seq((*lines.items[:at], line, *lines.items[at:]), lines.loc)
-        out.append(Map({**region.items, "lines": new_lines}, region.keys, region.loc))
-    layer.change("line", "crisis", "after_hours", "", line.loc)
-    return Map({**crisis.items, "regions": Seq(tuple(out), regions.loc)}, crisis.keys, crisis.loc)
+        priority = item.items.get("priority") if isinstance(item, Map) else None
+        if _in_layer(layer, group) or (priority is not None and _in_layer(layer, priority)):
+            layer.problem(group.loc, lock.group_refused(str(group.value), locked[str(group.value)]))
 
 
-def _contact(node: Node) -> str:
-    contact = node.items.get("contact") if isinstance(node, Map) else None
-    return str(contact.value) if isinstance(contact, Scalar) else ""
+def _in_layer(layer: Layer, node: Node) -> bool:
+    return Path(node.loc.path).parent == layer.folder
 
 
 @dataclass
@@ -308,35 +350,21 @@ class _Crisis:
         return Map({**base.items, "regions": Seq(tuple(out), shipped.loc)}, base.keys, base.loc)
 
     def region(self, base: Node, patch: Map) -> Node:
+        """The layer's lines for this region are kept aside: kb/clinic.py adds them after the shipped ones,
+        labelled as the clinic's, once the shipped lines are built (and translated, in another language)."""
         for key, loc in patch.keys.items():
             if key not in ("id", "lines"):
                 self.layer.problem(loc, f"a region's {key!r} cannot be changed: {KEEP_CRISIS}")
         lines = patch.items.get("lines")
-        shipped = base.items.get("lines") if isinstance(base, Map) else None
-        if lines is None or not isinstance(base, Map) or not isinstance(shipped, Seq):
+        if lines is None or not isinstance(base, Map):
             return base
         if not isinstance(lines, Seq):
             self.layer.problem(lines.loc, f"the shipped crisis lines cannot be removed or replaced: {KEEP_CRISIS}")
             return base
-        known = {}
-        for line in shipped.items:
-            name, contact = self.text(line, "name"), self.text(line, "contact")
-            if name:
-                known[lookup_key(name)] = (contact, line.loc)
-        added = []
+        self.layer.lines.setdefault(entry_id(base), []).extend(lines.items)
         for line in lines.items:
-            name, contact = self.text(line, "name"), self.text(line, "contact")
-            if lookup_key(name) in known:
-                was, loc = known[lookup_key(name)]
-                self.layer.problem(
-                    line.loc,
-                    f"{name!r} is a shipped crisis line ({was}, at {where(loc)}): a clinic's layer cannot change or "
-                    "repeat it; add your own line under another name",
-                )
-                continue
-            added.append(line)
-            self.layer.change("line", "crisis", entry_id(base), name, line.loc)
-        return Map({**base.items, "lines": Seq((*shipped.items, *added), shipped.loc)}, base.keys, base.loc)
+            self.layer.change("line", "crisis", entry_id(base), self.text(line, "name"), line.loc)
+        return base
 
     @staticmethod
     def text(node: Node, key: str) -> str:

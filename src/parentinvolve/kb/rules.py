@@ -134,7 +134,10 @@ def rules(
         answerable[ATTENDANCE] = Question(ATTENDANCE, "select", "", "", tuple(Choice(a, a) for a in levels))
     for order, node in enumerate(ctx.entries("rules")):
         f = ctx.r.fields(
-            node, "a rule", ["id", "sources"], ["because", "when", "priority", "group", "excludes", *RULE_ADDS]
+            node,
+            "a rule",
+            ["id", "sources"],
+            ["because", "when", "priority", "group", "excludes", "locked", *RULE_ADDS],
         )
         rid = ctx.r.ident(f.get("id"), "rule id")
         if rid in BUILT_IN:
@@ -173,13 +176,18 @@ def rules(
                 order=order,
                 specificity=specificity(when),
                 excludes=tuple(v for v, _ in excludes),
+                locked=ctx.r.flag(f.get("locked"), "locked"),
             )
         )
     ctx.unique(pairs, "rule id")
     _check_questions_refs(ctx, questions, therapies)
     _check_bands(ctx, questions, entries, attendance)
-    sound = not ctx.r.problems and "attendance" not in ctx.broken and not ctx.bad_ids.get("attendance")
-    if sound:  # only on content that is otherwise sound: a broken rule is reported already
+    # Only when the rules and the questions are sound (a broken rule is reported already); a problem in another
+    # file (a moment, a therapy) changes nothing here, so this one is reported beside it. A broken attendance.yaml
+    # leaves the levels a `when` may test unknown.
+    sound = not any(p.path.endswith(("rules.yaml", "questions.yaml")) for p in ctx.r.problems)
+    sound = sound and "attendance" not in ctx.broken and not ctx.bad_ids.get("attendance")
+    if sound:
         dead = reach.dead_rules(out, answerable)
         for rule, loc in zip(out, (loc for _, loc in pairs), strict=True):
             if rule.id in dead:
@@ -221,13 +229,13 @@ def _check_regions(
     if region_q is None or "questions" in ctx.broken:
         return
     choices = region_q.choice_ids()
-    for sid, region, loc in ctx.region_locs:
-        if region not in choices:
-            ctx.r.error(
-                loc,
-                f"source {sid!r}: region {region!r} is not a choice of the region question{did_you_mean(region, choices)}",
-            )
-    if ctx.r.problems:
+    unknown = [(sid, region, loc) for sid, region, loc in ctx.region_locs if region not in choices]
+    for sid, region, loc in unknown:
+        ctx.r.error(
+            loc,
+            f"source {sid!r}: region {region!r} is not a choice of the region question{did_you_mean(region, choices)}",
+        )
+    if unknown:
         return
     families = exclusive.Families(questions, entries)
     for rule, (_, loc) in zip(rules, pairs, strict=True):
@@ -256,7 +264,7 @@ def _check_excludes(
         first: Rule | str | None = by_id.get(owner) if not owner.startswith("attendance:") else owner.split(":", 1)[1]
         for ref, loc in refs:
             second = by_id.get(ref)
-            if second is None or first is None or ctx.r.problems:
+            if second is None or first is None:
                 continue
             why = exclusive.conflict(families, rules, first, second)
             if why:

@@ -18,19 +18,28 @@ def read_text(path: Path, shown: str, *, max_bytes: int) -> tuple[str | None, li
     data, problem = read_regular(path, max_bytes, too_big)
     if data is None:
         return None, [Problem(shown, 1, 1, problem)]
-    if (
-        data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
-        or data[:2] in (b"\xff\xfe", b"\xfe\xff")
-        or (b"\x00" in data[:4096])
-    ):
+    if data[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff") or data[:2] in (b"\xff\xfe", b"\xfe\xff") or _wide(data):
         message = "this is UTF-16 or another encoding, not UTF-8 text; save the file as UTF-8"
         return None, [Problem(shown, 1, 1, message)]
+    nul = data.find(b"\x00")
+    if nul != -1:  # one zero byte in text that is otherwise UTF-8: say where it is
+        line = data[:nul].count(b"\n") + 1
+        col = nul - (data.rfind(b"\n", 0, nul) + 1) + 1
+        return None, [Problem(shown, line, col, "a NUL character (a zero byte) is here; remove it")]
     try:
         return data.decode("utf-8-sig"), []
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
         return None, [Problem(shown, line, col, "this is not UTF-8 text; save the file as UTF-8")]
+
+
+def _wide(data: bytes) -> bool:
+    """Text in two or four bytes a character without a byte-order mark: every other byte of ASCII is zero."""
+    head = data[:4096]
+    if len(head) < 2:
+        return False
+    return max(head[0::2].count(0), head[1::2].count(0)) * 2 >= len(head) // 2
 
 
 def read_regular(path: Path | str, max_bytes: int, too_big: str) -> tuple[bytes | None, str]:
@@ -82,3 +91,39 @@ def read_bounded(fd: int, limit: int) -> bytes | None:
         chunks.append(chunk)
         size += len(chunk)
     return b"".join(chunks) if size <= limit else None
+
+
+def folder_problem(path: Path) -> str | None:
+    """What stops `path` being used as a folder of files to read, in words; None when nothing does."""
+    import errno
+    import os
+    import stat
+
+    try:
+        st = os.stat(path)
+    except FileNotFoundError:
+        return "no such folder"
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "this is a symbolic link that loops back on itself, not a folder"
+        if exc.errno == errno.ENOTDIR:
+            return "no such folder (a part of the path is a file)"
+        return f"this folder cannot be opened ({(exc.strerror or str(exc)).lower()})"
+    if not stat.S_ISDIR(st.st_mode):
+        return "is not a folder"
+    if not os.access(path, os.X_OK):
+        return "this folder cannot be entered (permission denied: its files can be listed but not read)"
+    if not os.access(path, os.R_OK):
+        return "this folder cannot be listed (permission denied)"
+    return None
+
+
+def open_to_others(path: Path) -> bool:
+    """Whether other users of this computer can change `path` (it is writable by everyone)."""
+    import os
+    import stat
+
+    try:
+        return bool(os.stat(path).st_mode & stat.S_IWOTH)
+    except OSError:
+        return False

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple, Union
 
 from parentinvolve.i18n import N_, _
-from parentinvolve.model import KIND_TITLES, Entry, KnowledgeBase, Source, audience_words
+from parentinvolve.model import KIND_TITLES, Entry, KnowledgeBase, Source, audience_words, line_name
 
 if TYPE_CHECKING:  # `explain` and `topics` never load the engine
     from parentinvolve.engine import Item, Plan, Suggestion
@@ -41,6 +41,7 @@ class Bullet(NamedTuple):
 
 class Bullets(NamedTuple):
     items: tuple[Bullet, ...]
+    contacts: bool = False  # ways to reach someone: their numbers are tappable in HTML, like the crisis lines
 
 
 class Step(NamedTuple):
@@ -154,7 +155,7 @@ def safety_alert(p: Plan) -> Alert | None:
     return Alert(
         _("Safety first — crisis lines ({region})").format(region=s.region_name),
         (s.message,) if listed else (s.message, _("Emergency number: {number}.").format(number=s.emergency)),
-        tuple(f"{line.name}: {line.contact}{audience_words(line.audience)}" for line in s.lines)
+        tuple(f"{line_name(line)}: {line.contact}{audience_words(line.audience)}" for line in s.lines)
         + s.warning_signs
         + s.safety_plan,
     )
@@ -261,12 +262,12 @@ def clinic_section(kb: KnowledgeBase, why: bool) -> list[Block]:
     blocks: list[Block] = [Heading(_("From {clinic}").format(clinic=c.name))]
     blocks += [Para(text) for text in c.welcome]
     reach = [*c.contacts, *((c.after_hours,) if c.after_hours else ())]
-    reach_text = [f"{line.name}: {line.contact}" for line in reach]
-    reach_text += [
-        f"{what}: {value}" for what, value in ((_("Website"), c.website), (_("Address"), c.address)) if value
-    ]
-    if reach_text:
-        blocks.append(Bullets(tuple(Bullet(t) for t in reach_text)))
+    reach_text = [f"{line_name(line)}: {line.contact}" for line in reach]
+    where = [f"{what}: {value}" for what, value in ((_("Website"), c.website), (_("Address"), c.address)) if value]
+    if reach_text:  # (numbers tappable in HTML; an address's house number is not a phone number)
+        blocks.append(Bullets(tuple(Bullet(t) for t in reach_text), contacts=True))
+    if where:
+        blocks.append(Bullets(tuple(Bullet(t) for t in where)))
     for pid in c.policies:
         policy = kb.entry(pid)
         if policy is None:

@@ -6,7 +6,7 @@ import re
 from datetime import date
 from html import escape
 
-from parentinvolve import i18n
+from parentinvolve import i18n, phone
 from parentinvolve.i18n import N_, _
 from parentinvolve.render.doc import QUESTIONS_HEADING, SOURCES_HEADING, Alert, Bullets, Doc, Heading, Para, Timeline
 
@@ -26,7 +26,6 @@ MONTHS = (
     N_("December"),
 )
 NOTE_LINES = 8
-_NUMBER = re.compile(r"(?<![\w.])\d(?:[\d -]*\d)?(?![\w.])")
 _TEXT_TO = re.compile(r"\btext (?:([A-Z][A-Z0-9]*) to )?$")
 _TEXT_WORD = re.compile(r"\btext\b")
 # The same in Spanish: "envíe AYUDA al 988", "envíe la palabra AYUDA por mensaje de texto al 988".
@@ -107,39 +106,37 @@ def text(value: str) -> str:
 
 def _phone(value: str) -> str:
     """A crisis line with its numbers tappable: `tel:` to call, `sms:` to text (with the keyword to send,
-    when the line names one). The words themselves are left exactly as the knowledge base has them."""
+    when the line names one), each number whole and as dialled (phone.py), or not linked at all. The words
+    themselves are left exactly as the knowledge base has them."""
     out: list[str] = []
     last = 0
-    for match in _NUMBER.finditer(value):
-        number = match.group(0)
-        digits = re.sub(r"\D", "", number)
-        if len(digits) < 3:  # "under 19", "ages 5–25": not phone numbers
-            continue
-        before = value[last : match.start()]
+    for start, end, number in phone.find(value):
+        dial = escape(phone.dialled(number))
+        before = value[last:start]
         texting = _TEXT_TO.search(before) or _TEXT_TO_ES.search(before)
         if texting and texting.group(1):  # "text SHOUT to 85258": one link that opens the message, keyword in
             keyword = texting.group(1)
             out += [
                 escape(before[: texting.start()]),
-                f'<a href="sms:{digits}?&amp;body={keyword}">{escape(texting.group(0) + number)}</a>',
+                f'<a href="sms:{dial}?&amp;body={keyword}">{escape(texting.group(0) + number)}</a>',
             ]
         elif texting and not before[: texting.start()].endswith(("call or ", "llame o ")):  # "text 50808"
             out += [
                 escape(before[: texting.start()]),
-                f'<a href="sms:{digits}">{escape(texting.group(0) + number)}</a>',
+                f'<a href="sms:{dial}">{escape(texting.group(0) + number)}</a>',
             ]
         else:
             word = _TEXT_WORD.search(before)  # "call or text 988": "text" opens a message, the number calls
             if word:
                 out += [
                     escape(before[: word.start()]),
-                    f'<a href="sms:{digits}">text</a>',
+                    f'<a href="sms:{dial}">text</a>',
                     escape(before[word.end() :]),
                 ]
             else:
                 out.append(escape(before))
-            out.append(f'<a href="tel:{digits}">{escape(number)}</a>')
-        last = match.end()
+            out.append(f'<a href="tel:{dial}">{escape(number)}</a>')
+        last = end
     out.append(escape(value[last:]))
     return "".join(out)
 
@@ -177,7 +174,9 @@ def render(doc: Doc, made: date | None = None) -> str:
             body.append(f"<p{cls}>{text(block.text)}</p>")
         elif isinstance(block, Bullets):
             items = "".join(
-                f"<li>{text(b.text)}" + (f'<span class="why">{escape(b.note)}</span>' if b.note else "") + "</li>"
+                f"<li>{_phone(b.text) if block.contacts and phone.find(b.text) else text(b.text)}"
+                + (f'<span class="why">{escape(b.note)}</span>' if b.note else "")
+                + "</li>"
                 for b in block.items
             )
             cls = ' class="sources"' if section == sources else ""
@@ -201,7 +200,7 @@ def render(doc: Doc, made: date | None = None) -> str:
             body.append(f'<ol class="timeline" aria-label="{label}">{steps}</ol>')
         elif isinstance(block, Alert):
             lines = "".join(f"<p>{text(line)}</p>" for line in block.lines)
-            items = "".join(f"<li>{_phone(i) if _NUMBER.search(i) else text(i)}</li>" for i in block.items)
+            items = "".join(f"<li>{_phone(i) if phone.find(i) else text(i)}</li>" for i in block.items)
             body.append(
                 f'<section class="alert" aria-label="{escape(block.title)}"><h2>{escape(block.title)}</h2>'
                 f"{lines}<ul>{items}</ul></section>"

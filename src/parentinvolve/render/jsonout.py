@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from parentinvolve.model import Entry, KnowledgeBase, Source
+from parentinvolve.model import Entry, KnowledgeBase, Source, line_name
 
 if TYPE_CHECKING:  # `explain --format json` never loads the engine
     from parentinvolve.engine import Item, Plan
@@ -95,7 +95,15 @@ def plan(p: Plan, kb: KnowledgeBase | None = None) -> dict[str, Any]:
             "region": s.region,
             "region_name": s.region_name,
             "emergency": s.emergency,
-            "lines": [{"name": line.name, "contact": line.contact, "audience": line.audience} for line in s.lines],
+            "lines": [
+                {
+                    "name": line_name(line),
+                    "contact": line.contact,
+                    "audience": line.audience,
+                    **({"clinic": line.clinic} if line.clinic else {}),  # a clinic's own line, labelled
+                }
+                for line in s.lines
+            ],
             "message": s.message,
             "warning_signs": list(s.warning_signs),
             "safety_plan": list(s.safety_plan),

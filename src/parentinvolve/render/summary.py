@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from parentinvolve.conditions import mentions
 from parentinvolve.i18n import _, ngettext
-from parentinvolve.model import UNSURE, KnowledgeBase
+from parentinvolve.model import UNSURE, KnowledgeBase, line_name
 
 if TYPE_CHECKING:
     from parentinvolve.engine import Plan
@@ -128,7 +128,7 @@ def crisis_footer(p: Plan) -> tuple[str, tuple[str, ...]] | None:
         return None
     s = p.safety
     return _("Crisis lines ({region})").format(region=s.region_name), tuple(
-        f"{line.name}: {line.contact}" for line in s.lines
+        f"{line_name(line)}: {line.contact}" for line in s.lines
     )
 
 
