@@ -124,6 +124,25 @@ ROUTES = [
         "the id 'crisis' is the crisis lines' own (`explain crisis`, made from crisis.yaml): it is part of the locked",
         id="a-topic-takes-the-crisis-id",
     ),
+    # issue 19's safety rules are in the set too: a clinic can neither switch off nor rewrite them
+    pytest.param(
+        "clinic.yaml",
+        "disable: [confidentiality-limits-us]\n",
+        f"rule 'confidentiality-limits-us' cannot be disabled: {WHY}",
+        id="disable-what-a-us-therapist-must-report",
+    ),
+    pytest.param(
+        "clinic.yaml",
+        "disable: [harm-in-family]\n",
+        f"rule 'harm-in-family' cannot be disabled: {WHY}",
+        id="disable-harm-within-the-family",
+    ),
+    pytest.param(
+        "rules.yaml",
+        "- id: young-child-risk-assessment\n  moments: {intake: [Play therapy will do.]}\n",
+        f"rule 'young-child-risk-assessment' cannot be changed by a clinic's layer: {WHY}",
+        id="rewrite-the-young-child-at-risk",
+    ),
     pytest.param(
         "asks.yaml",
         "- id: crisis-plan\n  locked: false\n",
