@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 from parentinvolve.answers import normalise
 from parentinvolve.conditions import AnswerValue, holds
-from parentinvolve.i18n import _
+from parentinvolve.i18n import _, current
 from parentinvolve.model import (
     CONFIDENTIALITY,
     DEPENDS,
@@ -302,7 +302,7 @@ def _pointer(answers: Mapping[str, AnswerValue], age: int, region: Region) -> st
     """One line to crisis help, for every child of 10 or more and whenever low mood or self-harm is a worry."""
     if age < POINTER_FROM_AGE and not set(POINTER_CONCERNS) & set(_concerns(answers)):
         return None
-    main = region.main_line()
+    main = region.main_line(current())  # 988's Spanish line in a Spanish plan (content marks it: main_in)
     if main is None:
         return _(
             "If you ever fear for your child's safety, call {number}. "

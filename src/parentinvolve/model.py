@@ -139,6 +139,7 @@ class Line(NamedTuple):
     contact: str
     audience: str = "anyone"  # young-people | parents | anyone
     main: bool = False  # the region's main line, named in the one-line crisis pointer
+    main_in: tuple[str, ...] = ()  # languages whose crisis pointer names this line instead (988's Spanish line)
 
 
 class Region(NamedTuple):
@@ -149,7 +150,11 @@ class Region(NamedTuple):
     steps: tuple[str, ...] = ()  # safety steps for this region, before the common ones
     sources: tuple[str, ...] = ()  # the sources of this region's lines and steps
 
-    def main_line(self) -> Line | None:
+    def main_line(self, lang: str = "") -> Line | None:
+        """The line the crisis pointer names: the one marked for this language (`main_in`), else the `main` one."""
+        for line in self.lines:
+            if lang in line.main_in:
+                return line
         return next((line for line in self.lines if line.main), None)
 
 

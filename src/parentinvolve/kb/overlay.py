@@ -334,6 +334,12 @@ class _Crisis:
                     "repeat it; add your own line under another name",
                 )
                 continue
+            marks = [k for k in ("main", "main_in") if isinstance(line, Map) and k in line.items]
+            if marks:  # the crisis pointer names a shipped line, in every language: a layer cannot displace it
+                self.layer.problem(
+                    line.loc, f"a clinic's line cannot be {marks[0]!r}: the crisis pointer names a shipped line"
+                )
+                continue
             added.append(line)
             self.layer.change("line", "crisis", entry_id(base), name, line.loc)
         return Map({**base.items, "lines": Seq((*shipped.items, *added), shipped.loc)}, base.keys, base.loc)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from parentinvolve.conditions import specificity
 from parentinvolve.didyoumean import did_you_mean
 from parentinvolve.engine import BUILT_IN
+from parentinvolve.i18n import AVAILABLE, ENGLISH
 from parentinvolve.kb import reach
 from parentinvolve.kb.conditions import parse_condition
 from parentinvolve.kb.context import Context
@@ -42,7 +43,7 @@ def crisis(ctx: Context, sources: dict[str, Source], questions: dict[str, Questi
         rf = ctx.r.fields(item, "a region", ["id", "name", "emergency", "lines"], ["steps", "sources"])
         lines = []
         for line in ctx.r.items(rf.get("lines"), "lines"):
-            lf = ctx.r.fields(line, "a crisis line", ["name", "contact", "audience"], ["main"])
+            lf = ctx.r.fields(line, "a crisis line", ["name", "contact", "audience"], ["main", "main_in"])
             audience = ctx.r.text(lf.get("audience"), "audience")
             if audience and audience not in AUDIENCES:
                 ctx.r.error(
@@ -52,18 +53,27 @@ def crisis(ctx: Context, sources: dict[str, Source], questions: dict[str, Questi
             main = lf.get("main")
             if main is not None and not (isinstance(main, Scalar) and main.kind == "bool"):
                 ctx.r.error(main.loc, "main should be true or false")
+            main_in = ctx.r.idents(lf.get("main_in"), "main_in") if "main_in" in lf else ()
+            for lang, loc in main_in:
+                if lang not in AVAILABLE or lang == ENGLISH:
+                    others = [a for a in AVAILABLE if a != ENGLISH]
+                    ctx.r.error(loc, f"main_in: {lang!r} should be a language code: {', '.join(others)}")
             lines.append(
                 Line(
                     ctx.r.text(lf.get("name"), "name"),
                     ctx.r.text(lf.get("contact"), "contact"),
                     audience or "anyone",
                     isinstance(main, Scalar) and main.value is True,
+                    tuple(lang for lang, _ in main_in),
                 )
             )
         if not lines and "lines" in rf:
             ctx.r.error(rf["lines"].loc, "a region needs at least one crisis line")
         if sum(line.main for line in lines) > 1:
             ctx.r.error(item.loc, "a region can have at most one main line (main: true)")
+        marked = [lang for line in lines for lang in line.main_in]
+        for lang in sorted({lang for lang in marked if marked.count(lang) > 1}):
+            ctx.r.error(item.loc, f"a region can have at most one main line for {lang!r} (main_in)")
         regions.append(
             (
                 Region(
