@@ -129,10 +129,10 @@ def test_parentinvolve_lang_gives_spanish_help(run_cli: RunCli) -> None:
     r = run_cli("--help", env={**NO_LOCALE, "PARENTINVOLVE_LANG": "es"})
     assert r.exit_code == 0
     assert r.stdout.startswith("Uso: parentinvolve ")
-    for text in ("Entienda su papel", "Opciones:", "Comandos:", "Mostrar este mensaje y salir.", "--lang LANG"):
+    for text in ("Entienda su papel", "Opciones:", "Comandos:", "Mostrar este mensaje y salir.", "--lang IDIOMA"):
         assert text in r.stdout
     r = run_cli("topics", "--help", "--lang", "es")
-    assert r.stdout.startswith("Uso: parentinvolve topics [OPTIONS]")
+    assert r.stdout.startswith("Uso: parentinvolve topics [OPCIONES]")
     assert "Muestra cada tipo de terapia" in r.stdout
 
 
@@ -140,7 +140,7 @@ def test_clicks_errors_in_spanish(run_cli: RunCli) -> None:
     r = run_cli("--lang", "es", "explain")
     assert (r.exit_code, r.stderr) == (
         2,
-        "parentinvolve: Falta el argumento 'TOPIC'. Pruebe `parentinvolve explain --help`.\n",
+        "parentinvolve: Falta el argumento 'TEMA'. Pruebe `parentinvolve explain --help`.\n",
     )
     r = run_cli("--lang", "es", "explain", "pcit", "--nope")
     assert r.exit_code == 2 and r.stderr.startswith("parentinvolve: No existe la opción --nope.")

@@ -115,13 +115,13 @@ def plan(kb: KnowledgeBase, raw_answers: Mapping[Any, Any]) -> Plan:
         chosen = None
     therapy = None
     level = kb.attendance[DEPENDS]
-    because = "you're not sure yet which therapy your child will have"
+    because = _("you're not sure yet which therapy your child will have")
     weekly: tuple[str, ...] = ()
     if chosen is not None:
         band = chosen.band(age)
         if band is not None:  # the loader checks that the bands cover every age
             level, weekly = kb.attendance[band[2]], band[3]
-        because = f"you chose {chosen.name}, and your child is {age}"
+        because = _("you chose {therapy}, and your child is {age}").format(therapy=chosen.name, age=age)
         therapy = TherapyPlan(
             chosen.id,
             chosen.name,

@@ -281,7 +281,7 @@ def validate(
     obj = ctx.obj or {}
     target = folder or obj.get("content") or kb.shipped()
     clinic = obj.get("clinic")
-    layer = f" with the clinic's layer {shown(clinic)}" if clinic else ""
+    layer = _(" with the clinic's layer {folder}").format(folder=shown(clinic)) if clinic else ""
     found, problems, counts = kb.check(target, clinic)
     if problems:
         raise ContentError(problems, root=str(target), clinic=str(clinic) if clinic else "")
@@ -291,7 +291,11 @@ def validate(
 
     assert found is not None  # no problems means a knowledge base
     languages = check_translations(found, target, strict=strict, clinic=clinic)
-    print(f"{shown(target)}{layer}: no problems found ({counts.summary()}).")
+    print(
+        _("{folder}{layer}: no problems found ({counts}).").format(
+            folder=shown(target), layer=layer, counts=counts.summary()
+        )
+    )
     for line in languages:
         print(line)
 
@@ -305,9 +309,9 @@ def _command(language: str) -> Any:
     from parentinvolve.cli.lang import translate_commands
 
     command = get_command(app)
-    _plain_usage(command)
     if language != i18n.ENGLISH:
-        translate_commands(command)
+        translate_commands(command)  # first: the usage line below shows the translated metavariables
+    _plain_usage(command)
     return command
 
 

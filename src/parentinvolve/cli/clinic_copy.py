@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from parentinvolve.errors import UsageError
+from parentinvolve.i18n import _
 
 FILES = {"therapy": "therapies", "moment": "moments", "topic": "topics"}
 HEADER = "# {file}.yaml in a clinic's layer: each entry changes the shipped entry with the same id (or adds one).\n"
@@ -20,11 +21,15 @@ def copy_entry(content: Path | None, clinic: Path, wanted: str) -> tuple[Path, i
     base = kb.load(root)
     entry = base.find(wanted)
     if entry is None or entry.kind not in FILES:
-        raise UsageError(f"No shipped therapy, moment or topic called {wanted!r}; see `parentinvolve topics`.")
+        raise UsageError(
+            _("No shipped therapy, moment or topic called {name}; see `parentinvolve topics`.").format(
+                name=repr(wanted)
+            )
+        )
     file = FILES[entry.kind]
     source = root / f"{file}.yaml"
     text = source.read_text(encoding="utf-8")
-    node, _ = parse_yaml(text, str(source))
+    node, _problems = parse_yaml(text, str(source))
     assert isinstance(node, Seq)  # it just loaded without a problem
     items = node.items
     at = next(n for n, item in enumerate(items) if entry_id(item) == entry.id)
@@ -40,15 +45,25 @@ def copy_entry(content: Path | None, clinic: Path, wanted: str) -> tuple[Path, i
 
     target = clinic / f"{file}.yaml"
     if not clinic.is_dir():
-        raise UsageError(f"{clinic} is not a folder; start one with `parentinvolve clinic init {clinic}`.")
+        raise UsageError(
+            _("{folder} is not a folder; start one with `parentinvolve clinic init {folder}`.").format(folder=clinic)
+        )
     before = target.read_text(encoding="utf-8") if target.exists() else HEADER.format(file=file)
     if any(line.strip() and not line.lstrip().startswith("#") for line in before.splitlines()):
         have, problems = parse_yaml(before, str(target))
         if problems or not isinstance(have, Seq):
-            raise UsageError(f"{target} is not a list of entries; fix it first (`parentinvolve validate --clinic`).")
+            raise UsageError(
+                _("{file} is not a list of entries; fix it first (`parentinvolve validate --clinic`).").format(
+                    file=target
+                )
+            )
         for item in have.items:
             if entry_id(item) == entry.id:
-                raise UsageError(f"{entry.id} is already in {target}:{item.loc.line}; edit it there.")
+                raise UsageError(
+                    _("{id} is already in {place}; edit it there.").format(
+                        id=entry.id, place=f"{target}:{item.loc.line}"
+                    )
+                )
     after = before.rstrip("\n") + "\n\n" + "\n".join(block) + "\n"
     target.write_text(after, encoding="utf-8")
     return target, after[: after.rindex("\n".join(block))].count("\n") + 1

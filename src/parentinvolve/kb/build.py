@@ -7,6 +7,7 @@ from pathlib import Path
 
 from parentinvolve.conditions import Condition
 from parentinvolve.errors import ContentError, Problem
+from parentinvolve.i18n import ngettext
 from parentinvolve.kb import entries as build_entries
 from parentinvolve.kb import rules as build_rules
 from parentinvolve.kb import said
@@ -56,8 +57,22 @@ class Counts:
     )  # `validate` prints them and still passes (stale review dates, a clinic's copies of entries that changed since)
 
     def summary(self) -> str:
-        parts = ", ".join(f"{n} {name}" for name, n in self.numbers.items())
-        return f"{self.files} files: {parts}"
+        """`9 files: 65 sources, 5 questions, ...`, in the current language."""
+        parts = ", ".join(_count(name, n) for name, n in self.numbers.items())
+        return ngettext("{n} file: {parts}", "{n} files: {parts}", self.files).format(n=self.files, parts=parts)
+
+
+def _count(name: str, n: int) -> str:
+    words = {
+        "sources": ngettext("{n} source", "{n} sources", n),
+        "questions": ngettext("{n} question", "{n} questions", n),
+        "therapies": ngettext("{n} therapy", "{n} therapies", n),
+        "moments": ngettext("{n} moment", "{n} moments", n),
+        "topics": ngettext("{n} topic", "{n} topics", n),
+        "questions to ask": ngettext("{n} question to ask", "{n} questions to ask", n),
+        "rules": ngettext("{n} rule", "{n} rules", n),
+    }
+    return words.get(name, "{n} " + name).format(n=n)
 
 
 def load(root: Path, clinic: Path | None = None) -> KnowledgeBase:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from parentinvolve.errors import Problem
+from parentinvolve.i18n import _
 from parentinvolve.kb.i18n import CRISIS, FILES, HASH, MAX_BYTES, TODO, english, fingerprint, read, text_of
 from parentinvolve.kb.reader import Loc, Map, Node, Seq, parse_yaml, read_text
 from parentinvolve.model import KnowledgeBase
@@ -26,7 +27,9 @@ class Report:
     problems: list[Problem] = field(default_factory=list)  # malformed translation files (errors)
 
     def summary(self) -> str:
-        return f"{self.lang}: {self.translated}/{self.total} entries, {self.stale} stale"
+        return _("{lang}: {translated}/{total} entries, {stale} stale").format(
+            lang=self.lang, translated=self.translated, total=self.total, stale=self.stale
+        )
 
 
 def languages(folders: Iterable[Path]) -> list[str]:
