@@ -92,3 +92,57 @@ def test_main_in_names_a_language_we_have(content_copy: Path) -> None:
     edit(content_copy / "crisis.yaml", "main_in: [es]  #", "main_in: [fr]  #")
     _, problems, _ = kb_package.check(content_copy)
     assert any("main_in: 'fr'" in p.message for p in problems)
+
+
+# --- the pager ---------------------------------------------------------------------------------------------------
+
+
+class _Tty:
+    encoding = "utf-8"
+
+    def __init__(self) -> None:
+        self.written = ""
+
+    def isatty(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        self.written += text
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+class _Proc:
+    def __init__(self, command: list[str], stdin: object, env: dict[str, str]) -> None:
+        import io
+
+        _Proc.env = env
+        self.stdin = io.BytesIO()
+
+    def wait(self) -> int:
+        return 0
+
+    env: dict[str, str] = {}
+
+
+@pytest.mark.parametrize(("preset", "expected"), [(None, "utf-8"), ("latin1", "latin1")])
+def test_the_pager_is_told_the_text_is_utf8(monkeypatch: pytest.MonkeyPatch, preset: str | None, expected: str) -> None:
+    """With LANG=es_US.UTF-8 on a machine without that locale, `less` showed every accented letter as <C3><AD>."""
+    import subprocess
+    import sys
+
+    from parentinvolve.cli import output
+
+    monkeypatch.setattr(sys, "stdout", _Tty())
+    monkeypatch.setattr(subprocess, "Popen", _Proc)
+    monkeypatch.setattr(output, "rows", lambda: 5)
+    monkeypatch.setenv("PAGER", "less")
+    monkeypatch.setenv("TERM", "xterm")
+    if preset is None:
+        monkeypatch.delenv("LESSCHARSET", raising=False)
+    else:
+        monkeypatch.setenv("LESSCHARSET", preset)
+    assert output.show("línea\n" * 20)
+    assert _Proc.env["LESSCHARSET"] == expected

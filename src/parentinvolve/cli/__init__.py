@@ -393,7 +393,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     except OSError as exc:  # e.g. stdout is a full disk: say so in one line, not a traceback
         if os.environ.get("PARENTINVOLVE_DEBUG"):
             raise
-        reason = (exc.strerror or str(exc)).lower()
+        from parentinvolve.kb.textfiles import os_reason
+
+        reason = os_reason(exc)
         if exc.filename is None:
             drop_stdout()
             say("parentinvolve: " + _("could not write the output: {reason}.").format(reason=reason))

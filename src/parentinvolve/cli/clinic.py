@@ -104,8 +104,9 @@ def init(folder: Path = typer.Argument(..., help="A new (or empty) folder for th
         (folder / "README.md").write_text(README.format(name="Your clinic", folder=folder), encoding="utf-8")
     except OSError as exc:
         from parentinvolve.errors import OutputError
+        from parentinvolve.kb.textfiles import os_reason
 
-        reason = (exc.strerror or str(exc)).lower()
+        reason = os_reason(exc)
         raise OutputError(_("Could not write {folder}: {reason}.").format(folder=folder, reason=reason)) from exc
     wrote = _("Wrote {config} and {readme}. Fill in clinic.yaml, then run:")
     print(wrote.format(config=folder / "clinic.yaml", readme=folder / "README.md"))
