@@ -5,6 +5,7 @@ style guide's mechanical checks (content/i18n/es/README.md) hold for every Spani
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 import yaml
@@ -124,7 +125,7 @@ class _Proc:
     def wait(self) -> int:
         return 0
 
-    env: dict[str, str] = {}
+    env: ClassVar[dict[str, str]] = {}
 
 
 @pytest.mark.parametrize(("preset", "expected"), [(None, "utf-8"), ("latin1", "latin1")])
