@@ -70,6 +70,7 @@ class Entry(NamedTuple):
     sections: tuple[Section, ...]
     sources: tuple[str, ...]
     aliases: tuple[str, ...] = ()
+    aliases_en: tuple[str, ...] = ()  # in a translated knowledge base: the English aliases (`aliases`: its own)
     reviewed: str = ""  # YYYY-MM-DD, when the text was last checked against its sources
     # Therapies only: the typical ages (lowest, highest), the source they come from, and the parent's
     # attendance by age band, covering every age the age question allows (kb/ checks that).

@@ -154,7 +154,9 @@ def show(ctx: typer.Context) -> None:
     assert clinic is not None  # loading with a clinic's folder always gives one
     rows = [(c.where, _describe(c.what, c.file, c.id, c.field)) for c in clinic.changes]
     width = max((len(w) for w, _what in rows), default=0)
-    reviewed = _(", reviewed {date}").format(date=clinic.reviewed) if clinic.reviewed else ""
+    from parentinvolve.render.doc import day_words
+
+    reviewed = _(", reviewed {date}").format(date=day_words(clinic.reviewed)) if clinic.reviewed else ""
     print(
         _("{clinic} — the layer in {folder}{reviewed}").format(
             clinic=clinic.name, folder=clinic.folder, reviewed=reviewed

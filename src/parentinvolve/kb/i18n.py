@@ -362,7 +362,12 @@ def _replace(kb: KnowledgeBase, fresh: dict[str, dict[str, Translated]], heading
             extra = fresh[file][e.id].aliases
             for alias in (t["name"], *extra):
                 names.setdefault(lookup_key(alias), e.id)  # never takes a name from another entry
-            e = e._replace(name=t["name"], summary=t["summary"], aliases=e.aliases + tuple(a for a in extra if a))
+            e = e._replace(
+                name=t["name"],
+                summary=t["summary"],
+                aliases=tuple(a for a in extra if a),
+                aliases_en=e.aliases_en + e.aliases,  # said to be English where they are shown
+            )
             if "attendance" in t:
                 e = e._replace(
                     bands=tuple((*b[:3], d.get("weekly", b[3])) for b, d in zip(e.bands, t["attendance"], strict=True)),

@@ -7,8 +7,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple, Union
 
-from parentinvolve.i18n import N_, _
+from parentinvolve.i18n import ENGLISH, N_, _, current
 from parentinvolve.model import KIND_TITLES, Entry, KnowledgeBase, Source, audience_words
+
+MONTHS = (
+    N_("January"),
+    N_("February"),
+    N_("March"),
+    N_("April"),
+    N_("May"),
+    N_("June"),
+    N_("July"),
+    N_("August"),
+    N_("September"),
+    N_("October"),
+    N_("November"),
+    N_("December"),
+)
 
 if TYPE_CHECKING:  # `explain` and `topics` never load the engine
     from parentinvolve.engine import Item, Plan, Suggestion
@@ -109,10 +124,17 @@ def entry_doc(kb: KnowledgeBase, entry: Entry) -> Doc:
         blocks.append(
             Bullets(tuple(Bullet(t) for t in section.text)) if len(section.text) > 1 else Para(section.text[0])
         )
-    if entry.aliases:
-        blocks.append(Para(_("Also known as: {names}.").format(names=", ".join(entry.aliases)), "note"))
+    names, english = ", ".join(entry.aliases), ", ".join(entry.aliases_en)
+    if names and english:  # a translation's own names, then the English ones, said to be English
+        blocks.append(
+            Para(_("Also known as: {names}; in English: {english}.").format(names=names, english=english), "note")
+        )
+    elif english:
+        blocks.append(Para(_("Also known as (in English): {english}.").format(english=english), "note"))
+    elif names:
+        blocks.append(Para(_("Also known as: {names}.").format(names=names), "note"))
     if entry.reviewed:
-        blocks.append(Para(_("Last reviewed: {date}.").format(date=entry.reviewed), "note"))
+        blocks.append(Para(_("Last reviewed: {date}.").format(date=day_words(entry.reviewed)), "note"))
     blocks += _sources(kb, entry.sources)
     blocks.append(Para(_(DISCLAIMER), "note"))
     return Doc(entry.name, tuple(blocks))
@@ -294,3 +316,15 @@ def _suggestion_line(s: Suggestion) -> str:
         else ""
     )
     return f"{s.name} — {s.summary}{ages}{part}"
+
+
+def day_words(iso: str) -> str:
+    """A YYYY-MM-DD date as English shows it (as written), or in words in another language ("30 de noviembre de
+    2026": an ISO date reads as a code in Spanish prose). Anything else is returned as it is."""
+    if current() == ENGLISH:
+        return iso
+    parts = iso.split("-")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts) or not 1 <= int(parts[1]) <= 12:
+        return iso
+    year, month, day = (int(p) for p in parts)
+    return _("{day} {month} {year}").format(day=day, month=_(MONTHS[month - 1]), year=year)

@@ -7,24 +7,20 @@ from datetime import date
 from html import escape
 
 from parentinvolve import i18n
-from parentinvolve.i18n import N_, _
-from parentinvolve.render.doc import QUESTIONS_HEADING, SOURCES_HEADING, Alert, Bullets, Doc, Heading, Para, Timeline
+from parentinvolve.i18n import _
+from parentinvolve.render.doc import (
+    MONTHS,
+    QUESTIONS_HEADING,
+    SOURCES_HEADING,
+    Alert,
+    Bullets,
+    Doc,
+    Heading,
+    Para,
+    Timeline,
+)
 
 NOTES_AFTER = QUESTIONS_HEADING  # the lined box for the answers goes after this section
-MONTHS = (
-    N_("January"),
-    N_("February"),
-    N_("March"),
-    N_("April"),
-    N_("May"),
-    N_("June"),
-    N_("July"),
-    N_("August"),
-    N_("September"),
-    N_("October"),
-    N_("November"),
-    N_("December"),
-)
 NOTE_LINES = 8
 _NUMBER = re.compile(r"(?<![\w.])\d(?:[\d -]*\d)?(?![\w.])")
 _TEXT_TO = re.compile(r"\btext (?:([A-Z][A-Z0-9]*) to )?$")
