@@ -263,3 +263,4 @@ class Clinic(NamedTuple):
     disabled: tuple[str, ...] = ()
     reviewed: str = ""
     changes: tuple[Change, ...] = ()
+    english: tuple[str, ...] = ()  # in a translated plan, the parts still in English (kb/clinic_i18n.py)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from parentinvolve.kb.clinic_i18n import marked, marks
 from parentinvolve.kb.context import Context
 from parentinvolve.kb.fields import Reader
 from parentinvolve.kb.i18n import POLICY_HEADING, POLICY_OF, POLICY_OF_YOURS
@@ -98,13 +99,7 @@ def _policies(r: Reader, node: Node | None, clinic: str, kb: KnowledgeBase | Non
 
 def _marked(kb: KnowledgeBase, clinic: Clinic) -> tuple[Rule, ...]:
     """Rules the layer added or changed say so in their `because`, which `--why` shows beside each item."""
-    marks: dict[str, str] = {}
-    for c in clinic.changes:
-        if c.file == "rules" and c.what in ("added", "changed", "removed"):
-            marks.setdefault(c.id, c.where)
+    found = marks(clinic)
     return tuple(
-        rule._replace(because="; ".join(x for x in (rule.because, f"from the clinic's layer, {marks[rule.id]}") if x))
-        if rule.id in marks
-        else rule
-        for rule in kb.rules
+        rule._replace(because=marked(rule.because, found[rule.id])) if rule.id in found else rule for rule in kb.rules
     )

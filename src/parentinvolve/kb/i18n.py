@@ -32,7 +32,7 @@ from typing import Any
 from parentinvolve.didyoumean import did_you_mean
 from parentinvolve.errors import Problem
 from parentinvolve.i18n import N_
-from parentinvolve.kb import said
+from parentinvolve.kb import clinic_i18n, said
 from parentinvolve.kb.reader import Loc, Map, Node, Scalar, Seq, parse_yaml, read_text
 from parentinvolve.model import (
     AUDIENCE_WORDS,
@@ -195,12 +195,16 @@ def read(kb: KnowledgeBase, lang: str, folders: Sequence[Path]) -> Files:
             node, problems = parse_yaml(text, str(path)) if text is not None else (None, [])
             out.problems += problems
             if node is not None:
-                found = _read_file(node, english(kb, file), file, out.problems)
+                # A rule a clinic's layer switched off keeps its shipped translation: not an unknown id.
+                off = set(kb.clinic.disabled) if kb.clinic and file == "rules" else set()
+                found = _read_file(node, english(kb, file), file, out.problems, off)
                 out.entries.setdefault(file, {}).update(found)
     return out
 
 
-def _read_file(node: Node, source: dict[str, Texts], file: str, problems: list[Problem]) -> dict[str, Translated]:
+def _read_file(
+    node: Node, source: dict[str, Texts], file: str, problems: list[Problem], off: set[str] | None = None
+) -> dict[str, Translated]:
     out: dict[str, Translated] = {}
     if not isinstance(node, Seq):
         problems.append(node.loc.problem("a translation file is a list of entries, each with an id"))
@@ -210,6 +214,8 @@ def _read_file(node: Node, source: dict[str, Texts], file: str, problems: list[P
             problems.append(item.loc.problem("each translation entry is a mapping with an id"))
             continue
         entry_id = text_of(item.items.get("id"))
+        if off and entry_id in off:
+            continue
         if entry_id not in source:
             where = item.items["id"].loc if "id" in item.items else item.loc
             problems.append(
@@ -296,7 +302,7 @@ def apply(
         fresh[file] = {
             i: t for i, t in entries.items() if t.texts is not None and t.source_hash == fingerprint(source[i])
         }
-    return _replace(kb, fresh, headings or {})
+    return clinic_i18n.apply(_replace(kb, fresh, headings or {}), list(folders), lang)
 
 
 def _texts(fresh: dict[str, dict[str, Translated]], file: str, entry_id: str) -> Texts | None:
@@ -375,12 +381,14 @@ def _replace(kb: KnowledgeBase, fresh: dict[str, dict[str, Translated]], heading
         entries.append(e._replace(sections=sections))
     asks = {aid: a._replace(text=t["text"]) if (t := _texts(fresh, "asks", aid)) else a for aid, a in kb.asks.items()}
     rules = []
+    clinic_marks = clinic_i18n.marks(kb.clinic)  # a translated reason still says where a clinic's layer changed it
     for r in kb.rules:
         t = _texts(fresh, "rules", r.id)
         if t:
             moments = tuple((m, t["moments"][m]) for m, _ in r.moments) if "moments" in t else r.moments
+            because = t.get("because", r.because)
             r = r._replace(
-                because=t.get("because", r.because),
+                because=clinic_i18n.marked(because, clinic_marks[r.id]) if r.id in clinic_marks else because,
                 moments=moments,
                 **{k: t[k] for k in ("confidentiality", "prepare", "why") if k in t},
             )

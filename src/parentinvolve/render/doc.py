@@ -42,16 +42,19 @@ SOURCES_HEADING = N_("Sources")
 class Heading(NamedTuple):
     text: str
     level: int = 2
+    lang: str = ""  # the language of the text when it is not the document's (an HTML page says lang="en")
 
 
 class Para(NamedTuple):
     text: str
     style: str = ""  # "" | "lead" | "note"
+    lang: str = ""  # as Heading.lang
 
 
 class Bullet(NamedTuple):
     text: str
     note: str = ""  # shown under the item with --why
+    lang: str = ""  # as Heading.lang
 
 
 class Bullets(NamedTuple):
@@ -155,7 +158,8 @@ def topics_doc(kb: KnowledgeBase) -> Doc:
 
 def _sources(kb: KnowledgeBase, ids: tuple[str, ...]) -> list[Block]:
     found = [kb.sources[i] for i in ids if i in kb.sources]
-    return [Heading(_("Sources")), Bullets(tuple(Bullet(source_line(s)) for s in found))] if found else []
+    lang = "" if current() == ENGLISH else ENGLISH  # sources are cited as published, in English
+    return [Heading(_("Sources")), Bullets(tuple(Bullet(source_line(s), "", lang) for s in found))] if found else []
 
 
 def _bullets(items: tuple[Item, ...], why: bool) -> Bullets:
@@ -214,7 +218,8 @@ def plan_doc(kb: KnowledgeBase, p: Plan, *, why: bool = False) -> Doc:
     blocks.append(Heading(_("Why your part matters")))
     blocks.append(_bullets(p.why, why))
     blocks.append(Heading(_(SOURCES_HEADING)))
-    blocks.append(Bullets(tuple(Bullet(source_line(s)) for s in p.sources)))
+    lang = "" if current() == ENGLISH else ENGLISH  # sources are cited as published, in English
+    blocks.append(Bullets(tuple(Bullet(source_line(s), "", lang) for s in p.sources)))
     if why:
         blocks.append(Para(_("Rules used: {rules}.").format(rules=", ".join(p.trace)), "note"))
         if p.overruled:
@@ -278,26 +283,33 @@ def clinic_section(kb: KnowledgeBase, why: bool) -> list[Block]:
     if c is None:
         return []
     origin = {ch.id: ch.where for ch in c.changes if ch.what == "policy"}
+    english = set(c.english)  # the parts the clinic has not translated into this language: marked so (HTML lang)
+
+    def lang(part: str) -> str:
+        return ENGLISH if part in english else ""
+
     blocks: list[Block] = [Heading(_("From {clinic}").format(clinic=c.name))]
-    blocks += [Para(text) for text in c.welcome]
-    reach = [*c.contacts, *((c.after_hours,) if c.after_hours else ())]
-    reach_text = [f"{line.name}: {line.contact}" for line in reach]
-    reach_text += [
-        f"{what}: {value}" for what, value in ((_("Website"), c.website), (_("Address"), c.address)) if value
+    blocks += [Para(text, "", lang("welcome")) for text in c.welcome]
+    reach = [Bullet(f"{line.name}: {line.contact}", "", lang("contacts")) for line in c.contacts]
+    if c.after_hours:
+        reach.append(Bullet(f"{c.after_hours.name}: {c.after_hours.contact}", "", lang("after_hours")))
+    reach += [
+        Bullet(f"{what}: {value}") for what, value in ((_("Website"), c.website), (_("Address"), c.address)) if value
     ]
-    if reach_text:
-        blocks.append(Bullets(tuple(Bullet(t) for t in reach_text)))
+    if reach:
+        blocks.append(Bullets(tuple(reach)))
     for pid in c.policies:
         policy = kb.entry(pid)
         if policy is None:
             continue
-        blocks.append(Heading(policy.name, 3))
+        in_english = lang(f"policy:{pid}")
+        blocks.append(Heading(policy.name, 3, in_english))
         note = _("From the clinic's layer, {where}").format(where=origin[pid]) if why and pid in origin else ""
         text = policy.section("policy")
         if len(text) == 1 and not note:
-            blocks.append(Para(text[0]))
+            blocks.append(Para(text[0], "", in_english))
         else:
-            blocks.append(Bullets(tuple(Bullet(t, note if n == 0 else "") for n, t in enumerate(text))))
+            blocks.append(Bullets(tuple(Bullet(t, note if n == 0 else "", in_english) for n, t in enumerate(text))))
     if why:
         blocks.append(
             Para(

@@ -167,13 +167,19 @@ def render(doc: Doc, made: date | None = None) -> str:
             ident = f' id="{anchor}"' if anchor else ""
             nxt = doc.blocks[n + 1] if n + 1 < len(doc.blocks) else None
             ident += ' class="moments"' if isinstance(nxt, Timeline) else ""
-            body.append(f"<h{block.level}{ident}>{escape(block.text)}</h{block.level}>")
+            body.append(f"<h{block.level}{ident}{_lang(block.lang)}>{escape(block.text)}</h{block.level}>")
         elif isinstance(block, Para):
             cls = f' class="{block.style}"' if block.style else ""
-            body.append(f"<p{cls}>{text(block.text)}</p>")
+            body.append(f"<p{cls}{_lang(block.lang)}>{text(block.text)}</p>")
         elif isinstance(block, Bullets):
             items = "".join(
-                f"<li>{text(b.text)}" + (f'<span class="why">{escape(b.note)}</span>' if b.note else "") + "</li>"
+                f"<li{_lang(b.lang)}>{text(b.text)}"
+                + (
+                    f'<span class="why"{_lang(i18n.current() if b.lang else "")}>{escape(b.note)}</span>'
+                    if b.note
+                    else ""
+                )
+                + "</li>"
                 for b in block.items
             )
             cls = ' class="sources"' if section == sources else ""
@@ -215,3 +221,8 @@ def _day(day: date) -> str:
     if i18n.current() == i18n.ENGLISH:
         return f"{day.day} {day:%B %Y}"
     return _("{day} {month} {year}").format(day=day.day, month=_(MONTHS[day.month - 1]), year=day.year)
+
+
+def _lang(lang: str) -> str:
+    """The attribute for text in another language than the page's (a clinic's English in a Spanish plan)."""
+    return f' lang="{escape(lang)}"' if lang else ""
