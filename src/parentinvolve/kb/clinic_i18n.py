@@ -207,3 +207,9 @@ def _policies(node: Node, ids: tuple[str, ...], problems: list[Problem]) -> dict
         if title and text and all(text):
             out[f"policy:{pid}"] = (title, text)
     return out
+
+
+def unmarked(because: str, where: str) -> str:
+    """A rule's reason as its file says it, without `marked`'s words."""
+    mark = marked("", where)
+    return "" if because == mark else because.removesuffix("; " + mark)

@@ -103,8 +103,12 @@ def english(kb: KnowledgeBase, file: str) -> dict[str, Texts]:
         return {e.id: _crisis_topic_texts(e) if e.id == CRISIS else _entry_texts(e) for e in kb.entries_of(kind)}
     if file == "asks":
         return {a.id: {"text": a.text} for a in kb.asks.values()}
-    if file == "rules":
-        return {r.id: _rule_texts(r) for r in kb.rules if _rule_texts(r)}
+    if file == "rules":  # a rule's reason without where a clinic's layer says it: that is not its text
+        found = clinic_i18n.marks(kb.clinic)
+        rules = [
+            r._replace(because=clinic_i18n.unmarked(r.because, found[r.id])) if r.id in found else r for r in kb.rules
+        ]
+        return {r.id: _rule_texts(r) for r in rules if _rule_texts(r)}
     if file == "crisis":
         c = kb.crisis
         out: dict[str, Texts] = {CRISIS: {"message": c.message, "safety_plan": c.safety_plan}}
