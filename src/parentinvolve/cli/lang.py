@@ -50,7 +50,10 @@ _CLICK_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = (
         N_("No such option: {name}. Did you mean {options}?"),
     ),
     (re.compile(r"No such option: (?P<name>\S+)$"), N_("No such option: {name}")),
-    (re.compile(r"Got unexpected extra arguments? \((?P<args>.*)\)$"), N_("Got unexpected extra argument(s) ({args})")),
+    (
+        re.compile(r"Got unexpected extra argument(?:s|\(s\))? \((?P<args>.*)\)$"),
+        N_("Got unexpected extra argument(s) ({args})"),
+    ),
     (re.compile(r"Option '?(?P<name>[^' ]+)'? requires an argument\.?$"), N_("Option {name} requires an argument.")),
     (re.compile(r"Invalid value for (?P<name>.+?): (?P<detail>.+)$"), N_("Invalid value for {name}: {detail}")),
 )

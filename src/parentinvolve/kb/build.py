@@ -7,7 +7,7 @@ from pathlib import Path
 
 from parentinvolve.conditions import Condition
 from parentinvolve.errors import ContentError, Problem
-from parentinvolve.i18n import ngettext
+from parentinvolve.i18n import _, ngettext
 from parentinvolve.kb import entries as build_entries
 from parentinvolve.kb import rules as build_rules
 from parentinvolve.kb import said
@@ -102,11 +102,27 @@ def check(root: Path, clinic: Path | None = None) -> tuple[KnowledgeBase | None,
 def _check(root: Path, clinic: Path | None) -> tuple[KnowledgeBase | None, list[Problem], Counts]:
     counts = Counts()
     if not root.is_dir():
-        what = "is not a folder" if root.exists() else "no such folder"
-        return None, [Problem(str(root), 1, 1, f"{what}; give the folder that holds the content YAML files")], counts
+        what = _("is not a folder") if root.exists() else _("no such folder")
+        return (
+            None,
+            [
+                Problem(
+                    str(root), 1, 1, _("{what}; give the folder that holds the content YAML files").format(what=what)
+                )
+            ],
+            counts,
+        )
     if not any((root / f"{name}.yaml").exists() for name in FILES):
         listed = ", ".join(f"{name}.yaml" for name in FILES)
-        return None, [Problem(str(root), 1, 1, f"no content files here; a content folder holds {listed}")], counts
+        return (
+            None,
+            [
+                Problem(
+                    str(root), 1, 1, _("no content files here; a content folder holds {listed}").format(listed=listed)
+                )
+            ],
+            counts,
+        )
     docs: dict[str, Node | None] = {}
     problems: list[Problem] = []
     for name in FILES:
@@ -114,7 +130,12 @@ def _check(root: Path, clinic: Path | None) -> tuple[KnowledgeBase | None, list[
         shown = str(path)
         if not path.exists() and not path.is_symlink():  # a broken link or a loop is read, and named
             problems.append(
-                Problem(shown, 1, 1, f"missing file {name}.yaml (see the authoring guide, content/README.md)")
+                Problem(
+                    shown,
+                    1,
+                    1,
+                    _("missing file {name}.yaml (see the authoring guide, content/README.md)").format(name=name),
+                )
             )
             docs[name] = None
             continue

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from parentinvolve.i18n import _
 from parentinvolve.kb.clinic_i18n import marked, marks
 from parentinvolve.kb.context import Context
 from parentinvolve.kb.fields import Reader
@@ -32,10 +33,13 @@ def finish(ctx: Context, kb: KnowledgeBase | None, layer: Layer) -> KnowledgeBas
     name = r.text(f.get("name"), "name")
     website = r.text(f.get("website"), "website")
     if website and not _WEB.match(website):
-        r.error(f["website"].loc, f"website {website!r} should be a web address, like https://www.example.org")
-    contacts = tuple(_line(r, item, "a contact") for item in r.items(f.get("contacts"), "contacts"))
+        r.error(
+            f["website"].loc,
+            _("website {website} should be a web address, like https://www.example.org").format(website=repr(website)),
+        )
+    contacts = tuple(_line(r, item, _("a contact")) for item in r.items(f.get("contacts"), "contacts"))
     # Read as the crisis lines read it (it is one of them now), so a problem is reported once, in the same words.
-    after_hours = _line(r, f["after_hours"], "a crisis line", ["audience"]) if "after_hours" in f else None
+    after_hours = _line(r, f["after_hours"], _("a crisis line"), ["audience"]) if "after_hours" in f else None
     disabled = tuple(v for v, _ in r.idents(f.get("disable"), "disable"))
     policies, changes = _policies(r, f.get("policies"), name, kb)
     clinic = Clinic(
@@ -70,7 +74,7 @@ def _date(r: Reader, node: Node | None) -> str:
         return ""
     value = node.raw if isinstance(node, Scalar) and node.kind in ("timestamp", "str") else ""
     if not _DATE.match(value):
-        r.error(node.loc, "reviewed should be a date, like 2026-11-30")
+        r.error(node.loc, _("reviewed should be a date, like 2026-11-30"))
     return value
 
 
@@ -80,13 +84,18 @@ def _policies(r: Reader, node: Node | None, clinic: str, kb: KnowledgeBase | Non
     changes: list[Change] = []
     taken = dict(kb.names) if kb is not None else {}
     for item in r.items(node, "policies"):
-        f = r.fields(item, "a policy", ["id", "title", "text"])
+        f = r.fields(item, _("a policy"), ["id", "title", "text"])
         pid = r.ident(f.get("id"), "policy id")
         title = r.text(f.get("title"), "title")
         for value, key in ((pid, "id"), (title, "title")):
             other = taken.get(lookup_key(value)) if value else None
             if other is not None:
-                r.error(f[key].loc, f"the policy {key} {value!r} is already the name of {other!r}; choose another")
+                r.error(
+                    f[key].loc,
+                    _("the policy {key} {value} is already the name of {other}; choose another").format(
+                        key=key, value=repr(value), other=repr(other)
+                    ),
+                )
         text = r.paragraphs(f.get("text"), "text")
         if not pid:
             continue

@@ -59,12 +59,18 @@ def read(kb: KnowledgeBase, folder: Path, lang: str) -> tuple[dict[str, object],
     if node is None:
         return {}, problems, Loc(str(path), 1, 1)
     if not isinstance(node, Map):
-        return {}, [*problems, node.loc.problem("a clinic's translation is a mapping: name, welcome, ...")], node.loc
+        return {}, [*problems, node.loc.problem(_("a clinic's translation is a mapping: name, welcome, ..."))], node.loc
     out: dict[str, object] = {}
     for key, value in node.items.items():
         where = node.keys[key]
         if key not in FIELDS:
-            problems.append(where.problem(f"{key!r} is not a field of a clinic's translation: {', '.join(FIELDS)}"))
+            problems.append(
+                where.problem(
+                    _("{key} is not a field of a clinic's translation: {names}").format(
+                        key=repr(key), names=", ".join(FIELDS)
+                    )
+                )
+            )
         elif key == "name":
             out["name"] = _text(value, "name", problems)
         elif key == "welcome":
@@ -73,7 +79,7 @@ def read(kb: KnowledgeBase, folder: Path, lang: str) -> tuple[dict[str, object],
             out["contacts"] = _contacts(value, c.contacts, problems)
         elif key == "after_hours":
             if c.after_hours is None:
-                problems.append(where.problem("after_hours: clinic.yaml has no after-hours line to translate"))
+                problems.append(where.problem(_("after_hours: clinic.yaml has no after-hours line to translate")))
             else:
                 out["after_hours"] = _numbers_kept(
                     _text(value, "after_hours", problems), c.after_hours, value, problems
@@ -161,27 +167,33 @@ def marked(because: str, where: str) -> str:
 def _text(node: Node, key: str, problems: list[Problem]) -> str:
     if isinstance(node, Scalar) and node.kind == "str" and str(node.value).strip():
         return " ".join(str(node.value).split())
-    problems.append(node.loc.problem(f"{key}: give the translated text"))
+    problems.append(node.loc.problem(_("{key}: give the translated text").format(key=key)))
     return ""
 
 
 def _paragraphs(node: Node, key: str, problems: list[Problem]) -> tuple[str, ...]:
     if not isinstance(node, Seq) or not node.items:
-        problems.append(node.loc.problem(f"{key}: give a list of paragraphs"))
+        problems.append(node.loc.problem(_("{key}: give a list of paragraphs").format(key=key)))
         return ()
     return tuple(_text(n, key, problems) for n in node.items)
 
 
 def _numbers_kept(text: str, line: Line, node: Node, problems: list[Problem]) -> str:
     if text and sorted(_DIGITS.findall(text)) != sorted(_DIGITS.findall(line.name)):
-        problems.append(node.loc.problem(f"keep every number exactly as in clinic.yaml ({line.name!r})"))
+        problems.append(
+            node.loc.problem(_("keep every number exactly as in clinic.yaml ({name})").format(name=repr(line.name)))
+        )
         return ""
     return text
 
 
 def _contacts(node: Node, contacts: tuple[Line, ...], problems: list[Problem]) -> tuple[str, ...]:
     if not isinstance(node, Seq) or len(node.items) != len(contacts):
-        problems.append(node.loc.problem(f"contacts: give the {len(contacts)} contacts' names, in clinic.yaml's order"))
+        problems.append(
+            node.loc.problem(
+                _("contacts: give the {count} contacts' names, in clinic.yaml's order").format(count=len(contacts))
+            )
+        )
         return ()
     names = tuple(
         _numbers_kept(_text(n, "contacts", problems), ln, n, problems)
@@ -192,15 +204,21 @@ def _contacts(node: Node, contacts: tuple[Line, ...], problems: list[Problem]) -
 
 def _policies(node: Node, ids: tuple[str, ...], problems: list[Problem]) -> dict[str, object]:
     if not isinstance(node, Map):
-        problems.append(node.loc.problem("policies: give a mapping of policy id to {title, text}"))
+        problems.append(node.loc.problem(_("policies: give a mapping of policy id to {title, text}")))
         return {}
     out: dict[str, object] = {}
     for pid, value in node.items.items():
         if pid not in ids:
-            problems.append(node.keys[pid].problem(f"no policy {pid!r} in clinic.yaml; its policies: {', '.join(ids)}"))
+            problems.append(
+                node.keys[pid].problem(
+                    _("no policy {pid} in clinic.yaml; its policies: {names}").format(
+                        pid=repr(pid), names=", ".join(ids)
+                    )
+                )
+            )
             continue
         if not isinstance(value, Map) or set(value.items) != {"title", "text"}:
-            problems.append(value.loc.problem(f"{pid}: give its title and text"))
+            problems.append(value.loc.problem(_("{pid}: give its title and text").format(pid=pid)))
             continue
         title = _text(value.items["title"], "title", problems)
         text = _paragraphs(value.items["text"], "text", problems)

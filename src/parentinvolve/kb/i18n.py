@@ -31,7 +31,7 @@ from typing import Any
 
 from parentinvolve.didyoumean import did_you_mean
 from parentinvolve.errors import Problem
-from parentinvolve.i18n import N_
+from parentinvolve.i18n import N_, _
 from parentinvolve.kb import clinic_i18n, said
 from parentinvolve.kb.reader import Loc, Map, Node, Scalar, Seq, parse_yaml, read_text
 from parentinvolve.model import (
@@ -211,11 +211,11 @@ def _read_file(
 ) -> dict[str, Translated]:
     out: dict[str, Translated] = {}
     if not isinstance(node, Seq):
-        problems.append(node.loc.problem("a translation file is a list of entries, each with an id"))
+        problems.append(node.loc.problem(_("a translation file is a list of entries, each with an id")))
         return out
     for item in node.items:
         if not isinstance(item, Map):
-            problems.append(item.loc.problem("each translation entry is a mapping with an id"))
+            problems.append(item.loc.problem(_("each translation entry is a mapping with an id")))
             continue
         entry_id = text_of(item.items.get("id"))
         if off and entry_id in off:
@@ -223,12 +223,20 @@ def _read_file(
         if entry_id not in source:
             where = item.items["id"].loc if "id" in item.items else item.loc
             problems.append(
-                where.problem(f"no English entry {entry_id!r} in {file}.yaml{did_you_mean(entry_id, source)}")
+                where.problem(
+                    _("no English entry {entry_id} in {file}.yaml{suggestion}").format(
+                        entry_id=repr(entry_id), file=file, suggestion=did_you_mean(entry_id, source)
+                    )
+                )
             )
             continue
         if entry_id in out:
             problems.append(
-                item.loc.problem(f"{entry_id!r} is translated twice (also at line {out[entry_id].loc.line})")
+                item.loc.problem(
+                    _("{entry_id} is translated twice (also at line {line})").format(
+                        entry_id=repr(entry_id), line=out[entry_id].loc.line
+                    )
+                )
             )
             continue
         english_fields = source[entry_id]
@@ -246,14 +254,22 @@ def _read_file(
             if key not in english_fields:
                 found.append(
                     item.keys[key].problem(
-                        f"{key!r} is not a text field of {entry_id!r}{did_you_mean(key, english_fields)}"
+                        _("{key} is not a text field of {entry_id}{suggestion}").format(
+                            key=repr(key), entry_id=repr(entry_id), suggestion=did_you_mean(key, english_fields)
+                        )
                     )
                 )
                 continue
             texts[key] = _shaped(value, english_fields[key], key, found, numbers=file == "crisis")
         missing = [k for k in english_fields if k not in item.items]
         if missing:
-            found.append(item.loc.problem(f"{entry_id!r} lacks {', '.join(missing)} (translate every text field)"))
+            found.append(
+                item.loc.problem(
+                    _("{entry_id} lacks {names} (translate every text field)").format(
+                        entry_id=repr(entry_id), names=", ".join(missing)
+                    )
+                )
+            )
         alias_node = item.items.get("aliases")
         aliases = tuple(text_of(a) for a in alias_node.items) if isinstance(alias_node, Seq) else ()
         problems += found
@@ -269,24 +285,34 @@ def _shaped(node: Node, like: Any, key: str, problems: list[Problem], *, numbers
     """The translated value, shaped like the English one; a problem (and None) when it is not."""
     if isinstance(like, str):
         if not (isinstance(node, Scalar) and node.kind == "str" and str(node.value).strip()):
-            problems.append(node.loc.problem(f"{key}: give the translated text"))
+            problems.append(node.loc.problem(_("{key}: give the translated text").format(key=key)))
             return None
         text = " ".join(str(node.value).split())
         if numbers and sorted(_DIGITS.findall(text)) != sorted(_DIGITS.findall(like)):
-            problems.append(node.loc.problem(f"{key}: keep every number exactly as in the English ({like!r})"))
+            problems.append(
+                node.loc.problem(
+                    _("{key}: keep every number exactly as in the English ({like})").format(key=key, like=repr(like))
+                )
+            )
         return text
     if isinstance(like, dict):
         if not isinstance(node, Map) or set(node.items) != set(like):
-            problems.append(node.loc.problem(f"{key}: give a mapping with exactly these keys: {', '.join(like)}"))
+            problems.append(
+                node.loc.problem(
+                    _("{key}: give a mapping with exactly these keys: {names}").format(key=key, names=", ".join(like))
+                )
+            )
             return None
         return {k: _shaped(node.items[k], like[k], f"{key}.{k}", problems, numbers=numbers) for k in like}
     if like and isinstance(like[0], dict):  # sections, crisis lines: same number, same order
         if not isinstance(node, Seq) or len(node.items) != len(like):
-            problems.append(node.loc.problem(f"{key}: give {len(like)} items, in the English order"))
+            problems.append(
+                node.loc.problem(_("{key}: give {count} items, in the English order").format(key=key, count=len(like)))
+            )
             return None
         return tuple(_shaped(n, e, key, problems, numbers=numbers) for n, e in zip(node.items, like, strict=True))
     if not isinstance(node, Seq) or not node.items:
-        problems.append(node.loc.problem(f"{key}: give a list of paragraphs"))
+        problems.append(node.loc.problem(_("{key}: give a list of paragraphs").format(key=key)))
         return None
     return tuple(_shaped(n, "", key, problems, numbers=False) for n in node.items)
 

@@ -54,7 +54,13 @@ def reports(kb: KnowledgeBase, root: Path, folders: Sequence[Path], langs: Seque
                 t = got.get(entry_id)
                 if t is None or t.source_hash.startswith(TODO):
                     report.warnings.append(
-                        str(eloc.problem(f"{lang}: {entry_id!r} has no translation (English is shown)"))
+                        str(
+                            eloc.problem(
+                                _("{lang}: {entry_id} has no translation (English is shown)").format(
+                                    lang=lang, entry_id=repr(entry_id)
+                                )
+                            )
+                        )
                     )
                     continue
                 report.translated += 1
@@ -63,9 +69,9 @@ def reports(kb: KnowledgeBase, root: Path, folders: Sequence[Path], langs: Seque
                     report.warnings.append(
                         str(
                             t.loc.problem(
-                                f"{lang}: {entry_id!r} is stale: its English text changed ({eloc.path}:{eloc.line}); "
-                                "English is shown until the translation is updated and its source_hash set "
-                                "(tools/i18n.py skeleton)"
+                                _(
+                                    "{lang}: {entry_id} is stale: its English text changed ({path}:{line}); English is shown until the translation is updated and its source_hash set (tools/i18n.py skeleton)"
+                                ).format(lang=lang, entry_id=repr(entry_id), path=eloc.path, line=eloc.line)
                             )
                         )
                     )

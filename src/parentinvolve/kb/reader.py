@@ -31,6 +31,41 @@ _TAG_NAMES = {
     Y + "null": N_("nothing (empty)"),
     Y + "timestamp": N_("a date"),
 }
+# The parsers' own words for the usual mistakes (PyYAML's `context` and `problem`, the json module's `msg`), so a
+# translation can give them; anything else is shown as the parser says it.
+PARSER_WORDS = {
+    "while parsing a flow sequence": N_("in a list written [a, b]"),
+    "while parsing a flow mapping": N_("in a mapping written {a: b}"),
+    "while parsing a block mapping": N_("in a mapping (key: value lines)"),
+    "while parsing a block collection": N_("in a list (lines starting with `- `)"),
+    "while scanning a quoted scalar": N_("in a quoted text"),
+    "while scanning a simple key": N_("in a key"),
+    "while scanning for the next token": N_("while reading"),
+    "did not find expected ',' or ']'": N_("a ',' or a ']' was expected"),
+    "did not find expected ',' or '}'": N_("a ',' or a '}' was expected"),
+    "did not find expected key": N_("a key was expected"),
+    "did not find expected '-' indicator": N_("a '- ' was expected"),
+    "could not find expected ':'": N_("a ':' was expected"),
+    "mapping values are not allowed here": N_("a ': ' is not allowed here (put the text in quotes)"),
+    "mapping values are not allowed in this context": N_("a ': ' is not allowed here (put the text in quotes)"),
+    "found unexpected end of stream": N_("the file ended too soon"),
+    "found character that cannot start any token": N_("found a character that cannot start a value (a tab?)"),
+    "Expecting value": N_("a value was expected"),
+    "Expecting property name enclosed in double quotes": N_("a key in double quotes was expected"),
+    "Expecting ':' delimiter": N_("a ':' was expected"),
+    "Expecting ',' delimiter": N_("a ',' was expected"),
+    "Unterminated string starting at": N_("a text in quotes is not closed"),
+    "Extra data": N_("there is more after the end of the data"),
+    "Invalid control character at": N_("a control character is not allowed in a text"),
+}
+
+
+def parser_words(text: str) -> str:
+    """A parser's own phrase in the current language, when it is one we know."""
+    found = PARSER_WORDS.get(text)
+    return _(found) if found else text
+
+
 MAX_DEPTH = 64  # content nests a few levels; deeper is a mistake or an attack on the parser
 # What YAML does not allow in a file (PyYAML's own rule): control characters, surrogates, U+FFFE/U+FFFF.
 # The characters YAML does not allow, as a positive class: it compiles ~8x faster than the negated form.
@@ -134,10 +169,10 @@ def parse_yaml(text: str, shown: str, *, max_nodes: int = 0) -> tuple[Node | Non
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        context = exc.context or ""
+        context = parser_words(exc.context or "")
         if context and exc.context_mark and mark and exc.context_mark.line != mark.line:
             context += _(" started at line {line},").format(line=exc.context_mark.line + 1)
-        what = " ".join(x for x in (context, exc.problem) if x) or _("invalid YAML")
+        what = " ".join(x for x in (context, parser_words(exc.problem or "")) if x) or _("invalid YAML")
         return None, [*problems, Problem(shown, line, col, _("invalid YAML: {reason}").format(reason=what))]
     except yaml.reader.ReaderError as exc:  # pragma: no cover - control characters are blanked out above
         line = text.count("\n", 0, exc.position) + 1
@@ -272,7 +307,9 @@ def _scalar(node: yaml.ScalarNode, loc: Loc, problems: list[Problem]) -> Scalar 
         return Scalar(raw.lower() in ("true", "yes", "on", "y"), "bool", raw, loc)
     text = raw.replace("_", "")
     if len(text) > MAX_NUMBER_CHARACTERS:
-        problems.append(loc.problem(f"this number is too long (over {MAX_NUMBER_CHARACTERS} characters)"))
+        problems.append(
+            loc.problem(_("this number is too long (over {limit} characters)").format(limit=MAX_NUMBER_CHARACTERS))
+        )
         return None
     try:
         if kind == "int":
@@ -312,7 +349,9 @@ def parse_json(text: str, shown: str) -> tuple[Node | None, list[Problem]]:
     try:
         value = json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
-        return None, [Problem(shown, exc.lineno, exc.colno, _("invalid JSON: {reason}").format(reason=exc.msg))]
+        return None, [
+            Problem(shown, exc.lineno, exc.colno, _("invalid JSON: {reason}").format(reason=parser_words(exc.msg)))
+        ]
     except _DuplicateKey as exc:
         _node, problems = parse_yaml(text, shown)  # YAML locates the duplicates, when it can read the file
         return None, problems or [
