@@ -490,3 +490,20 @@ def test_no_iso_date_in_spanish_prose(run_cli: RunCli, layer: Path) -> None:
         assert r.exit_code == 0
         assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", r.stdout), args
     assert "30 de noviembre de 2026" in run_cli("--lang", "es", "explain", "pcit").stdout
+
+
+def test_a_signal_is_reported_in_spanish() -> None:
+    import signal
+
+    from parentinvolve import startup
+
+    i18n.activate("es")
+    try:
+        assert startup.stopped_message(signal.SIGINT, []) == "detenido. No se guardó nada."
+        assert (
+            startup.stopped_message(signal.SIGTERM, ["plan.html"])
+            == "detenido por SIGTERM. Se escribió plan.html; nada más."
+        )
+    finally:
+        i18n.activate(i18n.ENGLISH)
+    assert startup.stopped_message(signal.SIGTERM, []) == "stopped by SIGTERM. Nothing was written."

@@ -74,6 +74,10 @@ gives (`null` removes one), a new id adds an entry. Crisis lines can only be add
     parentinvolve ask --clinic {folder}              a plan, as parents will see it
 
 Set PARENTINVOLVE_CLINIC={folder} on a front-desk computer to use it every time.
+
+Spanish plans (`--lang es`) show the clinic's own Spanish from `i18n/es/clinic.yaml` (name, welcome, contacts'
+names, after-hours line's name, policies; see examples/clinic in parentinvolve's repository); what it leaves out
+is shown as clinic.yaml says it, and `validate --clinic` names it.
 """
 
 
