@@ -55,6 +55,18 @@ def test_the_spanish_pointer_names_the_spanish_route_from_content(kb_es: Knowled
     assert "988lifeline.org" not in pointer  # the English chat
 
 
+def test_a_spanish_crisis_block_puts_the_spanish_line_first(kb_es: KnowledgeBase, kb: KnowledgeBase) -> None:
+    answers = {**TEEN_US, "concerns": ["self-harm"]}
+    i18n.activate("es")
+    try:
+        safety = engine.plan(kb_es, answers).safety
+    finally:
+        i18n.activate(i18n.ENGLISH)
+    assert safety is not None and "es" in safety.lines[0].main_in
+    english = engine.plan(kb, answers).safety
+    assert english is not None and english.lines[0].main  # English keeps crisis.yaml's order
+
+
 def test_the_english_pointer_is_unchanged(kb: KnowledgeBase) -> None:
     pointer = _pointer(kb, "en")
     assert "call or text 988 (chat at 988lifeline.org)" in pointer
