@@ -332,7 +332,7 @@ def apply(
         fresh[file] = {
             i: t for i, t in entries.items() if t.texts is not None and t.source_hash == fingerprint(source[i])
         }
-    return clinic_i18n.apply(_replace(kb, fresh, headings or {}), list(folders), lang)
+    return clinic_i18n.apply(_replace(kb, fresh, headings or {}, lang), list(folders), lang)
 
 
 def _texts(fresh: dict[str, dict[str, Translated]], file: str, entry_id: str) -> Texts | None:
@@ -340,7 +340,9 @@ def _texts(fresh: dict[str, dict[str, Translated]], file: str, entry_id: str) ->
     return found.texts if found is not None else None
 
 
-def _replace(kb: KnowledgeBase, fresh: dict[str, dict[str, Translated]], headings: Mapping[str, str]) -> KnowledgeBase:
+def _replace(
+    kb: KnowledgeBase, fresh: dict[str, dict[str, Translated]], headings: Mapping[str, str], lang: str = ""
+) -> KnowledgeBase:
     questions = []
     for q in kb.questions:
         t = _texts(fresh, "questions", q.id)
@@ -387,7 +389,7 @@ def _replace(kb: KnowledgeBase, fresh: dict[str, dict[str, Translated]], heading
             summary = headings.get(POLICY_OF, POLICY_OF).format(clinic=name) if name else POLICY_OF_YOURS
             e = e._replace(summary=headings.get(summary, summary))
         if e.kind == TOPIC and e.id == CRISIS:  # made from crisis.yaml: its lines and steps in this language
-            sections = _crisis_sections(e, crisis, t)
+            sections = _crisis_sections(e, crisis, t, lang)
         elif t and e.kind == TOPIC:
             sections = tuple(
                 Section(s.key, d["heading"], d["text"]) for s, d in zip(e.sections, t["sections"], strict=True)
@@ -434,7 +436,7 @@ def _replace(kb: KnowledgeBase, fresh: dict[str, dict[str, Translated]], heading
     )
 
 
-def _crisis_sections(e: Entry, crisis: Crisis, t: Texts | None) -> tuple[Section, ...]:
+def _crisis_sections(e: Entry, crisis: Crisis, t: Texts | None, lang: str = "") -> tuple[Section, ...]:
     """`explain crisis` again from the (translated) crisis lines and steps, as kb/build.py makes it in English:
     the danger-now message, one section per region, then the common safety steps."""
     headings = t["headings"] if t else {}
@@ -448,6 +450,7 @@ def _crisis_sections(e: Entry, crisis: Crisis, t: Texts | None) -> tuple[Section
             out.append(Section(s.key, headings.get(s.key, s.heading), crisis.safety_plan))
         else:
             region = next(regions)
-            lines = tuple(f"{ln.name}: {ln.contact}{words.get(ln.audience, '')}" for ln in region.lines)
+            first = sorted(region.lines, key=lambda ln: lang not in ln.main_in)  # this language's own line first
+            lines = tuple(f"{ln.name}: {ln.contact}{words.get(ln.audience, '')}" for ln in first)
             out.append(Section(s.key, region.name, lines + region.steps))
     return tuple(out)
