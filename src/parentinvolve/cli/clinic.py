@@ -11,7 +11,7 @@ import typer
 
 from parentinvolve.cli.shared import shared_options
 from parentinvolve.errors import UsageError
-from parentinvolve.i18n import N_, _
+from parentinvolve.i18n import N_, _, current
 
 app = typer.Typer(
     name="clinic",
@@ -153,7 +153,7 @@ def show(ctx: typer.Context) -> None:
     from parentinvolve import kb
 
     obj = ctx.obj or {}
-    base = kb.load(obj.get("content"), _folder(ctx))
+    base = kb.load(obj.get("content"), _folder(ctx), lang=current())  # the clinic's name in this language
     clinic = base.clinic
     assert clinic is not None  # loading with a clinic's folder always gives one
     rows = [(c.where, _describe(c.what, c.file, c.id, c.field)) for c in clinic.changes]
