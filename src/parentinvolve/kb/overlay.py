@@ -178,7 +178,7 @@ def _merge_list(layer: Layer, name: str, base: Node | None, patch: Node) -> Node
                 layer.problem(
                     item.loc,
                     _("the rule id {safety_rule} is the built-in safety rule's; choose another").format(
-                        SAFETY_RULE=repr(SAFETY_RULE)
+                        safety_rule=repr(SAFETY_RULE)
                     ),
                 )
             layer.change("added", name, eid, "", item.loc)

@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
 from parentinvolve.errors import Problem
-from parentinvolve.i18n import N_, _
+from parentinvolve.i18n import ENGLISH, N_, _, current
 from parentinvolve.kb.textfiles import read_text as read_text
 
 if TYPE_CHECKING:
@@ -62,7 +62,7 @@ PARSER_WORDS = {
 
 def parser_words(text: str) -> str:
     """A parser's own phrase in the current language, when it is one we know."""
-    found = PARSER_WORDS.get(text)
+    found = PARSER_WORDS.get(text) if current() != ENGLISH else None  # English: as the parser says it
     return _(found) if found else text
 
 

@@ -242,7 +242,7 @@ def _check_bands(
             where.loc if where is not None else Loc("attendance.yaml", 1, 1),
             _(
                 "attendance.yaml needs the level {depends}: it is the plan's headline when the therapy is not known"
-            ).format(DEPENDS=repr(DEPENDS)),
+            ).format(depends=repr(DEPENDS)),
         )
 
 

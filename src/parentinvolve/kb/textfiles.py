@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from parentinvolve.errors import Problem
-from parentinvolve.i18n import _
+from parentinvolve.i18n import ENGLISH, _, current
 
 
 def read_text(path: Path, shown: str, *, max_bytes: int) -> tuple[str | None, list[Problem]]:
@@ -89,9 +89,13 @@ def read_bounded(fd: int, limit: int) -> bytes | None:
 
 
 def os_reason(exc: OSError) -> str:
-    """The operating system's reason for `exc`, in words: ours, in the current language, for the usual ones;
-    else the system's own (its language is the system's)."""
+    """The operating system's reason for `exc`, in words: in English the system's own; in another language
+    ours for the usual ones, else the system's (its language is the system's)."""
     import errno
+
+    own = (exc.strerror or str(exc)).lower()
+    if current() == ENGLISH:
+        return own
 
     words = {
         errno.EACCES: _("permission denied"),
@@ -105,4 +109,4 @@ def os_reason(exc: OSError) -> str:
         errno.EIO: _("input/output error"),
         errno.ENAMETOOLONG: _("the name is too long"),
     }
-    return words.get(exc.errno or 0) or (exc.strerror or str(exc)).lower()
+    return words.get(exc.errno or 0) or own
