@@ -546,3 +546,63 @@ def test_a_signal_is_reported_in_spanish() -> None:
     finally:
         i18n.activate(i18n.ENGLISH)
     assert startup.stopped_message(signal.SIGTERM, []) == "stopped by SIGTERM. Nothing was written."
+
+
+# --- a clinic's own words -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def english_only_layer(tmp_path: Path) -> Path:
+    """The example clinic with no Spanish of its own words."""
+    folder = tmp_path / "clinic"
+    shutil.copytree(EXAMPLE_CLINIC, folder)
+    (folder / "i18n" / "es" / "clinic.yaml").unlink()
+    return folder
+
+
+def test_a_clinic_speaks_spanish_in_spanish_plans(run_cli: RunCli, tmp_path: Path) -> None:
+    answers = tmp_path / "a.yaml"
+    answers.write_text(FAMILIES["space-au"], encoding="utf-8")
+    r = run_cli("--lang", "es", "--clinic", str(EXAMPLE_CLINIC), "ask", "--answers", str(answers), "--format", "html")
+    assert r.exit_code == 0
+    assert "Terapia Familiar Riverbend (ejemplo)" in r.stdout and "Recepción (de lunes a viernes, de 9 a 5)" in r.stdout
+    assert "Sesiones a las que no puede asistir" in r.stdout and "Missed sessions" not in r.stdout
+    assert "Welcome to Riverbend" not in r.stdout
+    clinic_part = r.stdout[r.stdout.index("Terapia Familiar Riverbend (ejemplo)</h2>") :]
+    assert 'lang="en"' not in clinic_part[: clinic_part.index("<h2", 10)]  # the clinic's section: all Spanish
+    r = run_cli("--lang", "es", "--clinic", str(EXAMPLE_CLINIC), "explain", "riverbend-records")
+    assert r.exit_code == 0 and "El expediente de su hijo o hija" in r.stdout
+
+
+def test_what_a_clinic_leaves_in_english_is_marked_and_named(
+    run_cli: RunCli, tmp_path: Path, english_only_layer: Path
+) -> None:
+    answers = tmp_path / "a.yaml"
+    answers.write_text(FAMILIES["space-au"], encoding="utf-8")
+    r = run_cli(
+        "--lang", "es", "--clinic", str(english_only_layer), "ask", "--answers", str(answers), "--format", "html"
+    )
+    assert r.exit_code == 0
+    assert '<p lang="en">Welcome to Riverbend' in r.stdout
+    assert '<h3 lang="en">Missed sessions</h3>' in r.stdout
+    assert '<li lang="en">Front desk (weekdays 9–5): 555-0142</li>' in r.stdout
+    r = run_cli("validate", "--clinic", str(english_only_layer))
+    named = [line for line in r.stderr.splitlines() if "does not translate" in line]
+    assert len(named) == 7 and all(line.startswith(str(english_only_layer / "clinic.yaml")) for line in named)
+    assert any("its policy 'riverbend-records'" in line for line in named)
+    assert run_cli("validate", "--clinic", str(english_only_layer), "--strict").exit_code == 1
+
+
+def test_a_clinics_spanish_is_checked(run_cli: RunCli, tmp_path: Path) -> None:
+    folder = tmp_path / "clinic"
+    shutil.copytree(EXAMPLE_CLINIC, folder)
+    spanish = folder / "i18n" / "es" / "clinic.yaml"
+    edit(spanish, "  - Recepción (de lunes a viernes, de 9 a 5)", "  - Recepción (de lunes a viernes)")
+    edit(spanish, "  riverbend-records:", "  riverbend-recordz:")
+    r = run_cli("--lang", "es", "validate", "--clinic", str(folder))
+    assert r.exit_code == 1
+    assert (
+        "deje cada número igual que en clinic.yaml" in r.stderr
+        and "no hay ninguna norma 'riverbend-recordz'" in r.stderr
+    )
+    assert english_in(r.stderr) == [], r.stderr
