@@ -151,7 +151,9 @@ def test_override_on_a_full_disk_leaves_the_old_file_whole(
         f"parentinvolve: Could not write {clinic / 'therapies.yaml'}: no space left on the disk. "
         "The file was left as it was."
     )
-    assert tree(clinic) == before and sorted(os.listdir(clinic)) == sorted(before)  # no temporary file either
+    assert tree(clinic) == before and sorted(os.listdir(clinic)) == sorted(
+        {p.split("/")[0] for p in before}
+    )  # no temporary file either
 
 
 def test_override_never_writes_through_a_link(run_cli: RunCli, clinic: Path, tmp_path: Path) -> None:
@@ -308,7 +310,7 @@ def test_an_unreadable_translation_folder_in_a_layer_is_one_warning(
     run_cli: RunCli, clinic: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     spanish = clinic / "i18n" / "es"
-    spanish.mkdir(parents=True)
+    spanish.mkdir(parents=True, exist_ok=True)
     shutil.copy(CONTENT / "i18n" / "es" / "moments.yaml", spanish / "moments.yaml")
     real = os.access
     for locked in (spanish, spanish / "moments.yaml"):
@@ -416,7 +418,7 @@ def test_an_unreadable_translation_folder_is_named_by_validate_and_skipped_by_a_
     run_cli: RunCli, clinic: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     spanish = clinic / "i18n" / "es"
-    spanish.mkdir(parents=True)
+    spanish.mkdir(parents=True, exist_ok=True)
     shutil.copy(CONTENT / "i18n" / "es" / "moments.yaml", spanish / "moments.yaml")
     real = Path.iterdir
 

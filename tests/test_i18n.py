@@ -130,10 +130,10 @@ def test_parentinvolve_lang_gives_spanish_help(run_cli: RunCli) -> None:
     r = run_cli("--help", env={**NO_LOCALE, "PARENTINVOLVE_LANG": "es"})
     assert r.exit_code == 0
     assert r.stdout.startswith("Uso: parentinvolve ")
-    for text in ("Entienda su papel", "Opciones:", "Comandos:", "Mostrar este mensaje y salir.", "--lang LANG"):
+    for text in ("Entienda su papel", "Opciones:", "Comandos:", "Mostrar este mensaje y salir.", "--lang IDIOMA"):
         assert text in r.stdout
     r = run_cli("topics", "--help", "--lang", "es")
-    assert r.stdout.startswith("Uso: parentinvolve topics [OPTIONS]")
+    assert r.stdout.startswith("Uso: parentinvolve topics [OPCIONES]")
     assert "Muestra cada tipo de terapia" in r.stdout
 
 
@@ -141,7 +141,7 @@ def test_clicks_errors_in_spanish(run_cli: RunCli) -> None:
     r = run_cli("--lang", "es", "explain")
     assert (r.exit_code, r.stderr) == (
         2,
-        "parentinvolve: Falta el argumento 'TOPIC'. Pruebe `parentinvolve explain --help`.\n",
+        "parentinvolve: Falta el argumento 'TEMA'. Pruebe `parentinvolve explain --help`.\n",
     )
     r = run_cli("--lang", "es", "explain", "pcit", "--nope")
     assert r.exit_code == 2 and r.stderr.startswith("parentinvolve: No existe la opción --nope.")
@@ -267,7 +267,8 @@ def test_translated_regions_give_their_lines_and_steps_in_the_plan_and_in_explai
     assert headings == [topic["headings"]["now"], *(r.name for r in es.crisis.regions), topic["headings"]["at-home"]]
     for region, section in zip(es.crisis.regions, crisis.sections[1:-1], strict=True):
         assert section.text[len(region.lines) :] == region.steps
-        for line, text in zip(region.lines, section.text[: len(region.lines)], strict=True):
+        spanish_first = sorted(region.lines, key=lambda ln: "es" not in ln.main_in)  # 988's Spanish line first
+        for line, text in zip(spanish_first, section.text[: len(region.lines)], strict=True):
             assert text.startswith(f"{line.name}: {line.contact}")
             assert text.endswith(topic["audience"][line.audience]) if line.audience in topic["audience"] else True
     english = kb.entry("crisis")
@@ -352,7 +353,7 @@ def test_a_malformed_translation_is_a_located_content_problem(
     # Crisis help is never shown in English instead of Spanish: the Spanish run is refused, naming each entry.
     r = run_cli("--lang", "es", "--content", str(content_copy), "explain", "pcit", "--format", "plain")
     assert (r.exit_code, r.stdout) == (1, "")
-    assert "'uk' is stale" in r.stderr and "'us' has no translation" in r.stderr
+    assert "'uk' está desactualizada" in r.stderr and "'us' no tiene traducción" in r.stderr  # in the run's language
     # Anything else that is broken is English, the rest Spanish: a parent still gets a plan.
     (spanish / "crisis.yaml").write_bytes((CONTENT / "i18n" / "es" / "crisis.yaml").read_bytes())
     r = run_cli("--lang", "es", "--content", str(content_copy), "explain", "pcit", "--format", "plain")

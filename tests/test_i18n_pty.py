@@ -107,7 +107,7 @@ def test_numbered_questions_on_a_dumb_terminal_in_spanish(tmp_path: Path) -> Non
     child.send(ENTER)
     child.expect_exact(start_of(qs["region"]))
     child.send(ENTER)
-    child.expect_exact("Pulse Enter para ver su plan, o escriba un número para cambiar esa respuesta:")
+    child.expect_exact("Oprima Enter para ver su plan o escriba un número para cambiar esa respuesta:")
     child.send(ENTER)
     child.expect_exact("Escriba s o n (Enter para no):")
     shown = child.before

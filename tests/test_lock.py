@@ -45,7 +45,7 @@ def clinic(tmp_path: Path) -> Path:
 
 def spanish_crisis_copy(clinic: Path) -> None:
     """The route of the attack: the shipped Spanish crisis file copied into the layer, text edited, hashes kept."""
-    (clinic / "i18n" / "es").mkdir(parents=True)
+    (clinic / "i18n" / "es").mkdir(parents=True, exist_ok=True)
     text = (CONTENT / "i18n" / "es" / "crisis.yaml").read_text(encoding="utf-8")
     (clinic / "i18n" / "es" / "crisis.yaml").write_text(text.replace("Estados Unidos", "EE. UU. (falso)"), "utf-8")
 
@@ -188,7 +188,7 @@ def test_a_layers_own_spanish_crisis_text_is_refused_and_never_shown(run_cli: Ru
 
 def test_a_layers_own_translation_of_the_questions_is_refused(run_cli: RunCli, clinic: Path) -> None:
     """The questions are the same for every clinic: their choices open the crisis block and pick its lines."""
-    (clinic / "i18n" / "es").mkdir(parents=True)
+    (clinic / "i18n" / "es").mkdir(parents=True, exist_ok=True)
     text = (CONTENT / "i18n" / "es" / "questions.yaml").read_text(encoding="utf-8")
     (clinic / "i18n" / "es" / "questions.yaml").write_text(text.replace("Estados Unidos", "Reino Unido"), "utf-8")
     r = run_cli("validate", "--clinic", str(clinic))
@@ -255,7 +255,8 @@ def test_a_clinic_never_turns_the_spanish_crisis_block_english(run_cli: RunCli, 
     assert out.exit_code == 0, out.stderr
     block = out.stdout.split("!!!!\n", 2)[1]
     assert "ESTADOS UNIDOS" in block and "If there is a gun" not in block and "988 in Spanish" not in block
-    assert "Riverbend Family Therapy (example), fuera del horario de atención — Riverbend on-call" in " ".join(
+    # the clinic's own line, after the shipped ones, labelled with the clinic's name, in its own Spanish words
+    assert "Terapia Familiar Riverbend (ejemplo), fuera del horario de atención — Clínico de guardia" in " ".join(
         block.split()
     )
     r = run_cli("validate", "--strict", "--clinic", str(EXAMPLE))

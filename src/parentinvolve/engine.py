@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 from parentinvolve.answers import normalise
 from parentinvolve.conditions import AnswerValue, holds
-from parentinvolve.i18n import _
+from parentinvolve.i18n import _, current
 from parentinvolve.model import (
     ATTENDANCE,
     CONFIDENTIALITY,
@@ -117,13 +117,13 @@ def plan(kb: KnowledgeBase, raw_answers: Mapping[Any, Any]) -> Plan:
         chosen = None
     therapy = None
     level = kb.attendance[DEPENDS]
-    because = "you're not sure yet which therapy your child will have"
+    because = _("you're not sure yet which therapy your child will have")
     weekly: tuple[str, ...] = ()
     if chosen is not None:
         band = chosen.band(age)
         if band is not None:  # the loader checks that the bands cover every age
             level, weekly = kb.attendance[band[2]], band[3]
-        because = f"you chose {chosen.name}, and your child is {age}"
+        because = _("you chose {therapy}, and your child is {age}").format(therapy=_in_a_sentence(chosen.name), age=age)
         therapy = TherapyPlan(
             chosen.id,
             chosen.name,
@@ -194,6 +194,14 @@ def plan(kb: KnowledgeBase, raw_answers: Mapping[Any, Any]) -> Plan:
         trace=built_in + tuple([r.id for r in used]),
         overruled=tuple(overruled),
     )
+
+
+def _in_a_sentence(name: str) -> str:
+    """A therapy's name inside a sentence: Spanish writes "eligió terapia familiar", not "Terapia familiar";
+    English names keep their capitals, and so does an acronym ("SPACE")."""
+    if current() == "en" or len(name) < 2 or not name[1].islower():
+        return name
+    return name[0].lower() + name[1:]
 
 
 def _age_note(therapy: Entry, age: int) -> str | None:
@@ -313,11 +321,12 @@ def _concerns(answers: Mapping[str, AnswerValue]) -> tuple[str, ...]:
 def _safety(kb: KnowledgeBase, answers: Mapping[str, AnswerValue], region: Region) -> Safety | None:
     if "self-harm" not in _concerns(answers):
         return None
+    lang = current()  # the line marked for this language (988's Spanish line) first: it is the one that works
     return Safety(
         region.id,
         region.name,
         region.emergency,
-        region.lines,
+        tuple(sorted(region.lines, key=lambda line: lang not in line.main_in)),
         kb.crisis.message,
         region.steps + kb.crisis.safety_plan,
         kb.crisis.warning_signs,
@@ -336,7 +345,7 @@ def _pointer(kb: KnowledgeBase, answers: Mapping[str, AnswerValue], age: int, re
 
 
 def _pointer_line(region: Region) -> str:
-    main = region.main_line()
+    main = region.main_line(current())  # 988's Spanish line in a Spanish plan (content marks it: main_in)
     if main is None:
         return _(
             "If you ever fear for your child's safety, call {number}. "

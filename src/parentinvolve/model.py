@@ -80,6 +80,7 @@ class Entry(NamedTuple):
     sections: tuple[Section, ...]
     sources: tuple[str, ...]
     aliases: tuple[str, ...] = ()
+    aliases_en: tuple[str, ...] = ()  # in a translated knowledge base: the English aliases (`aliases`: its own)
     reviewed: str = ""  # YYYY-MM-DD, when the text was last checked against its sources
     # Therapies only: the typical ages (lowest, highest), the source they come from, and the parent's
     # attendance by age band, covering every age the age question allows (kb/ checks that).
@@ -157,6 +158,7 @@ class Line(NamedTuple):
     # (`line_name`); "" for a shipped line. A clinic's lines come after the shipped ones and are never translated.
     clinic: str = ""
     after_hours: bool = False
+    main_in: tuple[str, ...] = ()  # languages whose crisis pointer names this line instead (988's Spanish line)
 
 
 # How a clinic's own crisis line is labelled, so it can never pass for a shipped service.
@@ -179,7 +181,11 @@ class Region(NamedTuple):
     steps: tuple[str, ...] = ()  # safety steps for this region, before the common ones
     sources: tuple[str, ...] = ()  # the sources of this region's lines and steps
 
-    def main_line(self) -> Line | None:
+    def main_line(self, lang: str = "") -> Line | None:
+        """The line the crisis pointer names: the one marked for this language (`main_in`), else the `main` one."""
+        for line in self.lines:
+            if lang in line.main_in:
+                return line
         return next((line for line in self.lines if line.main), None)
 
 
@@ -296,3 +302,4 @@ class Clinic(NamedTuple):
     disabled: tuple[str, ...] = ()
     reviewed: str = ""
     changes: tuple[Change, ...] = ()
+    english: tuple[str, ...] = ()  # in a translated plan, the parts still in English (kb/clinic_i18n.py)

@@ -125,16 +125,25 @@ def _on_signal(signum: int, _frame: object) -> None:
     for path in list(_temporary):
         with contextlib.suppress(OSError):
             os.unlink(path)
-    name = signal.Signals(signum).name
-    if _finished:
-        kept = ", ".join(_finished)
-        tail = f"{kept} was written; nothing else was."
-    else:
-        tail = "Nothing was saved." if signum == signal.SIGINT else "Nothing was written."
-    head = "stopped." if signum == signal.SIGINT else f"stopped by {name}."
     fresh = "\n" if not _restore_terminal and _isatty(2) else ""  # (a restored terminal got its own)
-    _say(f"{fresh}parentinvolve: {head} {tail}\n")
+    _say(f"{fresh}parentinvolve: {stopped_message(signum, _finished)}\n")
     os._exit(EXIT_SIGNAL_BASE + signum)
+
+
+def stopped_message(signum: int, finished: list[str]) -> str:
+    """What a signal stopped, in the language of the run (the catalog is loaded by then, if it is needed)."""
+    i18n = sys.modules.get("parentinvolve.i18n")  # never imported here: a signal may come before it is
+
+    def _(text: str) -> str:
+        return str(i18n._(text)) if i18n is not None else text
+
+    if finished:
+        tail = _("{files} was written; nothing else was.").format(files=", ".join(finished))
+    else:
+        tail = _("Nothing was saved.") if signum == signal.SIGINT else _("Nothing was written.")
+    name = signal.Signals(signum).name
+    head = _("stopped.") if signum == signal.SIGINT else _("stopped by {signal}.").format(signal=name)
+    return f"{head} {tail}"
 
 
 def _isatty(fd: int) -> bool:

@@ -302,7 +302,7 @@ def validate(
     obj = ctx.obj or {}
     target = folder or obj.get("content") or kb.shipped()
     clinic = obj.get("clinic")
-    layer = f" with the clinic's layer {shown(clinic)}" if clinic else ""
+    layer = _(" with the clinic's layer {folder}").format(folder=shown(clinic)) if clinic else ""
     found, problems, counts = kb.check(target, clinic)
     if problems:
         given = folder or obj.get("content")  # the built-in content is not named: the command needs no folder
@@ -313,7 +313,11 @@ def validate(
 
     assert found is not None  # no problems means a knowledge base
     languages = check_translations(found, target, strict=strict, clinic=clinic)
-    print(f"{shown(target)}{layer}: no problems found ({counts.summary()}).")
+    print(
+        _("{folder}{layer}: no problems found ({counts}).").format(
+            folder=shown(target), layer=layer, counts=counts.summary()
+        )
+    )
     for line in languages:
         print(line)
 
@@ -327,9 +331,9 @@ def _command(language: str) -> Any:
     from parentinvolve.cli.lang import translate_commands
 
     command = get_command(app)
-    _plain_usage(command)
     if language != i18n.ENGLISH:
-        translate_commands(command)
+        translate_commands(command)  # first: the usage line below shows the translated metavariables
+    _plain_usage(command)
     return command
 
 
@@ -411,7 +415,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     except OSError as exc:  # e.g. stdout is a full disk: say so in one line, not a traceback
         if os.environ.get("PARENTINVOLVE_DEBUG"):
             raise
-        reason = (exc.strerror or str(exc)).lower()
+        from parentinvolve.kb.textfiles import os_reason
+
+        reason = os_reason(exc)
         if exc.filename is None:
             drop_stdout()
             say("parentinvolve: " + _("could not write the output: {reason}.").format(reason=reason))

@@ -11,7 +11,7 @@ import typer
 
 from parentinvolve.cli.shared import shared_options
 from parentinvolve.errors import UsageError
-from parentinvolve.i18n import N_, _
+from parentinvolve.i18n import N_, _, current
 
 app = typer.Typer(
     name="clinic",
@@ -75,6 +75,10 @@ gives (`null` removes one), a new id adds an entry. Crisis lines can only be add
     parentinvolve ask --clinic {folder}              a plan, as parents will see it
 
 Set PARENTINVOLVE_CLINIC={folder} on a front-desk computer to use it every time.
+
+Spanish plans (`--lang es`) show the clinic's own Spanish from `i18n/es/clinic.yaml` (name, welcome, contacts'
+names, after-hours line's name, policies; see examples/clinic in parentinvolve's repository); what it leaves out
+is shown as clinic.yaml says it, and `validate --clinic` names it.
 """
 
 
@@ -137,7 +141,9 @@ def _write_new_layer(folder: Path, name: str) -> None:
                 replace_file(folder / file, text)
                 written.append(folder / file)
     except OSError as exc:
-        reason = (exc.strerror or str(exc)).lower()
+        from parentinvolve.kb.textfiles import os_reason
+
+        reason = os_reason(exc)
         _undo(written, folder if made else None)
         raise OutputError(_("Could not write {folder}: {reason}.").format(folder=name, reason=reason)) from exc
     except (OutputError, UsageError):
@@ -195,7 +201,7 @@ def show(ctx: typer.Context) -> None:
     from parentinvolve.cli.terminal import shown, strip
 
     obj = ctx.obj or {}
-    base = kb.load(obj.get("content"), _folder(ctx))
+    base = kb.load(obj.get("content"), _folder(ctx), lang=current())  # the clinic's name in this language
     clinic = base.clinic
     assert clinic is not None  # loading with a clinic's folder always gives one
     from parentinvolve.kb.overlay import translations
@@ -203,7 +209,9 @@ def show(ctx: typer.Context) -> None:
     changes = [*clinic.changes, *translations(Path(clinic.folder), MAX_TRANSLATION_BYTES)]
     rows = [(_where(c.where), strip(_describe(c.what, c.file, c.id, c.field))) for c in changes]
     width = max((len(w) for w, _what in rows), default=0)
-    reviewed = _(", reviewed {date}").format(date=clinic.reviewed) if clinic.reviewed else ""
+    from parentinvolve.render.doc import day_words
+
+    reviewed = _(", reviewed {date}").format(date=day_words(clinic.reviewed)) if clinic.reviewed else ""
     print(
         _("{clinic} — the layer in {folder}{reviewed}").format(
             clinic=strip(clinic.name), folder=shown(clinic.folder), reviewed=reviewed

@@ -50,7 +50,10 @@ _CLICK_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = (
         N_("No such option: {name}. Did you mean {options}?"),
     ),
     (re.compile(r"No such option: (?P<name>\S+)$"), N_("No such option: {name}")),
-    (re.compile(r"Got unexpected extra arguments? \((?P<args>.*)\)$"), N_("Got unexpected extra argument(s) ({args})")),
+    (
+        re.compile(r"Got unexpected extra argument(?:s|\(s\))? \((?P<args>.*)\)$"),
+        N_("Got unexpected extra argument(s) ({args})"),
+    ),
     (re.compile(r"Option '?(?P<name>[^' ]+)'? requires an argument\.?$"), N_("Option {name} requires an argument.")),
     (re.compile(r"Invalid value for (?P<name>.+?): (?P<detail>.+)$"), N_("Invalid value for {name}: {detail}")),
 )
@@ -71,8 +74,24 @@ def choose_language(argv: Sequence[str]) -> list[str]:
     return rest
 
 
+# The metavariables and usage pieces, so the catalog has them (set through Click's public attributes:
+# `Command.options_metavar`, `Group.subcommand_metavar`, `Parameter.metavar`).
+METAVARS = (
+    N_("[OPTIONS]"),
+    N_("COMMAND [ARGS]..."),
+    N_("TOPIC"),
+    N_("FILE"),
+    N_("FORMAT"),
+    N_("DIR"),
+    N_("[DIR]"),
+    N_("ID"),
+    N_("LANG"),
+)
+
+
 def translate_commands(command: Any) -> None:
-    """Our help texts (commands, arguments, options) in the current language, in place."""
+    """Our help texts (commands, arguments, options), the usage line's pieces and the metavariables (TOPIC,
+    FILE ...; Click's "Missing argument 'TOPIC'" names the metavariable) in the current language, in place."""
     if i18n.current() == i18n.ENGLISH:
         return
     seen: list[Any] = [command]
@@ -80,16 +99,31 @@ def translate_commands(command: Any) -> None:
         cmd = seen.pop()
         if getattr(cmd, "help", None):
             cmd.help = _(cmd.help)
+        if getattr(cmd, "options_metavar", None):
+            cmd.options_metavar = _(cmd.options_metavar)
+        if getattr(cmd, "subcommand_metavar", None):
+            cmd.subcommand_metavar = _(cmd.subcommand_metavar)
         for param in getattr(cmd, "params", ()):
             if getattr(param, "help", None):
                 param.help = _(param.help)
+            if getattr(param, "metavar", None):
+                param.metavar = _(param.metavar)
         seen += list(getattr(cmd, "commands", {}).values())
 
 
+_SUGGESTION = re.compile(r"(?P<message>.+?)\.? Did you mean (?P<options>.+)\?$")
+
+
 def click_message(message: str) -> str:
-    """One of Click's error messages in the current language (unchanged when it is not one we know)."""
+    """One of Click's error messages in the current language (unchanged when it is not one we know); Typer's
+    "Did you mean 'explain'?" after it too."""
     if i18n.current() == i18n.ENGLISH:
         return message
+    suggested = _SUGGESTION.match(message)
+    if suggested and not message.startswith("No such option:"):
+        return _("{message} Did you mean {options}?").format(
+            message=click_message(suggested["message"] + "."), options=suggested["options"]
+        )
     for pattern, msgid in _CLICK_ERRORS:
         found = pattern.match(message)
         if found:

@@ -86,7 +86,7 @@ def _pager_command() -> list[str] | None:
 def show(text: str, *, pager: bool = True, colour: bool = False) -> bool:
     """Write `text` to stdout, cleaned (keeping rich's colours with `colour`): through the pager when stdout
     is a terminal and the text is taller than it (as git does: `less` gets LESS=FRX unless the user set
-    LESS). Whether the pager was used."""
+    LESS, and LESSCHARSET=utf-8 unless set). Whether the pager was used."""
     from parentinvolve.cli.terminal import clean
 
     text = clean(text, keep_colour=colour)
@@ -99,6 +99,9 @@ def show(text: str, *, pager: bool = True, colour: bool = False) -> bool:
     env = dict(os.environ)
     env.setdefault("LESS", "FRX")
     env.setdefault("LV", "-c")
+    encoding = (sys.stdout.encoding or "utf-8").lower().replace("-", "").replace("_", "")
+    if encoding == "utf8":  # what we send: without it, `less` on a machine without the locale shows <C3><AD>
+        env.setdefault("LESSCHARSET", "utf-8")
     sys.stdout.flush()
     try:
         proc = subprocess.Popen(command, stdin=subprocess.PIPE, env=env)

@@ -95,7 +95,9 @@ def check_target(path: Path, *, force: bool, what: str) -> None:
             raise UsageError(
                 _("The folder of {path} is a symbolic link loop; choose another name.").format(path=shown(path))
             ) from None
-        reason = (exc.strerror or str(exc)).lower()
+        from parentinvolve.kb.textfiles import os_reason
+
+        reason = os_reason(exc)
         raise OutputError(_("Cannot use {path} ({reason}).").format(path=shown(path), reason=reason)) from None
     if mode is not None:
         _refuse_existing(path, mode, force=force, what=what)
@@ -110,7 +112,9 @@ def check_target(path: Path, *, force: bool, what: str) -> None:
     except OSError as exc:
         if exc.errno == errno.ENOTDIR:
             raise UsageError(_not_a_folder(folder, path)) from None
-        reason = (exc.strerror or str(exc)).lower()
+        from parentinvolve.kb.textfiles import os_reason
+
+        reason = os_reason(exc)
         raise UsageError(
             _("The folder {folder} cannot be used ({reason}).").format(folder=shown(folder), reason=reason)
         ) from None

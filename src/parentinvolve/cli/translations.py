@@ -21,14 +21,20 @@ def check_translations(kb: KnowledgeBase, root: Path, *, strict: bool, clinic: P
     from parentinvolve import kb as kb_package
     from parentinvolve.kb import i18n_status as kb_i18n
 
-    reports = kb_i18n.reports(kb, root, kb_package.translation_folders(root, clinic))
+    folders = kb_package.translation_folders(root, clinic)
+    reports = kb_i18n.reports(kb, root, folders)
     problems = [p for r in reports for p in r.problems]
-    if problems:
-        from parentinvolve import kb as kb_package
+    warnings = [w for r in reports for w in r.warnings]
+    if clinic is not None:  # the clinic's own words: what its layer leaves in English, per language
+        from parentinvolve.kb import clinic_i18n
 
+        for lang in kb_i18n.languages(folders):
+            left, found = clinic_i18n.untranslated(kb, folders[-1:], lang)
+            warnings += left
+            problems += found
+    if problems:
         shipped = not clinic or root == kb_package.shipped()
         raise ContentError(problems, root="" if clinic and shipped else str(root), clinic=str(clinic or ""))
-    warnings = [w for r in reports for w in r.warnings]
     for line in [*warnings, *(w for r in reports for w in r.layer_warnings)]:
         say(_("{location} (warning)").format(location=line))
     if strict and warnings:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from parentinvolve.errors import ContentError, Problem
+from parentinvolve.i18n import _
 from parentinvolve.model import AFTER_HOURS_LINE, CLINIC_LINE, KnowledgeBase
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ def shipped() -> Path:
         if (candidate / "rules.yaml").is_file():
             return candidate
     raise ContentError(
-        [Problem(str(_PACKAGE / "content"), 1, 1, "the built-in content is missing; reinstall parentinvolve")]
+        [Problem(str(_PACKAGE / "content"), 1, 1, _("the built-in content is missing; reinstall parentinvolve"))]
     )
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from parentinvolve.conditions import Condition
 from parentinvolve.errors import ContentError, Problem
+from parentinvolve.i18n import _, ngettext
 from parentinvolve.kb import entries as build_entries
 from parentinvolve.kb import lock, said
 from parentinvolve.kb import rules as build_rules
@@ -57,8 +58,22 @@ class Counts:
     )  # `validate` prints them and still passes (stale review dates, a clinic's copies of entries that changed since)
 
     def summary(self) -> str:
-        parts = ", ".join(f"{n} {name}" for name, n in self.numbers.items())
-        return f"{self.files} files: {parts}"
+        """`9 files: 65 sources, 5 questions, ...`, in the current language."""
+        parts = ", ".join(_count(name, n) for name, n in self.numbers.items())
+        return ngettext("{n} file: {parts}", "{n} files: {parts}", self.files).format(n=self.files, parts=parts)
+
+
+def _count(name: str, n: int) -> str:
+    words = {
+        "sources": ngettext("{n} source", "{n} sources", n),
+        "questions": ngettext("{n} question", "{n} questions", n),
+        "therapies": ngettext("{n} therapy", "{n} therapies", n),
+        "moments": ngettext("{n} moment", "{n} moments", n),
+        "topics": ngettext("{n} topic", "{n} topics", n),
+        "questions to ask": ngettext("{n} question to ask", "{n} questions to ask", n),
+        "rules": ngettext("{n} rule", "{n} rules", n),
+    }
+    return words.get(name, "{n} " + name).format(n=n)
 
 
 def load(root: Path, clinic: Path | None = None) -> KnowledgeBase:
@@ -89,10 +104,19 @@ def _check(root: Path, clinic: Path | None) -> tuple[KnowledgeBase | None, list[
     counts = Counts()
     problem = folder_problem(root)
     if problem is not None:
-        return None, [Problem(str(root), 1, 1, f"{problem}; give the folder that holds the content YAML files")], counts
+        message = _("{what}; give the folder that holds the content YAML files").format(what=problem)
+        return None, [Problem(str(root), 1, 1, message)], counts
     if not any((root / f"{name}.yaml").exists() for name in FILES):
         listed = ", ".join(f"{name}.yaml" for name in FILES)
-        return None, [Problem(str(root), 1, 1, f"no content files here; a content folder holds {listed}")], counts
+        return (
+            None,
+            [
+                Problem(
+                    str(root), 1, 1, _("no content files here; a content folder holds {listed}").format(listed=listed)
+                )
+            ],
+            counts,
+        )
     docs: dict[str, Node | None] = {}
     problems: list[Problem] = []
     for name in FILES:
@@ -100,7 +124,12 @@ def _check(root: Path, clinic: Path | None) -> tuple[KnowledgeBase | None, list[
         shown = str(path)
         if not path.exists() and not path.is_symlink():  # a broken link or a loop is read, and named
             problems.append(
-                Problem(shown, 1, 1, f"missing file {name}.yaml (see the authoring guide, content/README.md)")
+                Problem(
+                    shown,
+                    1,
+                    1,
+                    _("missing file {name}.yaml (see the authoring guide, content/README.md)").format(name=name),
+                )
             )
             docs[name] = None
             continue

@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 
 from parentinvolve import phone
+from parentinvolve.i18n import _
 from parentinvolve.kb import lock
+from parentinvolve.kb.clinic_i18n import marked, marks
 from parentinvolve.kb.context import Context
 from parentinvolve.kb.entries import reviewed
 from parentinvolve.kb.fields import Reader
@@ -49,13 +51,16 @@ def finish(ctx: Context, kb: KnowledgeBase | None, layer: Layer) -> KnowledgeBas
     name = r.text(f.get("name"), "name")
     website = r.text(f.get("website"), "website")
     if website and not _WEB.match(website):
-        r.error(f["website"].loc, f"website {website!r} should be a web address, like https://www.example.org")
+        r.error(
+            f["website"].loc,
+            _("website {website} should be a web address, like https://www.example.org").format(website=repr(website)),
+        )
     taken = lock.shipped_names(kb) if kb is not None else {}
-    contacts = tuple(_line(ctx, item, "a contact", taken) for item in r.items(f.get("contacts"), "contacts"))
+    contacts = tuple(_line(ctx, item, _("a contact"), taken) for item in r.items(f.get("contacts"), "contacts"))
     # Read as the crisis lines read it (it is one of them), so a problem is reported once, in the same words.
-    after_hours = _line(ctx, f["after_hours"], "a crisis line", taken, ["audience"]) if "after_hours" in f else None
+    after_hours = _line(ctx, f["after_hours"], _("a crisis line"), taken, ["audience"]) if "after_hours" in f else None
     own = [
-        (rid, _line(ctx, item, "a crisis line", taken, ["audience"]))
+        (rid, _line(ctx, item, _("a crisis line"), taken, ["audience"]))
         for rid, items in layer.lines.items()
         for item in items
     ]
@@ -91,24 +96,37 @@ def _line(ctx: Context, node: Node, what: str, taken: dict[str, str], optional: 
     """A contact or crisis line of the clinic's own: never under a shipped line's name; a number with letters
     among its digits is questioned (it is not linked for dialling)."""
     r = ctx.r
-    f = r.fields(node, what, ["name", "contact"], optional or [])
+    f = r.fields(node, what, ["name", "contact"], [*(optional or []), "main", "main_in"])
+    for key in ("main", "main_in"):
+        if key in f:  # the crisis pointer names a shipped line, in every language: a layer cannot displace it
+            r.error(
+                f[key].loc,
+                _("a clinic's line cannot be {value}: the crisis pointer names a shipped line").format(value=repr(key)),
+            )
     audience = r.text(f.get("audience"), "audience") if "audience" in f else "anyone"
     if audience not in AUDIENCES:
-        r.error(f["audience"].loc, f"audience {audience!r} should be one of {', '.join(AUDIENCES)}")
+        r.error(
+            f["audience"].loc,
+            _("audience {value} should be one of {choices}").format(value=repr(audience), choices=", ".join(AUDIENCES)),
+        )
     name = r.text(f.get("name"), "name")
     shipped = lock.line_name_taken(name, taken) if name else None
     if shipped is not None:
         r.error(
             f["name"].loc,
-            f"{name!r} would pass for the shipped crisis line {shipped!r}: a clinic's line cannot take the name of "
-            f"one ({lock.WHY}); name it as your clinic's own",
+            _(
+                "{name} would pass for the shipped crisis line {shipped}: a clinic's line cannot take the name of one "
+                "({why}); name it as your clinic's own"
+            ).format(name=repr(name), shipped=repr(shipped), why=_(lock.WHY)),
         )
     contact = r.text(f.get("contact"), "contact")
     if contact and phone.questionable(contact):
         ctx.warnings.append(
             f["contact"].loc.problem(
-                f"warning: {contact!r} has letters among its digits, so it cannot be dialled from a link; "
-                "write the number in digits"
+                _(
+                    "warning: {contact} has letters among its digits, so it cannot be dialled from a link; write the "
+                    "number in digits"
+                ).format(contact=repr(contact))
             )
         )
     return Line(name, contact, audience)
@@ -130,13 +148,18 @@ def _policies(r: Reader, node: Node | None, clinic: str, kb: KnowledgeBase | Non
     changes: list[Change] = []
     taken = dict(kb.names) if kb is not None else {}
     for item in r.items(node, "policies"):
-        f = r.fields(item, "a policy", ["id", "title", "text"])
+        f = r.fields(item, _("a policy"), ["id", "title", "text"])
         pid = r.ident(f.get("id"), "policy id")
         title = r.text(f.get("title"), "title")
         for value, key in ((pid, "id"), (title, "title")):
             other = taken.get(lookup_key(value)) if value else None
             if other is not None:
-                r.error(f[key].loc, f"the policy {key} {value!r} is already the name of {other!r}; choose another")
+                r.error(
+                    f[key].loc,
+                    _("the policy {key} {value} is already the name of {other}; choose another").format(
+                        key=key, value=repr(value), other=repr(other)
+                    ),
+                )
         text = r.paragraphs(f.get("text"), "text")
         if not pid:
             continue
@@ -149,13 +172,7 @@ def _policies(r: Reader, node: Node | None, clinic: str, kb: KnowledgeBase | Non
 
 def _marked(kb: KnowledgeBase, clinic: Clinic) -> tuple[Rule, ...]:
     """Rules the layer added or changed say so in their `because`, which `--why` shows beside each item."""
-    marks: dict[str, str] = {}
-    for c in clinic.changes:
-        if c.file == "rules" and c.what in ("added", "changed", "removed"):
-            marks.setdefault(c.id, c.where)
+    found = marks(clinic)
     return tuple(
-        rule._replace(because="; ".join(x for x in (rule.because, f"from the clinic's layer, {marks[rule.id]}") if x))
-        if rule.id in marks
-        else rule
-        for rule in kb.rules
+        rule._replace(because=marked(rule.because, found[rule.id])) if rule.id in found else rule for rule in kb.rules
     )

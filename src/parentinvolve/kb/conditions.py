@@ -6,6 +6,7 @@ from collections.abc import Collection, Mapping
 
 from parentinvolve.conditions import All, AnyOf, Condition, Includes, InRange, Is, Not
 from parentinvolve.didyoumean import did_you_mean
+from parentinvolve.i18n import _
 from parentinvolve.kb.fields import Reader
 from parentinvolve.kb.reader import Map, Node, Scalar, Seq, kind_of
 from parentinvolve.model import Question
@@ -21,7 +22,9 @@ def parse_condition(
     `later` names questions that exist but cannot be used here (a question's `when` may only look at the
     questions asked before it)."""
     if not isinstance(node, Map) or not node.items:
-        reader.error(node.loc, f"a condition should be a mapping like {{therapy: pcit}}, not {kind_of(node)}")
+        reader.error(
+            node.loc, _("a condition should be a mapping like {{therapy: pcit}}, not {kind}").format(kind=kind_of(node))
+        )
         return None
     parts: list[Condition] = []
     for key, value in node.items.items():
@@ -39,7 +42,7 @@ def _parse_key(
     if key in ("all", "any"):
         items = reader.items(value, f"`{key}`")
         if isinstance(value, Seq) and not items:
-            reader.error(value.loc, f"`{key}` needs at least one condition")
+            reader.error(value.loc, _("`{key}` needs at least one condition").format(key=key))
         subs = [parse_condition(item, questions, reader, later) for item in items]
         if not items or any(s is None for s in subs):
             return None
@@ -51,12 +54,18 @@ def _parse_key(
     question = questions.get(key)
     if question is None and key in later:
         reader.error(
-            node.keys[key], f"question {key!r} is asked later; a question's `when` can only use the questions before it"
+            node.keys[key],
+            _("question {key} is asked later; a question's `when` can only use the questions before it").format(
+                key=repr(key)
+            ),
         )
         return None
     if question is None:
         reader.error(
-            node.keys[key], f"unknown question {key!r} in condition{did_you_mean(key, [*questions, *COMBINATORS])}"
+            node.keys[key],
+            _("unknown question {key} in condition{suggestion}").format(
+                key=repr(key), suggestion=did_you_mean(key, [*questions, *COMBINATORS])
+            ),
         )
         return None
     if question.kind == "multi":
@@ -69,13 +78,19 @@ def _parse_key(
 def _choice(question: Question, node: Node, reader: Reader) -> str | None:
     if not isinstance(node, Scalar) or node.kind != "str":
         reader.error(
-            node.loc, f"{question.id} takes a choice id ({', '.join(question.choice_ids())}), not {kind_of(node)}"
+            node.loc,
+            _("{id} takes a choice id ({names}), not {kind}").format(
+                id=question.id, names=", ".join(question.choice_ids()), kind=kind_of(node)
+            ),
         )
         return None
     value = str(node.value)
     if value not in question.choice_ids():
         reader.error(
-            node.loc, f"{value!r} is not a choice of {question.id}{did_you_mean(value, question.choice_ids())}"
+            node.loc,
+            _("{value} is not a choice of {id}{suggestion}").format(
+                value=repr(value), id=question.id, suggestion=did_you_mean(value, question.choice_ids())
+            ),
         )
         return None
     return value
@@ -83,11 +98,13 @@ def _choice(question: Question, node: Node, reader: Reader) -> str | None:
 
 def _parse_choice(question: Question, value: Node, reader: Reader) -> Condition | None:
     if isinstance(value, Map):
-        reader.error(value.loc, f"{question.id} is a single choice: write a choice id or a list of them")
+        reader.error(
+            value.loc, _("{id} is a single choice: write a choice id or a list of them").format(id=question.id)
+        )
         return None
     nodes = value.items if isinstance(value, Seq) else (value,)
     if not nodes:
-        reader.error(value.loc, f"{question.id}: the list of choices is empty")
+        reader.error(value.loc, _("{id}: the list of choices is empty").format(id=question.id))
         return None
     found = [_choice(question, n, reader) for n in nodes]
     if any(f is None for f in found):
@@ -98,7 +115,8 @@ def _parse_choice(question: Question, value: Node, reader: Reader) -> Condition 
 def _parse_includes(question: Question, value: Node, reader: Reader) -> Condition | None:
     if not isinstance(value, Map) or set(value.items) != {"includes"}:
         reader.error(
-            value.loc, f"{question.id} allows several answers: write {{includes: CHOICE}} or {{includes: [A, B]}}"
+            value.loc,
+            _("{id} allows several answers: write {{includes: CHOICE}} or {{includes: [A, B]}}").format(id=question.id),
         )
         return None
     inner = value.items["includes"]
@@ -106,7 +124,7 @@ def _parse_includes(question: Question, value: Node, reader: Reader) -> Conditio
     found = [_choice(question, n, reader) for n in nodes]
     if not nodes or any(f is None for f in found):
         if not nodes:
-            reader.error(inner.loc, f"{question.id}: `includes` needs at least one choice")
+            reader.error(inner.loc, _("{id}: `includes` needs at least one choice").format(id=question.id))
         return None
     return Includes(question.id, frozenset(f for f in found if f is not None))
 
@@ -115,16 +133,20 @@ def _parse_number(question: Question, value: Node, reader: Reader) -> Condition 
     if isinstance(value, Map):
         for key, loc in value.keys.items():
             if key not in ("min", "max"):
-                reader.error(loc, f"unknown key {key!r} in a number range: use min and max")
+                reader.error(loc, _("unknown key {key} in a number range: use min and max").format(key=repr(key)))
                 return None
         low = reader.integer(value.items.get("min"), f"{question.id} min")
         high = reader.integer(value.items.get("max"), f"{question.id} max")
         if low is None and high is None:
             if not value.items:  # a wrong min or max has been reported already
-                reader.error(value.loc, f"{question.id}: a range needs min, max or both, as whole numbers")
+                reader.error(
+                    value.loc, _("{id}: a range needs min, max or both, as whole numbers").format(id=question.id)
+                )
             return None
         if low is not None and high is not None and low > high:
-            reader.error(value.loc, f"{question.id}: min {low} is larger than max {high}")
+            reader.error(
+                value.loc, _("{id}: min {low} is larger than max {high}").format(id=question.id, low=low, high=high)
+            )
             return None
         return InRange(question.id, low, high)
     nodes = value.items if isinstance(value, Seq) else (value,)

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from parentinvolve.errors import Problem
+from parentinvolve.i18n import _
 from parentinvolve.kb.fields import Reader
 from parentinvolve.kb.reader import Loc, Node, Scalar, Seq
 from parentinvolve.model import Source
@@ -70,7 +71,12 @@ class Context:
                 continue
             if value in seen:
                 first = seen[value]
-                self.r.error(loc, f"duplicate {what} {value!r} (also at {first.path}:{first.line}){note}")
+                self.r.error(
+                    loc,
+                    _("duplicate {what} {value} (also at {path}:{line}){note}").format(
+                        what=what, value=repr(value), path=first.path, line=first.line, note=note
+                    ),
+                )
             else:
                 seen[value] = loc
 
@@ -78,5 +84,5 @@ class Context:
         node = fields.get("sources")
         pairs = self.r.idents(node, f"{what} sources")
         if isinstance(node, Seq) and not node.items:
-            self.r.error(node.loc, f"{what} needs at least one source id")
-        return self.refs(pairs, sources, "source", "sources")
+            self.r.error(node.loc, _("{what} needs at least one source id").format(what=what))
+        return self.refs(pairs, sources, _("source"), "sources")

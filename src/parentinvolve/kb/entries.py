@@ -7,6 +7,7 @@ import datetime
 import re
 
 from parentinvolve.didyoumean import did_you_mean
+from parentinvolve.i18n import _
 from parentinvolve.kb.conditions import parse_condition
 from parentinvolve.kb.context import Context
 from parentinvolve.kb.reader import Loc, Map, Node, Scalar, Seq
@@ -64,12 +65,14 @@ def sources(ctx: Context) -> dict[str, Source]:
     out: dict[str, Source] = {}
     pairs = []
     for node in ctx.entries("sources"):
-        f = ctx.r.fields(node, "a source", ["id", "title", "url"], ["publisher", "citation", "note", "regions"])
+        f = ctx.r.fields(node, _("a source"), ["id", "title", "url"], ["publisher", "citation", "note", "regions"])
         sid = ctx.own_id(f.get("id"), "source id", "sources")
         url_node = f.get("url")
         url = ctx.r.text(url_node, "url")
         if url and url_node is not None and not _URL.match(url):
-            ctx.r.error(url_node.loc, f"url {url!r} should be a public web address starting with https://")
+            ctx.r.error(
+                url_node.loc, _("url {url} should be a public web address starting with https://").format(url=repr(url))
+            )
         pairs.append((sid, node.loc))
         regions = ctx.r.idents(f.get("regions"), "regions")
         ctx.region_locs += [(sid, region, loc) for region, loc in regions]
@@ -84,7 +87,7 @@ def sources(ctx: Context) -> dict[str, Source]:
         )
         if sid and sid not in out:
             out[sid] = src
-    ctx.unique(pairs, "source id")
+    ctx.unique(pairs, _("source id"))
     return out
 
 
@@ -98,32 +101,44 @@ def questions(ctx: Context) -> dict[str, Question]:
     }
     for node in ctx.entries("questions"):
         f = ctx.r.fields(
-            node, "a question", ["id", "kind", "prompt", "help"], ["choices", "min", "max", "default", "when"]
+            node, _("a question"), ["id", "kind", "prompt", "help"], ["choices", "min", "max", "default", "when"]
         )
         qid = ctx.r.ident(f.get("id"), "question id")
         kind = ctx.r.text(f.get("kind"), "kind")
         if kind and kind not in QUESTION_KINDS:
             ctx.r.error(
                 f["kind"].loc,
-                f"kind {kind!r} should be one of {', '.join(QUESTION_KINDS)}{did_you_mean(kind, QUESTION_KINDS)}",
+                _("kind {kind} should be one of {names}{suggestion}").format(
+                    kind=repr(kind), names=", ".join(QUESTION_KINDS), suggestion=did_you_mean(kind, QUESTION_KINDS)
+                ),
             )
         choices = _choices(ctx, f.get("choices"), kind, qid, node.loc)
         low, high = ctx.r.integer(f.get("min"), "min"), ctx.r.integer(f.get("max"), "max")
         if kind != "integer" and (low is not None or high is not None):
-            ctx.r.error(node.loc, f"question {qid!r}: min and max are for integer questions only")
+            ctx.r.error(node.loc, _("question {qid}: min and max are for integer questions only").format(qid=repr(qid)))
         if low is not None and high is not None and low > high:
-            ctx.r.error(node.loc, f"question {qid!r}: min {low} is larger than max {high}")
+            ctx.r.error(
+                node.loc,
+                _("question {qid}: min {low} is larger than max {high}").format(qid=repr(qid), low=low, high=high),
+            )
         default = ctx.r.text(f.get("default"), "default") or None
         if default is not None and kind != "select":
-            ctx.r.error(f["default"].loc, f"question {qid!r}: only select questions take a default")
+            ctx.r.error(
+                f["default"].loc, _("question {qid}: only select questions take a default").format(qid=repr(qid))
+            )
         elif default is not None and default not in [c.id for c in choices]:
             ctx.r.error(
                 f["default"].loc,
-                f"default {default!r} is not a choice of {qid}{did_you_mean(default, [c.id for c in choices])}",
+                _("default {default} is not a choice of {qid}{suggestion}").format(
+                    default=repr(default), qid=qid, suggestion=did_you_mean(default, [c.id for c in choices])
+                ),
             )
         when = parse_condition(f["when"], out, ctx.r, later=all_ids) if "when" in f else None
         if qid in out:
-            ctx.r.error(node.loc, f"duplicate question id {qid!r} (also at line {locs[qid].line})")
+            ctx.r.error(
+                node.loc,
+                _("duplicate question id {qid} (also at line {line})").format(qid=repr(qid), line=locs[qid].line),
+            )
             continue
         q = Question(
             qid,
@@ -143,29 +158,32 @@ def questions(ctx: Context) -> dict[str, Question]:
         for qid, kind in REQUIRED_QUESTIONS.items():
             if qid not in out:
                 ctx.r.error(
-                    where.loc, f"questions.yaml must have the question {qid!r} ({kind}); the program relies on it"
+                    where.loc,
+                    _("questions.yaml must have the question {qid} ({kind}); the program relies on it").format(
+                        qid=repr(qid), kind=kind
+                    ),
                 )
             elif out[qid].kind != kind:
-                ctx.r.error(locs[qid], f"question {qid!r} must be of kind {kind}")
+                ctx.r.error(locs[qid], _("question {qid} must be of kind {kind}").format(qid=repr(qid), kind=kind))
     return out
 
 
 def _choices(ctx: Context, node: Node | None, kind: str, qid: str, loc: Loc) -> tuple[Choice, ...]:
     if kind in ("select", "multi") and node is None:
-        ctx.r.error(loc, f"question {qid!r} needs a list of choices")
+        ctx.r.error(loc, _("question {qid} needs a list of choices").format(qid=repr(qid)))
     if kind == "integer" and node is not None:
-        ctx.r.error(node.loc, f"question {qid!r}: an integer question has no choices")
+        ctx.r.error(node.loc, _("question {qid}: an integer question has no choices").format(qid=repr(qid)))
     out = []
     pairs = []
     for item in ctx.r.items(node, "choices"):
-        f = ctx.r.fields(item, "a choice", ["id", "label"])
+        f = ctx.r.fields(item, _("a choice"), ["id", "label"])
         cid = ctx.r.ident(f.get("id"), "choice id")
         pairs.append((cid, item.loc))
         ctx.choice_locs.setdefault((qid, cid), f["id"].loc if "id" in f else item.loc)
         out.append(Choice(cid, ctx.r.text(f.get("label"), "label")))
     if kind in ("select", "multi") and isinstance(node, Seq) and not node.items:
-        ctx.r.error(node.loc, f"question {qid!r} needs at least one choice")
-    ctx.unique(pairs, f"choice of {qid}")
+        ctx.r.error(node.loc, _("question {qid} needs at least one choice").format(qid=repr(qid)))
+    ctx.unique(pairs, _("choice of {id}").format(id=qid))
     return tuple(out)
 
 
@@ -173,7 +191,7 @@ def attendance_levels(ctx: Context) -> dict[str, Attendance]:
     out: dict[str, Attendance] = {}
     pairs = []
     for node in ctx.entries("attendance"):
-        f = ctx.r.fields(node, "an attendance level", ["id", "label", "description"], ["excludes"])
+        f = ctx.r.fields(node, _("an attendance level"), ["id", "label", "description"], ["excludes"])
         aid = ctx.own_id(f.get("id"), "attendance id", "attendance")
         pairs.append((aid, node.loc))
         excludes = ctx.r.idents(f.get("excludes"), "excludes")
@@ -188,7 +206,7 @@ def attendance_levels(ctx: Context) -> dict[str, Attendance]:
                 tuple(v for v, _ in excludes),
             ),
         )
-    ctx.unique(pairs, "attendance id")
+    ctx.unique(pairs, _("attendance id"))
     return out
 
 
@@ -210,15 +228,15 @@ def explain_entries(ctx: Context, sources: dict[str, Source], attendance: dict[s
             out.append(entry)
             pairs.append((out[-1].id, node.loc))
     for node in ctx.entries("topics"):
-        f = ctx.r.fields(node, "a topic", [*common, "sections"], ["aliases"])
+        f = ctx.r.fields(node, _("a topic"), [*common, "sections"], ["aliases"])
         topic_secs: list[Section] = []
         for item in ctx.r.items(f.get("sections"), "sections"):
-            sf = ctx.r.fields(item, "a section", ["heading", "text"])
+            sf = ctx.r.fields(item, _("a section"), ["heading", "text"])
             heading = ctx.r.text(sf.get("heading"), "heading")
             topic_secs.append(Section(lookup_key(heading), heading, ctx.r.paragraphs(sf.get("text"), "text")))
         out.append(_entry(ctx, TOPIC, f, tuple(topic_secs), sources))
         pairs.append((out[-1].id, node.loc))
-    ctx.unique(pairs, "id", "; therapies, moments and topics share one set of ids")
+    ctx.unique(pairs, "id", _("; therapies, moments and topics share one set of ids"))
     return tuple(out)
 
 
@@ -237,7 +255,7 @@ def _entry(ctx: Context, kind: str, f: dict[str, Node], secs: tuple[Section, ...
         name=name,
         summary=ctx.r.text(f.get("summary"), "summary"),
         sections=secs,
-        sources=ctx.source_refs(f, f"this {kind}", sources),
+        sources=ctx.source_refs(f, _("this {kind}").format(kind=_(kind)), sources),
         aliases=tuple(a for a in aliases if a),
         reviewed=reviewed(ctx, f.get("reviewed"), f"{kind} {entry_id!r}"),
     )
@@ -249,18 +267,24 @@ def reviewed(ctx: Context, node: Node | None, what: str) -> str:
         return ""
     raw = str(node.raw) if isinstance(node, Scalar) else ""
     if not isinstance(node, Scalar) or node.kind not in ("timestamp", "str") or not _DATE.match(raw):
-        ctx.r.error(node.loc, "reviewed should be a date written YYYY-MM-DD, like 2026-11-30")
+        ctx.r.error(node.loc, _("reviewed should be a date written YYYY-MM-DD, like 2026-11-30"))
         return ""
     try:
         day = datetime.date.fromisoformat(raw)
     except ValueError:
-        ctx.r.error(node.loc, f"reviewed {raw!r} is not a real date; write it YYYY-MM-DD")
+        ctx.r.error(node.loc, _("reviewed {raw} is not a real date; write it YYYY-MM-DD").format(raw=repr(raw)))
         return ""
     if day > ctx.today:
-        ctx.r.error(node.loc, f"reviewed {raw} is in the future; give the date the text was last checked")
+        ctx.r.error(
+            node.loc, _("reviewed {raw} is in the future; give the date the text was last checked").format(raw=raw)
+        )
     elif (ctx.today - day).days > STALE_AFTER_DAYS:
         ctx.warnings.append(
-            node.loc.problem(f"warning: {what} was last reviewed on {raw}, more than 24 months ago; check it again")
+            node.loc.problem(
+                _("warning: {what} was last reviewed on {raw}, more than 24 months ago; check it again").format(
+                    what=what, raw=raw
+                )
+            )
         )
     return raw
 
@@ -272,7 +296,7 @@ def _ages(
     if node is None:
         return None, ""
     if not isinstance(node, Map):
-        ctx.r.error(node.loc, "ages should be a mapping like {min: 2, max: 7, source: a-source-id}")
+        ctx.r.error(node.loc, _("ages should be a mapping like {min: 2, max: 7, source: a-source-id}"))
         return None, ""
     f = ctx.r.fields(node, "ages", ["min", "max"], ["source"])
     low, high = ctx.r.integer(f.get("min"), "ages min"), ctx.r.integer(f.get("max"), "ages max")
@@ -280,12 +304,17 @@ def _ages(
     if "source" in f:
         source = ctx.r.ident(f["source"], "ages source")
         if ctx.missing(source, sources, "sources"):
-            ctx.r.error(f["source"].loc, f"unknown source {source!r}{did_you_mean(source, sources)}")
+            ctx.r.error(
+                f["source"].loc,
+                _("unknown source {source}{suggestion}").format(
+                    source=repr(source), suggestion=did_you_mean(source, sources)
+                ),
+            )
             source = ""
     if low is None or high is None:
         return None, source
     if low > high:
-        ctx.r.error(node.loc, f"ages: min {low} is larger than max {high}")
+        ctx.r.error(node.loc, _("ages: min {low} is larger than max {high}").format(low=low, high=high))
         return None, source
     ctx.ages_locs[therapy] = node.loc
     return (low, high), source
@@ -299,14 +328,14 @@ def _bands(ctx: Context, node: Node | None, attendance: dict[str, Attendance], t
     if not isinstance(node, Seq):
         ctx.r.error(
             node.loc,
-            "attendance should be a list of bands like [{ages: {max: 6}, level: every-session, weekly: [...]}]",
+            _("attendance should be a list of bands like [{ages: {max: 6}, level: every-session, weekly: [...]}]"),
         )
         return ()
     if not node.items:
-        ctx.r.error(node.loc, "attendance needs at least one band")
+        ctx.r.error(node.loc, _("attendance needs at least one band"))
     out: list[Band] = []
     for item in node.items:
-        f = ctx.r.fields(item, "an attendance band", ["level", "weekly"], ["ages"])
+        f = ctx.r.fields(item, _("an attendance band"), ["level", "weekly"], ["ages"])
         low, high = 0, _OPEN
         ages = f.get("ages")
         if isinstance(ages, Map):
@@ -315,12 +344,17 @@ def _bands(ctx: Context, node: Node | None, attendance: dict[str, Attendance], t
             found = ctx.r.integer(af.get("max"), "band max")
             high = _OPEN if found is None else found
             if not af:
-                ctx.r.error(ages.loc, "a band's ages needs min, max or both")
+                ctx.r.error(ages.loc, _("a band's ages needs min, max or both"))
         elif ages is not None:
-            ctx.r.error(ages.loc, "a band's ages should be a mapping like {min: 7} or {min: 3, max: 6}")
+            ctx.r.error(ages.loc, _("a band's ages should be a mapping like {min: 7} or {min: 3, max: 6}"))
         level = ctx.r.ident(f.get("level"), "attendance level")
         if ctx.missing(level, attendance, "attendance"):
-            ctx.r.error(f["level"].loc, f"unknown attendance {level!r}{did_you_mean(level, attendance)}")
+            ctx.r.error(
+                f["level"].loc,
+                _("unknown attendance {level}{suggestion}").format(
+                    level=repr(level), suggestion=did_you_mean(level, attendance)
+                ),
+            )
         out.append((low, high, level, ctx.r.paragraphs(f.get("weekly"), "weekly")))
     ctx.band_locs[therapy] = node.loc
     return tuple(out)
@@ -343,8 +377,9 @@ def names(ctx: Context) -> dict[str, str]:
             was = first[key]
             ctx.r.error(
                 loc,
-                f"the name or alias {name!r} of {entry_id!r} is already used by {other!r} "
-                f"(at {was.path}:{was.line}); names must be unique, ignoring case, hyphens and spaces",
+                _(
+                    "the name or alias {name} of {entry_id} is already used by {other} (at {path}:{line}); names must be unique, ignoring case, hyphens and spaces"
+                ).format(name=repr(name), entry_id=repr(entry_id), other=repr(other), path=was.path, line=was.line),
             )
     return out
 
@@ -353,10 +388,10 @@ def asks(ctx: Context, sources: dict[str, Source]) -> dict[str, Ask]:
     out: dict[str, Ask] = {}
     pairs = []
     for node in ctx.entries("asks"):
-        f = ctx.r.fields(node, "a question to ask", ["id", "text", "sources"], ["locked"])
+        f = ctx.r.fields(node, _("a question to ask"), ["id", "text", "sources"], ["locked"])
         aid = ctx.own_id(f.get("id"), "id", "asks")
         pairs.append((aid, node.loc))
-        text, refs = ctx.r.text(f.get("text"), "text"), ctx.source_refs(f, "this question", sources)
+        text, refs = ctx.r.text(f.get("text"), "text"), ctx.source_refs(f, _("this question"), sources)
         out.setdefault(aid, Ask(aid, text, refs, ctx.r.flag(f.get("locked"), "locked")))
-    ctx.unique(pairs, "question id")
+    ctx.unique(pairs, _("question id"))
     return out

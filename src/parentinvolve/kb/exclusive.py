@@ -16,6 +16,7 @@ import itertools
 from collections.abc import Iterator, Mapping, Sequence
 
 from parentinvolve.conditions import AnswerValue, Condition, Is, holds, questions_named
+from parentinvolve.i18n import _
 from parentinvolve.kb.reach import _domain
 from parentinvolve.model import ATTENDANCE, DEPENDS, THERAPY, Entry, Question, Rule, Source
 
@@ -100,14 +101,14 @@ def conflict(families: Families, rules: Sequence[Rule], first: Rule | str, secon
         conds.append(_IS_ATTENDANCE)
     search = families.search(conds)
     if search is None:
-        return "could not be checked: its conditions allow too many families to try; make them narrower"
+        return _("could not be checked: their conditions allow too many families to try; make them narrower")
     for answers in search:
         if isinstance(first, Rule):
             both = _speaks(first, _rivals(first, rules), answers)
         else:
             both = answers.get(ATTENDANCE) == first
         if both and _speaks(second, _rivals(second, rules), answers):
-            return f"both reach a family with {_words(answers)}"
+            return _("both reach a family with {answers}").format(answers=_words(answers))
     return ""
 
 

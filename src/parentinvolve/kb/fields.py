@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from parentinvolve.didyoumean import did_you_mean
 from parentinvolve.errors import Problem
+from parentinvolve.i18n import _
 from parentinvolve.kb.reader import Loc, Map, Node, Scalar, Seq, kind_of
 
 ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
@@ -26,7 +27,7 @@ def clean(text: str) -> str:
 
 def _quote_hint(node: Scalar) -> str:
     if node.kind in ("bool", "null", "int", "float", "timestamp"):
-        return f"; YAML reads `{node.raw}` as {node.describe()}: put it in quotes"
+        return _("; YAML reads `{raw}` as {kind}: put it in quotes").format(raw=node.raw, kind=node.describe())
     return ""
 
 
@@ -42,22 +43,34 @@ class Reader:
     def fields(self, node: Node, what: str, required: Iterable[str], optional: Iterable[str] = ()) -> dict[str, Node]:
         """The fields of a mapping; reports a non-mapping, unknown fields and missing required ones."""
         if not isinstance(node, Map):
-            self.error(node.loc, f"{what} should be a mapping of fields, not {kind_of(node)}")
+            self.error(
+                node.loc, _("{what} should be a mapping of fields, not {kind}").format(what=what, kind=kind_of(node))
+            )
             return {}
         required, allowed = list(required), [*required, *optional]
         for key, loc in node.keys.items():
             if key not in allowed:
-                self.error(loc, f"unknown field {key!r} in {what}{did_you_mean(key, allowed)}")
+                self.error(
+                    loc,
+                    _("unknown field {key} in {what}{suggestion}").format(
+                        key=repr(key), what=what, suggestion=did_you_mean(key, allowed)
+                    ),
+                )
         for key in required:
             if key not in node.keys:
-                self.error(node.loc, f"{what} is missing the field {key!r}")
+                self.error(node.loc, _("{what} is missing the field {key}").format(what=what, key=repr(key)))
         return {k: v for k, v in node.items.items() if k in allowed}
 
     def items(self, node: Node | None, what: str) -> tuple[Node, ...]:
         if node is None:
             return ()
         if not isinstance(node, Seq):
-            self.error(node.loc, f"{what} should be a list (lines starting with `- `), not {kind_of(node)}")
+            self.error(
+                node.loc,
+                _("{what} should be a list (lines starting with `- `), not {kind}").format(
+                    what=what, kind=kind_of(node)
+                ),
+            )
             return ()
         return node.items
 
@@ -66,11 +79,13 @@ class Reader:
             return ""
         if not isinstance(node, Scalar) or node.kind != "str":
             hint = _quote_hint(node) if isinstance(node, Scalar) else ""
-            self.error(node.loc, f"{what} should be text, not {kind_of(node)}{hint}")
+            self.error(
+                node.loc, _("{what} should be text, not {kind}{hint}").format(what=what, kind=kind_of(node), hint=hint)
+            )
             return ""
         value = clean(str(node.value)).strip()
         if not value:
-            self.error(node.loc, f"{what} is empty")
+            self.error(node.loc, _("{what} is empty").format(what=what))
         return value
 
     def paragraphs(self, node: Node | None, what: str) -> tuple[str, ...]:
@@ -78,18 +93,26 @@ class Reader:
             return ()
         if not isinstance(node, Seq):
             self.error(
-                node.loc, f"{what} should be a list of paragraphs (lines starting with `- `), not {kind_of(node)}"
+                node.loc,
+                _("{what} should be a list of paragraphs (lines starting with `- `), not {kind}").format(
+                    what=what, kind=kind_of(node)
+                ),
             )
             return ()
         if not node.items:
-            self.error(node.loc, f"{what} is an empty list")
+            self.error(node.loc, _("{what} is an empty list").format(what=what))
         return tuple(t for t in (self.text(item, what) for item in node.items) if t)
 
     def ident(self, node: Node | None, what: str) -> str:
         value = self.text(node, what)
         if value and not ID.match(value):
             assert node is not None
-            self.error(node.loc, f"{what} {value!r} should be lower-case words joined by hyphens, like `tf-cbt`")
+            self.error(
+                node.loc,
+                _("{what} {value} should be lower-case words joined by hyphens, like `tf-cbt`").format(
+                    what=what, value=repr(value)
+                ),
+            )
             return ""
         return value
 
@@ -97,7 +120,10 @@ class Reader:
         if node is None:
             return ()
         if not isinstance(node, Seq):
-            self.error(node.loc, f"{what} should be a list of ids, like [a, b], not {kind_of(node)}")
+            self.error(
+                node.loc,
+                _("{what} should be a list of ids, like [a, b], not {kind}").format(what=what, kind=kind_of(node)),
+            )
             return ()
         out = []
         for item in node.items:
@@ -110,11 +136,16 @@ class Reader:
         if node is None:
             return None
         if not isinstance(node, Scalar) or node.kind != "int" or isinstance(node.value, bool):
-            self.error(node.loc, f"{what} should be a whole number, not {kind_of(node)}")
+            self.error(node.loc, _("{what} should be a whole number, not {kind}").format(what=what, kind=kind_of(node)))
             return None
         assert isinstance(node.value, int)
         if abs(node.value) > MAX_WHOLE_NUMBER:
-            self.error(node.loc, f"{what} {node.raw} is too big; give a whole number up to {MAX_WHOLE_NUMBER:,}")
+            self.error(
+                node.loc,
+                _("{what} {raw} is too big; give a whole number up to {max_whole_number:,}").format(
+                    what=what, raw=node.raw, max_whole_number=MAX_WHOLE_NUMBER
+                ),
+            )
             return None
         return node.value
 
@@ -135,5 +166,10 @@ class Reader:
             if value in known:
                 out.append(value)
             else:
-                self.error(loc, f"unknown {what} {value!r}{did_you_mean(value, known)}")
+                self.error(
+                    loc,
+                    _("unknown {what} {value}{suggestion}").format(
+                        what=what, value=repr(value), suggestion=did_you_mean(value, known)
+                    ),
+                )
         return tuple(out)

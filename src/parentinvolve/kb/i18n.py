@@ -33,8 +33,8 @@ from typing import Any
 
 from parentinvolve.didyoumean import did_you_mean
 from parentinvolve.errors import ContentError, Problem
-from parentinvolve.i18n import N_
-from parentinvolve.kb import lock, said
+from parentinvolve.i18n import N_, _
+from parentinvolve.kb import clinic_i18n, lock, said
 from parentinvolve.kb.reader import Loc, Map, Node, Scalar, Seq, parse_yaml, read_text
 from parentinvolve.model import (
     AUDIENCE_WORDS,
@@ -107,8 +107,12 @@ def english(kb: KnowledgeBase, file: str) -> dict[str, Texts]:
         return {e.id: _crisis_topic_texts(e) if e.id == CRISIS else _entry_texts(e) for e in kb.entries_of(kind)}
     if file == "asks":
         return {a.id: {"text": a.text} for a in kb.asks.values()}
-    if file == "rules":
-        return {r.id: _rule_texts(r) for r in kb.rules if _rule_texts(r)}
+    if file == "rules":  # a rule's reason without where a clinic's layer says it: that is not its text
+        found = clinic_i18n.marks(kb.clinic)
+        rules = [
+            r._replace(because=clinic_i18n.unmarked(r.because, found[r.id])) if r.id in found else r for r in kb.rules
+        ]
+        return {r.id: _rule_texts(r) for r in rules if _rule_texts(r)}
     if file == "crisis":
         c = kb.crisis
         common: Texts = {"message": c.message, "safety_plan": c.safety_plan}
@@ -216,6 +220,7 @@ def read(kb: KnowledgeBase, lang: str, folders: Sequence[Path]) -> Files:
             node, problems = parse_yaml(text, str(path)) if text is not None else (None, [])
             out.problems += problems
             if node is not None:
+                # A rule a clinic's layer switched off keeps its shipped translation: not an unknown id.
                 off = kb.clinic.disabled if kb.clinic is not None and file == "rules" else ()
                 found = _read_file(node, english(kb, file), file, out.problems, off)
                 if n > 0:  # a clinic's layer: its translations never touch the locked safety set
@@ -248,11 +253,11 @@ def _read_file(
 ) -> dict[str, Translated]:
     out: dict[str, Translated] = {}
     if not isinstance(node, Seq):
-        problems.append(node.loc.problem("a translation file is a list of entries, each with an id"))
+        problems.append(node.loc.problem(_("a translation file is a list of entries, each with an id")))
         return out
     for item in node.items:
         if not isinstance(item, Map):
-            problems.append(item.loc.problem("each translation entry is a mapping with an id"))
+            problems.append(item.loc.problem(_("each translation entry is a mapping with an id")))
             continue
         entry_id = text_of(item.items.get("id"))
         if entry_id not in source and entry_id in off:
@@ -260,12 +265,20 @@ def _read_file(
         if entry_id not in source:
             where = item.items["id"].loc if "id" in item.items else item.loc
             problems.append(
-                where.problem(f"no English entry {entry_id!r} in {file}.yaml{did_you_mean(entry_id, source)}")
+                where.problem(
+                    _("no English entry {entry_id} in {file}.yaml{suggestion}").format(
+                        entry_id=repr(entry_id), file=file, suggestion=did_you_mean(entry_id, source)
+                    )
+                )
             )
             continue
         if entry_id in out:
             problems.append(
-                item.loc.problem(f"{entry_id!r} is translated twice (also at line {out[entry_id].loc.line})")
+                item.loc.problem(
+                    _("{entry_id} is translated twice (also at line {line})").format(
+                        entry_id=repr(entry_id), line=out[entry_id].loc.line
+                    )
+                )
             )
             continue
         english_fields = source[entry_id]
@@ -283,14 +296,22 @@ def _read_file(
             if key not in english_fields:
                 found.append(
                     item.keys[key].problem(
-                        f"{key!r} is not a text field of {entry_id!r}{did_you_mean(key, english_fields)}"
+                        _("{key} is not a text field of {entry_id}{suggestion}").format(
+                            key=repr(key), entry_id=repr(entry_id), suggestion=did_you_mean(key, english_fields)
+                        )
                     )
                 )
                 continue
             texts[key] = _shaped(value, english_fields[key], key, found, numbers=file == "crisis")
         missing = [k for k in english_fields if k not in item.items]
         if missing:
-            found.append(item.loc.problem(f"{entry_id!r} lacks {', '.join(missing)} (translate every text field)"))
+            found.append(
+                item.loc.problem(
+                    _("{entry_id} lacks {names} (translate every text field)").format(
+                        entry_id=repr(entry_id), names=", ".join(missing)
+                    )
+                )
+            )
         alias_node = item.items.get("aliases")
         aliases = tuple(text_of(a) for a in alias_node.items) if isinstance(alias_node, Seq) else ()
         problems += found
@@ -306,24 +327,34 @@ def _shaped(node: Node, like: Any, key: str, problems: list[Problem], *, numbers
     """The translated value, shaped like the English one; a problem (and None) when it is not."""
     if isinstance(like, str):
         if not (isinstance(node, Scalar) and node.kind == "str" and str(node.value).strip()):
-            problems.append(node.loc.problem(f"{key}: give the translated text"))
+            problems.append(node.loc.problem(_("{key}: give the translated text").format(key=key)))
             return None
         text = " ".join(str(node.value).split())
         if numbers and sorted(_DIGITS.findall(text)) != sorted(_DIGITS.findall(like)):
-            problems.append(node.loc.problem(f"{key}: keep every number exactly as in the English ({like!r})"))
+            problems.append(
+                node.loc.problem(
+                    _("{key}: keep every number exactly as in the English ({like})").format(key=key, like=repr(like))
+                )
+            )
         return text
     if isinstance(like, dict):
         if not isinstance(node, Map) or set(node.items) != set(like):
-            problems.append(node.loc.problem(f"{key}: give a mapping with exactly these keys: {', '.join(like)}"))
+            problems.append(
+                node.loc.problem(
+                    _("{key}: give a mapping with exactly these keys: {names}").format(key=key, names=", ".join(like))
+                )
+            )
             return None
         return {k: _shaped(node.items[k], like[k], f"{key}.{k}", problems, numbers=numbers) for k in like}
     if like and isinstance(like[0], dict):  # sections, crisis lines: same number, same order
         if not isinstance(node, Seq) or len(node.items) != len(like):
-            problems.append(node.loc.problem(f"{key}: give {len(like)} items, in the English order"))
+            problems.append(
+                node.loc.problem(_("{key}: give {count} items, in the English order").format(key=key, count=len(like)))
+            )
             return None
         return tuple(_shaped(n, e, key, problems, numbers=numbers) for n, e in zip(node.items, like, strict=True))
     if not isinstance(node, Seq) or not node.items:
-        problems.append(node.loc.problem(f"{key}: give a list of paragraphs"))
+        problems.append(node.loc.problem(_("{key}: give a list of paragraphs").format(key=key)))
         return None
     return tuple(_shaped(n, "", key, problems, numbers=False) for n in node.items)
 
@@ -346,7 +377,7 @@ def apply(
         fresh[file] = {
             i: t for i, t in entries.items() if t.texts is not None and t.source_hash == fingerprint(source[i])
         }
-    return _replace(kb, fresh, headings or {})
+    return clinic_i18n.apply(_replace(kb, fresh, headings or {}, lang), list(folders), lang)
 
 
 def _texts(fresh: dict[str, dict[str, Translated]], file: str, entry_id: str) -> Texts | None:
@@ -354,7 +385,9 @@ def _texts(fresh: dict[str, dict[str, Translated]], file: str, entry_id: str) ->
     return found.texts if found is not None else None
 
 
-def _replace(kb: KnowledgeBase, fresh: dict[str, dict[str, Translated]], headings: Mapping[str, str]) -> KnowledgeBase:
+def _replace(
+    kb: KnowledgeBase, fresh: dict[str, dict[str, Translated]], headings: Mapping[str, str], lang: str = ""
+) -> KnowledgeBase:
     questions = []
     for q in kb.questions:
         t = _texts(fresh, "questions", q.id)
@@ -406,7 +439,7 @@ def _replace(kb: KnowledgeBase, fresh: dict[str, dict[str, Translated]], heading
             summary = headings.get(POLICY_OF, POLICY_OF).format(clinic=name) if name else POLICY_OF_YOURS
             e = e._replace(summary=headings.get(summary, summary))
         if e.kind == TOPIC and e.id == CRISIS:  # made from crisis.yaml: its lines and steps in this language
-            sections = crisis_sections(e, crisis, t, headings)
+            sections = crisis_sections(e, crisis, t, headings, lang)
         elif t and e.kind == TOPIC:
             sections = tuple(
                 Section(s.key, d["heading"], d["text"]) for s, d in zip(e.sections, t["sections"], strict=True)
@@ -417,7 +450,12 @@ def _replace(kb: KnowledgeBase, fresh: dict[str, dict[str, Translated]], heading
             extra = fresh[file][e.id].aliases
             for alias in (t["name"], *extra):
                 names.setdefault(lookup_key(alias), e.id)  # never takes a name from another entry
-            e = e._replace(name=t["name"], summary=t["summary"], aliases=e.aliases + tuple(a for a in extra if a))
+            e = e._replace(
+                name=t["name"],
+                summary=t["summary"],
+                aliases=tuple(a for a in extra if a),
+                aliases_en=e.aliases_en + e.aliases,  # said to be English where they are shown
+            )
             if "attendance" in t:
                 e = e._replace(
                     bands=tuple((*b[:3], d.get("weekly", b[3])) for b, d in zip(e.bands, t["attendance"], strict=True)),
@@ -425,12 +463,14 @@ def _replace(kb: KnowledgeBase, fresh: dict[str, dict[str, Translated]], heading
         entries.append(e._replace(sections=sections))
     asks = {aid: a._replace(text=t["text"]) if (t := _texts(fresh, "asks", aid)) else a for aid, a in kb.asks.items()}
     rules = []
+    clinic_marks = clinic_i18n.marks(kb.clinic)  # a translated reason still says where a clinic's layer changed it
     for r in kb.rules:
         t = _texts(fresh, "rules", r.id)
         if t:
             moments = tuple((m, t["moments"][m]) for m, _ in r.moments) if "moments" in t else r.moments
+            because = t.get("because", r.because)
             r = r._replace(
-                because=t.get("because", r.because),
+                because=clinic_i18n.marked(because, clinic_marks[r.id]) if r.id in clinic_marks else because,
                 moments=moments,
                 **{k: t[k] for k in ("confidentiality", "prepare", "why") if k in t},
             )
@@ -447,7 +487,7 @@ def _replace(kb: KnowledgeBase, fresh: dict[str, dict[str, Translated]], heading
 
 
 def crisis_sections(
-    e: Entry, crisis: Crisis, t: Texts | None, words_of: Mapping[str, str] | None = None
+    e: Entry, crisis: Crisis, t: Texts | None, words_of: Mapping[str, str] | None = None, lang: str = ""
 ) -> tuple[Section, ...]:
     """`explain crisis` again from the (translated) crisis lines and steps, as kb/build.py makes it in English:
     the danger-now message, one section per region (a clinic's own lines after the shipped ones, labelled), then
@@ -464,6 +504,7 @@ def crisis_sections(
             out.append(Section(s.key, headings.get(s.key, s.heading), crisis.safety_plan))
         else:
             region = next(regions)
-            lines = tuple(f"{line_name(ln, label)}: {ln.contact}{words.get(ln.audience, '')}" for ln in region.lines)
+            first = sorted(region.lines, key=lambda ln: lang not in ln.main_in)  # this language's own line first
+            lines = tuple(f"{line_name(ln, label)}: {ln.contact}{words.get(ln.audience, '')}" for ln in first)
             out.append(Section(s.key, region.name, lines + region.steps))
     return tuple(out)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from parentinvolve.errors import Problem
+from parentinvolve.i18n import _
 from parentinvolve.kb import lock
 from parentinvolve.kb.i18n import CRISIS, FILES, HASH, MAX_BYTES, TODO, english, fingerprint, read, text_of
 from parentinvolve.kb.reader import Loc, Map, Node, Seq, parse_yaml, read_text
@@ -30,7 +31,9 @@ class Report:
     problems: list[Problem] = field(default_factory=list)  # malformed translation files (errors)
 
     def summary(self) -> str:
-        return f"{self.lang}: {self.translated}/{self.total} entries, {self.stale} stale"
+        return _("{lang}: {translated}/{total} entries, {stale} stale").format(
+            lang=self.lang, translated=self.translated, total=self.total, stale=self.stale
+        )
 
 
 def languages(folders: Iterable[Path]) -> list[str]:
@@ -65,7 +68,15 @@ def reports(kb: KnowledgeBase, root: Path, folders: Sequence[Path], langs: Seque
                     continue
                 warnings = report.layer_warnings if (file, entry_id) in touched else report.warnings
                 if t is None or t.source_hash.startswith(TODO):
-                    warnings.append(str(eloc.problem(f"{lang}: {entry_id!r} has no translation (English is shown)")))
+                    warnings.append(
+                        str(
+                            eloc.problem(
+                                _("{lang}: {entry_id} has no translation (English is shown)").format(
+                                    lang=lang, entry_id=repr(entry_id)
+                                )
+                            )
+                        )
+                    )
                     continue
                 report.translated += 1
                 if t.source_hash != fingerprint(texts):
@@ -73,9 +84,9 @@ def reports(kb: KnowledgeBase, root: Path, folders: Sequence[Path], langs: Seque
                     warnings.append(
                         str(
                             t.loc.problem(
-                                f"{lang}: {entry_id!r} is stale: its English text changed ({eloc.path}:{eloc.line}); "
-                                "English is shown until the translation is updated and its source_hash set "
-                                "(tools/i18n.py skeleton)"
+                                _(
+                                    "{lang}: {entry_id} is stale: its English text changed ({path}:{line}); English is shown until the translation is updated and its source_hash set (tools/i18n.py skeleton)"
+                                ).format(lang=lang, entry_id=repr(entry_id), path=eloc.path, line=eloc.line)
                             )
                         )
                     )

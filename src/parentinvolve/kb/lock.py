@@ -15,13 +15,16 @@ import json
 import re
 from collections.abc import Mapping
 
+from parentinvolve.i18n import N_, _
 from parentinvolve.kb.reader import Map, Node, Scalar, Seq, to_plain
 from parentinvolve.model import CRISIS, KnowledgeBase
 
 LOCKED = "locked"
-WHY = "it is part of the locked safety set (crisis lines, safety steps and questions, the limits of confidentiality)"
+WHY = N_(
+    "it is part of the locked safety set (crisis lines, safety steps and questions, the limits of confidentiality)"
+)
 # What each file's locked entries are, for the messages.
-WHAT = {"rules": "rule", "asks": "question to ask", "sources": "source"}
+WHAT = {"rules": N_("rule"), "asks": N_("question to ask"), "sources": N_("source")}
 
 
 def marked(node: Node | None) -> bool:
@@ -65,25 +68,26 @@ def cited(docs: Mapping[str, Node | None]) -> frozenset[str]:
 
 
 def change_refused(file: str, entry_id: str) -> str:
-    return (
-        f"{WHAT.get(file, 'entry')} {entry_id!r} cannot be changed by a clinic's layer: {WHY}; "
-        "add an entry of your own instead"
+    return _("{what} {id} cannot be changed by a clinic's layer: {why}; add an entry of your own instead").format(
+        what=_(WHAT.get(file, N_("entry"))), id=repr(entry_id), why=_(WHY)
     )
 
 
 def disable_refused(rule_id: str) -> str:
-    return f"rule {rule_id!r} cannot be disabled: {WHY}"
+    return _("rule {id} cannot be disabled: {why}").format(id=repr(rule_id), why=_(WHY))
 
 
 def marker_refused() -> str:
-    return f"`{LOCKED}` is set only by the shipped content: a clinic's layer can neither set nor unset it; remove it"
+    return _(
+        "`{field}` is set only by the shipped content: a clinic's layer can neither set nor unset it; remove it"
+    ).format(field=LOCKED)
 
 
 def group_refused(group: str, rule_id: str) -> str:
-    return (
-        f"group {group!r} holds the locked rule {rule_id!r}, which a rule of a clinic's layer could overrule: "
-        f"{WHY}; use another group"
-    )
+    return _(
+        "group {group} holds the locked rule {id}, which a rule of a clinic's layer could overrule: {why}; "
+        "use another group"
+    ).format(group=repr(group), id=repr(rule_id), why=_(WHY))
 
 
 def locked_entries(kb: KnowledgeBase) -> dict[str, frozenset[str]]:
@@ -104,10 +108,9 @@ def translation_locked(locked: dict[str, frozenset[str]], file: str, entry_id: s
 
 
 def id_taken(entry_id: str) -> str:
-    return (
-        f"the id {entry_id!r} is the crisis lines' own (`explain {entry_id}`, made from crisis.yaml): {WHY}; "
-        "choose another id"
-    )
+    return _(
+        "the id {id} is the crisis lines' own (`explain {name}`, made from crisis.yaml): {why}; choose another id"
+    ).format(id=repr(entry_id), name=entry_id, why=_(WHY))
 
 
 # A layer cannot change these files (kb/overlay.py), so it cannot translate them either: the questions carry the
@@ -116,25 +119,25 @@ SAME_FOR_EVERY_CLINIC = ("questions", "attendance")
 
 
 def file_refused(file: str) -> str:
-    return (
-        f"a clinic's layer cannot translate {file}.yaml (it is the same for every clinic, and its choices open the "
+    return _(
+        "a clinic's layer cannot translate {file}.yaml (it is the same for every clinic, and its choices open the "
         "crisis lines); the shipped translation is used. Remove this file"
-    )
+    ).format(file=file)
 
 
 def translation_refused(file: str, entry_id: str) -> str:
-    return (
-        f"{entry_id!r} in {file}.yaml cannot be translated by a clinic's layer: {WHY}; "
-        "the shipped translation is used. Remove this entry"
-    )
+    return _(
+        "{id} in {file}.yaml cannot be translated by a clinic's layer: {why}; the shipped translation is used. "
+        "Remove this entry"
+    ).format(id=repr(entry_id), file=file, why=_(WHY))
 
 
 def untranslated(lang: str, entry_id: str, stale: bool) -> str:
-    state = "is stale (its English text changed)" if stale else "has no translation"
-    return (
-        f"{lang}: {entry_id!r} {state}, and {WHY}: it is never shown in English instead; translate it "
-        "and set its source_hash (tools/i18n.py skeleton)"
-    )
+    state = _("is stale (its English text changed)") if stale else _("has no translation")
+    return _(
+        "{lang}: {id} {state}, and {why}: it is never shown in English instead; translate it and set its "
+        "source_hash (tools/i18n.py skeleton)"
+    ).format(lang=lang, id=repr(entry_id), state=state, why=_(WHY))
 
 
 def _name_key(name: str) -> str:

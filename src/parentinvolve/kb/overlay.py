@@ -20,6 +20,7 @@ from pathlib import Path
 from parentinvolve.didyoumean import did_you_mean
 from parentinvolve.engine import SAFETY_RULE
 from parentinvolve.errors import Problem
+from parentinvolve.i18n import N_, _
 from parentinvolve.kb import lock
 from parentinvolve.kb.reader import Loc, Map, Node, Scalar, Seq, parse_yaml, read_text, to_plain
 from parentinvolve.kb.textfiles import folder_problem, open_to_others
@@ -28,7 +29,7 @@ from parentinvolve.model import Change
 LAYER_FILES = ("sources", "therapies", "moments", "topics", "asks", "rules", "crisis")
 NOT_LAYERED = ("questions", "attendance")
 BASED_ON = "based_on"  # in a copy made by `clinic override`: the fingerprint of the shipped entry it started from
-KEEP_CRISIS = (
+KEEP_CRISIS = N_(
     "crisis help is the same for every clinic and cannot be changed by a clinic's layer; "
     "a layer may only add lines to a region (regions: [{id: uk, lines: [{name, contact}]}])"
 )
@@ -85,22 +86,26 @@ def read(folder: Path, max_bytes: int) -> Layer:
     here = Loc(str(folder), 1, 1)
     problem = folder_problem(folder)
     if problem is not None:
-        layer.problem(here, f"{problem}; give the clinic's folder, the one that holds clinic.yaml")
+        layer.problem(here, _("{what}; give the clinic's folder, the one that holds clinic.yaml").format(what=problem))
         return layer
     unsafe = [p for p in _layer_paths(folder) if open_to_others(p)]
     if unsafe:  # anyone on the computer could plant a crisis line or change a policy: nothing in it is used
         for path in unsafe:
             layer.problem(
                 Loc(str(path), 1, 1),
-                "other users of this computer can change this (it is writable by everyone), so the clinic's layer "
-                f"is not used; remove their write permission (chmod o-w {shlex.quote(str(path))})",
+                _(
+                    "other users of this computer can change this (it is writable by everyone), so the clinic's "
+                    "layer is not used; remove their write permission (chmod o-w {path})"
+                ).format(path=shlex.quote(str(path))),
             )
         return layer
     for name in NOT_LAYERED:
         if (folder / f"{name}.yaml").exists():
             layer.problem(
                 Loc(str(folder / f"{name}.yaml"), 1, 1),
-                f"a clinic's layer cannot change {name}.yaml (it is the same for every clinic); remove the file",
+                _(
+                    "a clinic's layer cannot change {name}.yaml (it is the same for every clinic); remove the file"
+                ).format(name=name),
             )
     for name in ("clinic", *LAYER_FILES):
         path = folder / f"{name}.yaml"
@@ -108,7 +113,9 @@ def read(folder: Path, max_bytes: int) -> Layer:
             if name == "clinic":
                 layer.problem(
                     Loc(str(path), 1, 1),
-                    "missing file clinic.yaml; a clinic's folder needs one (`parentinvolve clinic init DIR` writes one)",
+                    _(
+                        "missing file clinic.yaml; a clinic's folder needs one (`parentinvolve clinic init DIR` writes one)"
+                    ),
                 )
             continue
         text, found = read_text(path, str(path), max_bytes=max_bytes)
@@ -185,7 +192,9 @@ def apply(docs: dict[str, Node | None], layer: Layer) -> None:
 
 def _merge_list(layer: Layer, name: str, base: Node | None, patch: Node) -> Node | None:
     if not isinstance(patch, Seq):
-        layer.problem(patch.loc, f"{name}.yaml should be a list of entries (lines starting with `- `)")
+        layer.problem(
+            patch.loc, _("{name}.yaml should be a list of entries (lines starting with `- `)").format(name=name)
+        )
         return base
     if not isinstance(base, Seq):
         return base  # the content's own file could not be read: that is reported already
@@ -198,7 +207,12 @@ def _merge_list(layer: Layer, name: str, base: Node | None, patch: Node) -> Node
             items.append(item)  # the builders say what is wrong with it, at its own line
             continue
         if eid in seen:
-            layer.problem(item.loc, f"duplicate id {eid!r} in this layer (also at line {seen[eid].line}); keep one")
+            layer.problem(
+                item.loc,
+                _("duplicate id {eid} in this layer (also at line {line}); keep one").format(
+                    eid=repr(eid), line=seen[eid].line
+                ),
+            )
             continue
         seen[eid] = item.loc
         if lock.LOCKED in item.keys:
@@ -212,9 +226,19 @@ def _merge_list(layer: Layer, name: str, base: Node | None, patch: Node) -> Node
             )
         if eid not in index:
             if stamp is not None:
-                layer.problem(stamp.loc, f"{BASED_ON} is for copies of shipped entries, and {eid!r} is not one")
+                layer.problem(
+                    stamp.loc,
+                    _("{based_on} is for copies of shipped entries, and {eid} is not one").format(
+                        based_on=BASED_ON, eid=repr(eid)
+                    ),
+                )
             if name == "rules" and eid == SAFETY_RULE:
-                layer.problem(item.loc, f"the rule id {SAFETY_RULE!r} is the built-in safety rule's; choose another")
+                layer.problem(
+                    item.loc,
+                    _("the rule id {safety_rule} is the built-in safety rule's; choose another").format(
+                        safety_rule=repr(SAFETY_RULE)
+                    ),
+                )
             layer.change("added", name, eid, "", item.loc)
             items.append(item)
             continue
@@ -230,14 +254,19 @@ def _merge_list(layer: Layer, name: str, base: Node | None, patch: Node) -> Node
 
 def _check_stamp(layer: Layer, name: str, eid: str, shipped: Node, stamp: Node) -> None:
     if not isinstance(stamp, Scalar) or stamp.kind != "str":
-        layer.problem(stamp.loc, f"{BASED_ON} should be the text `clinic override` wrote; copy it back or remove it")
+        layer.problem(
+            stamp.loc,
+            _("{based_on} should be the text `clinic override` wrote; copy it back or remove it").format(
+                based_on=BASED_ON
+            ),
+        )
         return
     now = fingerprint(shipped)
     if stamp.value != now:
-        message = (
-            f"warning: {eid}: the shipped entry changed since this copy was made "
-            f"(see {where(shipped.loc)}); compare the two, update your copy, then set {BASED_ON}: {now}"
-        )
+        message = _(
+            "warning: {id}: the shipped entry changed since this copy was made (see {place}); compare the two, "
+            "update your copy, then set {based_on}: {now}"
+        ).format(id=eid, place=where(shipped.loc), based_on=BASED_ON, now=now)
         layer.warnings.append(stamp.loc.problem(message))
         layer.change("stale", name, eid, BASED_ON, stamp.loc)
 
@@ -276,15 +305,24 @@ def _disable(layer: Layer, docs: dict[str, Node | None], node: Node | None) -> N
         if rid == SAFETY_RULE:
             layer.problem(
                 item.loc,
-                f"the built-in safety rule ({SAFETY_RULE}) cannot be disabled: it puts crisis lines first "
-                "whenever self-harm is a worry",
+                _(
+                    "the built-in safety rule ({safety_rule}) cannot be disabled: it puts crisis lines first whenever self-harm is a worry"
+                ).format(safety_rule=SAFETY_RULE),
             )
         elif rid not in index:
-            layer.problem(item.loc, f"unknown rule {rid!r}{did_you_mean(rid, [k for k in index if k])}")
+            layer.problem(
+                item.loc,
+                _("unknown rule {rid}{suggestion}").format(
+                    rid=repr(rid), suggestion=did_you_mean(rid, [k for k in index if k])
+                ),
+            )
         elif lock.entry_locked("rules", index[rid]):
             layer.problem(item.loc, lock.disable_refused(rid))
         elif rid in changed:
-            layer.problem(item.loc, f"rule {rid!r} is both changed in rules.yaml and disabled; do one or the other")
+            layer.problem(
+                item.loc,
+                _("rule {rid} is both changed in rules.yaml and disabled; do one or the other").format(rid=repr(rid)),
+            )
         else:
             off.add(rid)
             layer.change("disabled", "rules", rid, "", item.loc)
@@ -324,17 +362,27 @@ class _Crisis:
 
     def merge(self, base: Node | None, patch: Node) -> Node | None:
         if not isinstance(patch, Map):
-            self.layer.problem(patch.loc, "crisis.yaml in a clinic's layer should be a mapping with `regions:`")
+            self.layer.problem(patch.loc, _("crisis.yaml in a clinic's layer should be a mapping with `regions:`"))
             return base
         for key, loc in patch.keys.items():
             if key != "regions":
-                self.layer.problem(loc, f"the crisis {key!r} cannot be changed: {KEEP_CRISIS}")
+                self.layer.problem(
+                    loc,
+                    _("the crisis {key} cannot be changed: {keep_crisis}").format(
+                        key=repr(key), keep_crisis=_(KEEP_CRISIS)
+                    ),
+                )
         regions = patch.items.get("regions")
         shipped = base.items.get("regions") if isinstance(base, Map) else None
         if regions is None or not isinstance(base, Map) or not isinstance(shipped, Seq):
             return base
         if not isinstance(regions, Seq):
-            self.layer.problem(regions.loc, f"the shipped crisis lines cannot be removed or replaced: {KEEP_CRISIS}")
+            self.layer.problem(
+                regions.loc,
+                _("the shipped crisis lines cannot be removed or replaced: {keep_crisis}").format(
+                    keep_crisis=_(KEEP_CRISIS)
+                ),
+            )
             return base
         out = list(shipped.items)
         index = {rid: n for n, item in enumerate(out) if (rid := entry_id(item))}
@@ -343,7 +391,10 @@ class _Crisis:
             if not isinstance(item, Map) or rid not in index:
                 known = ", ".join(index)
                 self.layer.problem(
-                    item.loc, f"no shipped region {rid!r}{did_you_mean(rid, index)}; lines can be added to: {known}"
+                    item.loc,
+                    _("no shipped region {rid}{suggestion}; lines can be added to: {known}").format(
+                        rid=repr(rid), suggestion=did_you_mean(rid, index), known=known
+                    ),
                 )
                 continue
             out[index[rid]] = self.region(out[index[rid]], item)
@@ -354,12 +405,22 @@ class _Crisis:
         labelled as the clinic's, once the shipped lines are built (and translated, in another language)."""
         for key, loc in patch.keys.items():
             if key not in ("id", "lines"):
-                self.layer.problem(loc, f"a region's {key!r} cannot be changed: {KEEP_CRISIS}")
+                self.layer.problem(
+                    loc,
+                    _("a region's {key} cannot be changed: {keep_crisis}").format(
+                        key=repr(key), keep_crisis=_(KEEP_CRISIS)
+                    ),
+                )
         lines = patch.items.get("lines")
         if lines is None or not isinstance(base, Map):
             return base
         if not isinstance(lines, Seq):
-            self.layer.problem(lines.loc, f"the shipped crisis lines cannot be removed or replaced: {KEEP_CRISIS}")
+            self.layer.problem(
+                lines.loc,
+                _("the shipped crisis lines cannot be removed or replaced: {keep_crisis}").format(
+                    keep_crisis=_(KEEP_CRISIS)
+                ),
+            )
             return base
         self.layer.lines.setdefault(entry_id(base), []).extend(lines.items)
         for line in lines.items:

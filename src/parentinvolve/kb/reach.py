@@ -12,6 +12,7 @@ import itertools
 from collections.abc import Iterator, Mapping
 
 from parentinvolve.conditions import All, AnswerValue, Condition, Includes, InRange, Is, holds, questions_named
+from parentinvolve.i18n import _
 from parentinvolve.model import Question, Rule
 
 MAX_TRIES = 50_000  # beyond this many answer combinations the rule is given the benefit of the doubt
@@ -62,8 +63,10 @@ def dead(rule: Rule, rivals: list[Rule], questions: Mapping[str, Question]) -> s
         if not any(r.when is None or holds(r.when, answers) for r in rivals):
             return ""
     if not ever_holds:
-        return "can never apply: no answers make its `when` true"
-    return f"never contributes: whenever it applies, a stronger rule of group {rule.group!r} applies too"
+        return _("can never apply: no answers make its `when` true")
+    return _("never contributes: whenever it applies, a stronger rule of group {group} applies too").format(
+        group=repr(rule.group)
+    )
 
 
 def _musts(cond: Condition | None) -> list[Is | InRange | Includes]:

@@ -13,6 +13,7 @@ import re
 from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
 from parentinvolve.errors import Problem
+from parentinvolve.i18n import ENGLISH, N_, _, current
 from parentinvolve.kb.textfiles import read_text as read_text
 
 if TYPE_CHECKING:
@@ -23,13 +24,48 @@ _SCALAR_TAGS = {Y + "str", Y + "int", Y + "float", Y + "bool", Y + "null"}
 _STR, _MERGE = Y + "str", Y + "merge"
 _COLLECTION_TAGS = (Y + "seq", Y + "map")
 _TAG_NAMES = {
-    Y + "str": "text",
-    Y + "int": "a whole number",
-    Y + "float": "a decimal number",
-    Y + "bool": "yes/no (true/false)",
-    Y + "null": "nothing (empty)",
-    Y + "timestamp": "a date",
+    Y + "str": N_("text"),
+    Y + "int": N_("a whole number"),
+    Y + "float": N_("a decimal number"),
+    Y + "bool": N_("yes/no (true/false)"),
+    Y + "null": N_("nothing (empty)"),
+    Y + "timestamp": N_("a date"),
 }
+# The parsers' own words for the usual mistakes (PyYAML's `context` and `problem`, the json module's `msg`), so a
+# translation can give them; anything else is shown as the parser says it.
+PARSER_WORDS = {
+    "while parsing a flow sequence": N_("in a list written [a, b]"),
+    "while parsing a flow mapping": N_("in a mapping written {a: b}"),
+    "while parsing a block mapping": N_("in a mapping (key: value lines)"),
+    "while parsing a block collection": N_("in a list (lines starting with `- `)"),
+    "while scanning a quoted scalar": N_("in a quoted text"),
+    "while scanning a simple key": N_("in a key"),
+    "while scanning for the next token": N_("while reading"),
+    "did not find expected ',' or ']'": N_("a ',' or a ']' was expected"),
+    "did not find expected ',' or '}'": N_("a ',' or a '}' was expected"),
+    "did not find expected key": N_("a key was expected"),
+    "did not find expected '-' indicator": N_("a '- ' was expected"),
+    "could not find expected ':'": N_("a ':' was expected"),
+    "mapping values are not allowed here": N_("a ': ' is not allowed here (put the text in quotes)"),
+    "mapping values are not allowed in this context": N_("a ': ' is not allowed here (put the text in quotes)"),
+    "found unexpected end of stream": N_("the file ended too soon"),
+    "found character that cannot start any token": N_("found a character that cannot start a value (a tab?)"),
+    "Expecting value": N_("a value was expected"),
+    "Expecting property name enclosed in double quotes": N_("a key in double quotes was expected"),
+    "Expecting ':' delimiter": N_("a ':' was expected"),
+    "Expecting ',' delimiter": N_("a ',' was expected"),
+    "Unterminated string starting at": N_("a text in quotes is not closed"),
+    "Extra data": N_("there is more after the end of the data"),
+    "Invalid control character at": N_("a control character is not allowed in a text"),
+}
+
+
+def parser_words(text: str) -> str:
+    """A parser's own phrase in the current language, when it is one we know."""
+    found = PARSER_WORDS.get(text) if current() != ENGLISH else None  # English: as the parser says it
+    return _(found) if found else text
+
+
 MAX_DEPTH = 64  # content nests a few levels; deeper is a mistake or an attack on the parser
 # What YAML does not allow in a file (PyYAML's own rule): control characters, surrogates, U+FFFE/U+FFFF.
 # The characters YAML does not allow, as a positive class: it compiles ~8x faster than the negated form.
@@ -63,7 +99,7 @@ class Scalar(NamedTuple):
     loc: Loc
 
     def describe(self) -> str:
-        return _TAG_NAMES.get(Y + self.kind, self.kind)
+        return _(_TAG_NAMES.get(Y + self.kind, self.kind))
 
 
 class Seq(NamedTuple):
@@ -84,9 +120,9 @@ Node = Union[Scalar, Seq, Map]
 
 def kind_of(node: Node) -> str:
     if isinstance(node, Map):
-        return "a mapping (key: value pairs)"
+        return _("a mapping (key: value pairs)")
     if isinstance(node, Seq):
-        return "a list"
+        return _("a list")
     return node.describe()
 
 
@@ -103,9 +139,11 @@ def _control_characters(text: str, shown: str, limit: int = 5) -> tuple[str, lis
             col = pos - (text.rfind("\n", 0, pos) + 1) + 1
             code = ord(match.group())
             what = (
-                f"the invisible character U+{code:04X} (it can change how text reads) is not allowed; remove it"
+                _("the invisible character {code} (it can change how text reads) is not allowed; remove it").format(
+                    code=f"U+{code:04X}"
+                )
                 if _INVISIBLE.match(match.group())
-                else f"the character U+{code:04X} is not allowed in YAML text; remove it"
+                else _("the character {code} is not allowed in YAML text; remove it").format(code=f"U+{code:04X}")
             )
             problems.append(Problem(shown, line, col, what))
             last_line = line
@@ -122,26 +160,31 @@ def parse_yaml(text: str, shown: str, *, max_nodes: int = 0) -> tuple[Node | Non
     text, problems = _control_characters(text, shown)
     limit = max_nodes or MAX_NODES
     if _too_many_nodes(text, loader, limit):
-        message = f"the file holds more than {limit:,} values; split it, or check that it is the right file"
+        message = _("the file holds more than {limit} values; split it, or check that it is the right file").format(
+            limit=f"{limit:,}"
+        )
         return None, [*problems, Problem(shown, 1, 1, message)]
     try:
         root = yaml.compose(text, Loader=loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        context = exc.context or ""
+        context = parser_words(exc.context or "")
         if context and exc.context_mark and mark and exc.context_mark.line != mark.line:
-            context += f" started at line {exc.context_mark.line + 1},"
-        what = " ".join(x for x in (context, exc.problem) if x) or "invalid YAML"
-        return None, [*problems, Problem(shown, line, col, f"invalid YAML: {what}")]
+            context += _(" started at line {line},").format(line=exc.context_mark.line + 1)
+        what = " ".join(x for x in (context, parser_words(exc.problem or "")) if x) or _("invalid YAML")
+        return None, [*problems, Problem(shown, line, col, _("invalid YAML: {reason}").format(reason=what))]
     except yaml.reader.ReaderError as exc:  # pragma: no cover - control characters are blanked out above
         line = text.count("\n", 0, exc.position) + 1
         col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
-        return None, [*problems, Problem(shown, line, col, f"invalid YAML: {exc.reason}")]
+        return None, [*problems, Problem(shown, line, col, _("invalid YAML: {reason}").format(reason=exc.reason))]
     except yaml.YAMLError as exc:  # pragma: no cover - the C parser raises the marked errors above
-        return None, [*problems, Problem(shown, 1, 1, "invalid YAML: " + " ".join(str(exc).split()))]
+        return None, [
+            *problems,
+            Problem(shown, 1, 1, _("invalid YAML: {reason}").format(reason=" ".join(str(exc).split()))),
+        ]
     if root is None:
-        return None, [*problems, Problem(shown, 1, 1, "the file is empty")]
+        return None, [*problems, Problem(shown, 1, 1, _("the file is empty"))]
     conv = _Converter(shown, problems)
     return conv.node(root, 1), conv.problems
 
@@ -194,14 +237,16 @@ class _Converter:
             if not self.alias_reported:
                 self.alias_reported = True
                 self.problems.append(
-                    loc.problem("anchors and aliases (&name, *name) are not allowed; write the value out")
+                    loc.problem(_("anchors and aliases (&name, *name) are not allowed; write the value out"))
                 )
             return None
         self.seen.add(id(node))
         if depth > MAX_DEPTH:
             if not self.deep_reported:
                 self.deep_reported = True
-                self.problems.append(loc.problem(f"nested more than {MAX_DEPTH} levels deep; flatten it"))
+                self.problems.append(
+                    loc.problem(_("nested more than {depth} levels deep; flatten it").format(depth=MAX_DEPTH))
+                )
             return None
         if isinstance(node, self.scalar_node):
             return _scalar(node, loc, self.problems)
@@ -217,15 +262,23 @@ class _Converter:
             mark = key_node.start_mark
             key_loc = Loc(self.shown, mark.line + 1, mark.column + 1)
             if not isinstance(key_node, self.scalar_node) or key_node.tag == _MERGE:
-                self.problems.append(key_loc.problem("keys must be plain names (no lists, mappings or `<<` merges)"))
+                self.problems.append(key_loc.problem(_("keys must be plain names (no lists, mappings or `<<` merges)")))
                 continue
             key = key_node.value
             if key in keys:
                 first = keys[key]
                 self.problems.append(
-                    key_loc.problem(f"duplicate key {key!r} (first at line {first.line}); keep only one")
+                    key_loc.problem(
+                        _("duplicate key {key} (first at line {line}); keep only one").format(
+                            key=repr(key), line=first.line
+                        )
+                    )
                 )
-                self.problems.append(first.problem(f"duplicate key {key!r} (again at line {key_loc.line})"))
+                self.problems.append(
+                    first.problem(
+                        _("duplicate key {key} (again at line {line})").format(key=repr(key), line=key_loc.line)
+                    )
+                )
                 continue
             value = self.node(value_node, depth + 1)
             keys[key] = key_loc
@@ -235,7 +288,7 @@ class _Converter:
 
 
 def _tag_problem(tag: str) -> str:
-    return f"unsupported tag {tag!r}; tags (`!!...`, `!...`) are not allowed: remove it"
+    return _("unsupported tag {tag}; tags (`!!...`, `!...`) are not allowed: remove it").format(tag=repr(tag))
 
 
 def _scalar(node: yaml.ScalarNode, loc: Loc, problems: list[Problem]) -> Scalar | None:
@@ -254,7 +307,9 @@ def _scalar(node: yaml.ScalarNode, loc: Loc, problems: list[Problem]) -> Scalar 
         return Scalar(raw.lower() in ("true", "yes", "on", "y"), "bool", raw, loc)
     text = raw.replace("_", "")
     if len(text) > MAX_NUMBER_CHARACTERS:
-        problems.append(loc.problem(f"this number is too long (over {MAX_NUMBER_CHARACTERS} characters)"))
+        problems.append(
+            loc.problem(_("this number is too long (over {limit} characters)").format(limit=MAX_NUMBER_CHARACTERS))
+        )
         return None
     try:
         if kind == "int":
@@ -294,14 +349,18 @@ def parse_json(text: str, shown: str) -> tuple[Node | None, list[Problem]]:
     try:
         value = json.loads(text, object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
-        return None, [Problem(shown, exc.lineno, exc.colno, f"invalid JSON: {exc.msg}")]
+        return None, [
+            Problem(shown, exc.lineno, exc.colno, _("invalid JSON: {reason}").format(reason=parser_words(exc.msg)))
+        ]
     except _DuplicateKey as exc:
         _node, problems = parse_yaml(text, shown)  # YAML locates the duplicates, when it can read the file
-        return None, problems or [Problem(shown, 1, 1, f"duplicate key {exc.key!r}; keep only one")]
+        return None, problems or [
+            Problem(shown, 1, 1, _("duplicate key {key}; keep only one").format(key=repr(exc.key)))
+        ]
     except RecursionError:
-        return None, [Problem(shown, 1, 1, "invalid JSON: nested too deeply")]
+        return None, [Problem(shown, 1, 1, _("invalid JSON: nested too deeply"))]
     except ValueError:  # a number with thousands of digits
-        return None, [Problem(shown, 1, 1, "invalid JSON: a number has too many digits")]
+        return None, [Problem(shown, 1, 1, _("invalid JSON: a number has too many digits"))]
     # Valid JSON is read by JSON's rules alone (answers need no locations): PyYAML is never imported here.
     return _from_json(value, Loc(shown, 1, 1), 1)
 
@@ -323,7 +382,7 @@ def _no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
 
 def _from_json(value: object, loc: Loc, depth: int) -> tuple[Node | None, list[Problem]]:
     if depth > MAX_DEPTH:
-        return None, [loc.problem(f"nested more than {MAX_DEPTH} levels deep; flatten it")]
+        return None, [loc.problem(_("nested more than {depth} levels deep; flatten it").format(depth=MAX_DEPTH))]
     if isinstance(value, dict):
         items: dict[str, Node] = {}
         for key, item in value.items():

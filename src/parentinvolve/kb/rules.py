@@ -7,6 +7,7 @@ from __future__ import annotations
 from parentinvolve.conditions import specificity
 from parentinvolve.didyoumean import did_you_mean
 from parentinvolve.engine import BUILT_IN
+from parentinvolve.i18n import AVAILABLE, ENGLISH, _
 from parentinvolve.kb import exclusive, reach
 from parentinvolve.kb.conditions import parse_condition
 from parentinvolve.kb.context import Context
@@ -46,31 +47,51 @@ def crisis(ctx: Context, sources: dict[str, Source], questions: dict[str, Questi
     )
     regions = []
     for item in ctx.r.items(f.get("regions"), "regions"):
-        rf = ctx.r.fields(item, "a region", ["id", "name", "emergency", "lines"], ["steps", "sources"])
+        rf = ctx.r.fields(item, _("a region"), ["id", "name", "emergency", "lines"], ["steps", "sources"])
         lines = []
         for line in ctx.r.items(rf.get("lines"), "lines"):
-            lf = ctx.r.fields(line, "a crisis line", ["name", "contact", "audience"], ["main"])
+            lf = ctx.r.fields(line, _("a crisis line"), ["name", "contact", "audience"], ["main", "main_in"])
             audience = ctx.r.text(lf.get("audience"), "audience")
             if audience and audience not in AUDIENCES:
                 ctx.r.error(
                     lf["audience"].loc,
-                    f"audience {audience!r} should be one of {', '.join(AUDIENCES)}{did_you_mean(audience, AUDIENCES)}",
+                    _("audience {audience} should be one of {names}{suggestion}").format(
+                        audience=repr(audience),
+                        names=", ".join(AUDIENCES),
+                        suggestion=did_you_mean(audience, AUDIENCES),
+                    ),
                 )
             main = lf.get("main")
             if main is not None and not (isinstance(main, Scalar) and main.kind == "bool"):
-                ctx.r.error(main.loc, "main should be true or false")
+                ctx.r.error(main.loc, _("main should be true or false"))
+            main_in = ctx.r.idents(lf.get("main_in"), "main_in") if "main_in" in lf else ()
+            for lang, loc in main_in:
+                if lang not in AVAILABLE or lang == ENGLISH:
+                    others = [a for a in AVAILABLE if a != ENGLISH]
+                    ctx.r.error(
+                        loc,
+                        _("main_in: {lang} should be a language code: {names}").format(
+                            lang=repr(lang), names=", ".join(others)
+                        ),
+                    )
             lines.append(
                 Line(
                     ctx.r.text(lf.get("name"), "name"),
                     ctx.r.text(lf.get("contact"), "contact"),
                     audience or "anyone",
                     isinstance(main, Scalar) and main.value is True,
+                    main_in=tuple(lang for lang, _ in main_in),
                 )
             )
         if not lines and "lines" in rf:
-            ctx.r.error(rf["lines"].loc, "a region needs at least one crisis line")
+            ctx.r.error(rf["lines"].loc, _("a region needs at least one crisis line"))
         if sum(line.main for line in lines) > 1:
-            ctx.r.error(item.loc, "a region can have at most one main line (main: true)")
+            ctx.r.error(item.loc, _("a region can have at most one main line (main: true)"))
+        marked = [lang for line in lines for lang in line.main_in]
+        for lang in sorted({lang for lang in marked if marked.count(lang) > 1}):
+            ctx.r.error(
+                item.loc, _("a region can have at most one main line for {lang} (main_in)").format(lang=repr(lang))
+            )
         regions.append(
             (
                 Region(
@@ -79,25 +100,30 @@ def crisis(ctx: Context, sources: dict[str, Source], questions: dict[str, Questi
                     ctx.r.text(rf.get("emergency"), "emergency"),
                     tuple(lines),
                     ctx.r.paragraphs(rf.get("steps"), "steps"),
-                    ctx.source_refs(rf, "this region", sources) if "sources" in rf else (),
+                    ctx.source_refs(rf, _("this region"), sources) if "sources" in rf else (),
                 ),
                 item.loc,
             )
         )
-    ctx.unique(((r.id, loc) for r, loc in regions), "region")
+    ctx.unique(((r.id, loc) for r, loc in regions), _("region"))
     region_q = questions.get("region")
     if region_q is not None:
         have = {r.id for r, _ in regions}
         for cid in region_q.choice_ids():
             if cid not in have:
                 ctx.r.error(
-                    node.loc, f"crisis.yaml has no crisis lines for region {cid!r}, a choice of the region question"
+                    node.loc,
+                    _("crisis.yaml has no crisis lines for region {cid}, a choice of the region question").format(
+                        cid=repr(cid)
+                    ),
                 )
         for r, loc in regions:
             if r.id and r.id not in region_q.choice_ids():
                 ctx.r.error(
                     loc,
-                    f"region {r.id!r} is not a choice of the region question{did_you_mean(r.id, region_q.choice_ids())}",
+                    _("region {id} is not a choice of the region question{suggestion}").format(
+                        id=repr(r.id), suggestion=did_you_mean(r.id, region_q.choice_ids())
+                    ),
                 )
     return Crisis(
         message=ctx.r.text(f.get("message"), "message"),
@@ -135,16 +161,23 @@ def rules(
     for order, node in enumerate(ctx.entries("rules")):
         f = ctx.r.fields(
             node,
-            "a rule",
+            _("a rule"),
             ["id", "sources"],
             ["because", "when", "priority", "group", "excludes", "locked", *RULE_ADDS],
         )
         rid = ctx.r.ident(f.get("id"), "rule id")
         if rid in BUILT_IN:
-            ctx.r.error(f["id"].loc, f"rule id {rid!r} is the name of a built-in rule; choose another")
+            ctx.r.error(
+                f["id"].loc, _("rule id {rid} is the name of a built-in rule; choose another").format(rid=repr(rid))
+            )
         pairs.append((rid, node.loc))
         if f and not any(k in f for k in RULE_ADDS):
-            ctx.r.error(node.loc, f"rule {rid!r} adds nothing: give at least one of {', '.join(RULE_ADDS)}")
+            ctx.r.error(
+                node.loc,
+                _("rule {rid} adds nothing: give at least one of {names}").format(
+                    rid=repr(rid), names=", ".join(RULE_ADDS)
+                ),
+            )
         when = parse_condition(f["when"], answerable, ctx.r) if "when" in f and "questions" not in ctx.broken else None
         excludes = ctx.r.idents(f.get("excludes"), "excludes")
         if excludes and rid:
@@ -155,23 +188,28 @@ def rules(
             if isinstance(mf, Map):
                 for key, value in mf.items.items():
                     if ctx.missing(key, moments, "moments"):
-                        ctx.r.error(mf.keys[key], f"unknown moment {key!r}{did_you_mean(key, moments)}")
+                        ctx.r.error(
+                            mf.keys[key],
+                            _("unknown moment {key}{suggestion}").format(
+                                key=repr(key), suggestion=did_you_mean(key, moments)
+                            ),
+                        )
                     moment_parts.append((key, ctx.r.paragraphs(value, f"moments {key}")))
             else:
-                ctx.r.error(mf.loc, "moments should be a mapping of moment ids to paragraphs, like {weekly: [...]}")
+                ctx.r.error(mf.loc, _("moments should be a mapping of moment ids to paragraphs, like {weekly: [...]}"))
         out.append(
             Rule(
                 id=rid,
-                sources=ctx.source_refs(f, f"rule {rid!r}", sources),
+                sources=ctx.source_refs(f, _("rule {id}").format(id=repr(rid)), sources),
                 because=ctx.r.text(f.get("because"), "because"),
                 when=when,
                 priority=ctx.r.integer(f.get("priority"), "priority") or 0,
                 group=ctx.r.ident(f.get("group"), "group"),
-                suggest=ctx.refs(ctx.r.idents(f.get("suggest"), "suggest"), therapies, "therapy", "therapies"),
+                suggest=ctx.refs(ctx.r.idents(f.get("suggest"), "suggest"), therapies, _("therapy"), "therapies"),
                 moments=tuple(moment_parts),
                 confidentiality=ctx.r.paragraphs(f.get("confidentiality"), "confidentiality"),
                 prepare=ctx.r.paragraphs(f.get("prepare"), "prepare"),
-                ask=ctx.refs(ctx.r.idents(f.get("ask"), "ask"), asks, "question to ask (asks.yaml)", "asks"),
+                ask=ctx.refs(ctx.r.idents(f.get("ask"), "ask"), asks, _("question to ask (asks.yaml)"), "asks"),
                 why=ctx.r.paragraphs(f.get("why"), "why"),
                 order=order,
                 specificity=specificity(when),
@@ -179,7 +217,7 @@ def rules(
                 locked=ctx.r.flag(f.get("locked"), "locked"),
             )
         )
-    ctx.unique(pairs, "rule id")
+    ctx.unique(pairs, _("rule id"))
     _check_questions_refs(ctx, questions, therapies)
     _check_bands(ctx, questions, entries, attendance)
     # Only when the rules and the questions are sound (a broken rule is reported already); a problem in another
@@ -191,7 +229,7 @@ def rules(
         dead = reach.dead_rules(out, answerable)
         for rule, loc in zip(out, (loc for _, loc in pairs), strict=True):
             if rule.id in dead:
-                ctx.r.error(loc, f"rule {rule.id!r} {dead[rule.id]}")
+                ctx.r.error(loc, _("rule {id} {value}").format(id=repr(rule.id), value=dead[rule.id]))
     if sound:
         _check_regions(ctx, questions, sources, entries, out, pairs)
         _check_excludes(ctx, questions, attendance, entries, out)
@@ -233,18 +271,22 @@ def _check_regions(
     for sid, region, loc in unknown:
         ctx.r.error(
             loc,
-            f"source {sid!r}: region {region!r} is not a choice of the region question{did_you_mean(region, choices)}",
+            _("source {id}: region {region} is not a choice of the region question{suggestion}").format(
+                id=repr(sid), region=repr(region), suggestion=did_you_mean(region, choices)
+            ),
         )
     if unknown:
         return
     families = exclusive.Families(questions, entries)
-    for rule, (_, loc) in zip(rules, pairs, strict=True):
+    for rule, (_rid, loc) in zip(rules, pairs, strict=True):
         missing = exclusive.unsourced_regions(families, rule, sources)
         if missing:
             ctx.r.error(
                 loc,
-                f"rule {rule.id!r} can apply in {', '.join(missing)} but cites only other countries' sources "
-                "there; add a source for that country, or one that holds anywhere",
+                _(
+                    "rule {id} can apply in {regions} but cites only other countries' sources there; add a source "
+                    "for that country, or one that holds anywhere"
+                ).format(id=repr(rule.id), regions=", ".join(missing)),
             )
 
 
@@ -268,8 +310,17 @@ def _check_excludes(
                 continue
             why = exclusive.conflict(families, rules, first, second)
             if why:
-                what = f"rule {owner!r}" if isinstance(first, Rule) else f"attendance level {first!r}"
-                ctx.r.error(loc, f"{what} and rule {ref!r} must never be in one plan, but they {why}")
+                what = (
+                    _("rule {id}").format(id=repr(owner))
+                    if isinstance(first, Rule)
+                    else _("attendance level {id}").format(id=repr(first))
+                )
+                ctx.r.error(
+                    loc,
+                    _("{what} and rule {id} must never be in one plan, but they {why}").format(
+                        what=what, id=repr(ref), why=why
+                    ),
+                )
 
 
 def _check_bands(
@@ -287,25 +338,35 @@ def _check_bands(
             holding = [b for b in e.bands if b[0] <= age <= b[1]]
             if not holding:
                 ctx.r.error(
-                    loc, f"therapy {e.id!r} states no attendance for a child of {age}; add a band that covers it"
+                    loc,
+                    _("therapy {id} states no attendance for a child of {age}; add a band that covers it").format(
+                        id=repr(e.id), age=age
+                    ),
                 )
                 break
             if len(holding) > 1:
                 ctx.r.error(
-                    loc, f"therapy {e.id!r} has two attendance bands for a child of {age}; make them not overlap"
+                    loc,
+                    _("therapy {id} has two attendance bands for a child of {age}; make them not overlap").format(
+                        id=repr(e.id), age=age
+                    ),
                 )
                 break
         if e.ages is not None and e.id in ctx.ages_locs and (e.ages[0] < age_q.min or e.ages[1] > age_q.max):
             ctx.r.error(
                 ctx.ages_locs[e.id],
-                f"therapy {e.id!r}: ages {e.ages[0]} to {e.ages[1]} go beyond the age question's {age_q.min} to {age_q.max}",
+                _("therapy {id}: ages {value} to {value2} go beyond the age question's {min} to {max}").format(
+                    id=repr(e.id), value=e.ages[0], value2=e.ages[1], min=age_q.min, max=age_q.max
+                ),
             )
     offers_unsure = UNSURE in {c.id for c in (questions["therapy"].choices if "therapy" in questions else ())}
     if offers_unsure and "attendance" not in ctx.broken and attendance and DEPENDS not in attendance:
         where = ctx.docs.get("attendance")
         ctx.r.error(
             where.loc if where is not None else Loc("attendance.yaml", 1, 1),
-            f"attendance.yaml needs the level {DEPENDS!r}: it is the plan's headline when the therapy is not known",
+            _(
+                "attendance.yaml needs the level {depends}: it is the plan's headline when the therapy is not known"
+            ).format(depends=repr(DEPENDS)),
         )
 
 
@@ -319,8 +380,9 @@ def _check_questions_refs(ctx: Context, questions: dict[str, Question], therapie
             if entry_id == name and entry_id in therapies and entry_id not in offered:
                 ctx.r.error(
                     loc,
-                    f"therapy {entry_id!r} is not a choice of the therapy question in questions.yaml; "
-                    "add it there so parents can pick it",
+                    _(
+                        "therapy {entry_id} is not a choice of the therapy question in questions.yaml; add it there so parents can pick it"
+                    ).format(entry_id=repr(entry_id)),
                 )
     for choice in therapy_q.choices:
         if choice.id != UNSURE and ctx.missing(choice.id, therapies, "therapies"):
@@ -330,5 +392,7 @@ def _check_questions_refs(ctx: Context, questions: dict[str, Question], therapie
             )
             ctx.r.error(
                 loc,
-                f"therapy choice {choice.id!r} is not a therapy in therapies.yaml{did_you_mean(choice.id, therapies)}",
+                _("therapy choice {id} is not a therapy in therapies.yaml{suggestion}").format(
+                    id=repr(choice.id), suggestion=did_you_mean(choice.id, therapies)
+                ),
             )

@@ -7,8 +7,23 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple, Union
 
-from parentinvolve.i18n import N_, _
+from parentinvolve.i18n import ENGLISH, N_, _, current
 from parentinvolve.model import KIND_TITLES, Entry, KnowledgeBase, Source, audience_words, line_name
+
+MONTHS = (
+    N_("January"),
+    N_("February"),
+    N_("March"),
+    N_("April"),
+    N_("May"),
+    N_("June"),
+    N_("July"),
+    N_("August"),
+    N_("September"),
+    N_("October"),
+    N_("November"),
+    N_("December"),
+)
 
 if TYPE_CHECKING:  # `explain` and `topics` never load the engine
     from parentinvolve.engine import Item, Plan, Suggestion
@@ -27,16 +42,19 @@ SOURCES_HEADING = N_("Sources")
 class Heading(NamedTuple):
     text: str
     level: int = 2
+    lang: str = ""  # the language of the text when it is not the document's (an HTML page says lang="en")
 
 
 class Para(NamedTuple):
     text: str
     style: str = ""  # "" | "lead" | "note"
+    lang: str = ""  # as Heading.lang
 
 
 class Bullet(NamedTuple):
     text: str
     note: str = ""  # shown under the item with --why
+    lang: str = ""  # as Heading.lang
 
 
 class Bullets(NamedTuple):
@@ -110,10 +128,17 @@ def entry_doc(kb: KnowledgeBase, entry: Entry) -> Doc:
         blocks.append(
             Bullets(tuple(Bullet(t) for t in section.text)) if len(section.text) > 1 else Para(section.text[0])
         )
-    if entry.aliases:
-        blocks.append(Para(_("Also known as: {names}.").format(names=", ".join(entry.aliases)), "note"))
+    names, english = ", ".join(entry.aliases), ", ".join(entry.aliases_en)
+    if names and english:  # a translation's own names, then the English ones, said to be English
+        blocks.append(
+            Para(_("Also known as: {names}; in English: {english}.").format(names=names, english=english), "note")
+        )
+    elif english:
+        blocks.append(Para(_("Also known as (in English): {english}.").format(english=english), "note"))
+    elif names:
+        blocks.append(Para(_("Also known as: {names}.").format(names=names), "note"))
     if entry.reviewed:
-        blocks.append(Para(_("Last reviewed: {date}.").format(date=entry.reviewed), "note"))
+        blocks.append(Para(_("Last reviewed: {date}.").format(date=day_words(entry.reviewed)), "note"))
     blocks += _sources(kb, entry.sources)
     blocks.append(Para(_(DISCLAIMER), "note"))
     return Doc(entry.name, tuple(blocks))
@@ -134,7 +159,8 @@ def topics_doc(kb: KnowledgeBase) -> Doc:
 
 def _sources(kb: KnowledgeBase, ids: tuple[str, ...]) -> list[Block]:
     found = [kb.sources[i] for i in ids if i in kb.sources]
-    return [Heading(_("Sources")), Bullets(tuple(Bullet(source_line(s)) for s in found))] if found else []
+    lang = "" if current() == ENGLISH else ENGLISH  # sources are cited as published, in English
+    return [Heading(_("Sources")), Bullets(tuple(Bullet(source_line(s), "", lang) for s in found))] if found else []
 
 
 def _bullets(items: tuple[Item, ...], why: bool) -> Bullets:
@@ -195,7 +221,8 @@ def plan_doc(kb: KnowledgeBase, p: Plan, *, why: bool = False) -> Doc:
     blocks.append(Heading(_("Why your part matters")))
     blocks.append(_bullets(p.why, why))
     blocks.append(Heading(_(SOURCES_HEADING)))
-    blocks.append(Bullets(tuple(Bullet(source_line(s)) for s in p.sources)))
+    lang = "" if current() == ENGLISH else ENGLISH  # sources are cited as published, in English
+    blocks.append(Bullets(tuple(Bullet(source_line(s), "", lang) for s in p.sources)))
     if why:
         blocks.append(Para(_("Rules used: {rules}.").format(rules=", ".join(p.trace)), "note"))
         if p.overruled:
@@ -259,26 +286,35 @@ def clinic_section(kb: KnowledgeBase, why: bool) -> list[Block]:
     if c is None:
         return []
     origin = {ch.id: ch.where for ch in c.changes if ch.what == "policy"}
+    english = set(c.english)  # the parts the clinic has not translated into this language: marked so (HTML lang)
+
+    def lang(part: str) -> str:
+        return ENGLISH if part in english else ""
+
     blocks: list[Block] = [Heading(_("From {clinic}").format(clinic=c.name))]
-    blocks += [Para(text) for text in c.welcome]
-    reach = [*c.contacts, *((c.after_hours,) if c.after_hours else ())]
-    reach_text = [f"{line_name(line)}: {line.contact}" for line in reach]
-    where = [f"{what}: {value}" for what, value in ((_("Website"), c.website), (_("Address"), c.address)) if value]
-    if reach_text:  # (numbers tappable in HTML; an address's house number is not a phone number)
-        blocks.append(Bullets(tuple(Bullet(t) for t in reach_text), contacts=True))
+    blocks += [Para(text, "", lang("welcome")) for text in c.welcome]
+    reach = [Bullet(f"{line_name(line)}: {line.contact}", "", lang("contacts")) for line in c.contacts]
+    if c.after_hours:
+        reach.append(Bullet(f"{line_name(c.after_hours)}: {c.after_hours.contact}", "", lang("after_hours")))
+    where = [
+        Bullet(f"{what}: {value}") for what, value in ((_("Website"), c.website), (_("Address"), c.address)) if value
+    ]
+    if reach:  # (numbers tappable in HTML; an address's house number is not a phone number)
+        blocks.append(Bullets(tuple(reach), contacts=True))
     if where:
-        blocks.append(Bullets(tuple(Bullet(t) for t in where)))
+        blocks.append(Bullets(tuple(where)))
     for pid in c.policies:
         policy = kb.entry(pid)
         if policy is None:
             continue
-        blocks.append(Heading(policy.name, 3))
+        in_english = lang(f"policy:{pid}")
+        blocks.append(Heading(policy.name, 3, in_english))
         note = _("From the clinic's layer, {where}").format(where=origin[pid]) if why and pid in origin else ""
         text = policy.section("policy")
         if len(text) == 1 and not note:
-            blocks.append(Para(text[0]))
+            blocks.append(Para(text[0], "", in_english))
         else:
-            blocks.append(Bullets(tuple(Bullet(t, note if n == 0 else "") for n, t in enumerate(text))))
+            blocks.append(Bullets(tuple(Bullet(t, note if n == 0 else "", in_english) for n, t in enumerate(text))))
     if why:
         blocks.append(
             Para(
@@ -297,3 +333,15 @@ def _suggestion_line(s: Suggestion) -> str:
         else ""
     )
     return f"{s.name} — {s.summary}{ages}{part}"
+
+
+def day_words(iso: str) -> str:
+    """A YYYY-MM-DD date as English shows it (as written), or in words in another language ("30 de noviembre de
+    2026": an ISO date reads as a code in Spanish prose). Anything else is returned as it is."""
+    if current() == ENGLISH:
+        return iso
+    parts = iso.split("-")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts) or not 1 <= int(parts[1]) <= 12:
+        return iso
+    year, month, day = (int(p) for p in parts)
+    return _("{day} {month} {year}").format(day=day, month=_(MONTHS[month - 1]), year=year)

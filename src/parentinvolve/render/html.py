@@ -7,24 +7,20 @@ from datetime import date
 from html import escape
 
 from parentinvolve import i18n, phone
-from parentinvolve.i18n import N_, _
-from parentinvolve.render.doc import QUESTIONS_HEADING, SOURCES_HEADING, Alert, Bullets, Doc, Heading, Para, Timeline
+from parentinvolve.i18n import _
+from parentinvolve.render.doc import (
+    MONTHS,
+    QUESTIONS_HEADING,
+    SOURCES_HEADING,
+    Alert,
+    Bullets,
+    Doc,
+    Heading,
+    Para,
+    Timeline,
+)
 
 NOTES_AFTER = QUESTIONS_HEADING  # the lined box for the answers goes after this section
-MONTHS = (
-    N_("January"),
-    N_("February"),
-    N_("March"),
-    N_("April"),
-    N_("May"),
-    N_("June"),
-    N_("July"),
-    N_("August"),
-    N_("September"),
-    N_("October"),
-    N_("November"),
-    N_("December"),
-)
 NOTE_LINES = 8
 _TEXT_TO = re.compile(r"\btext (?:([A-Z][A-Z0-9]*) to )?$")
 _TEXT_WORD = re.compile(r"\btext\b")
@@ -168,14 +164,18 @@ def render(doc: Doc, made: date | None = None) -> str:
             ident = f' id="{anchor}"' if anchor else ""
             nxt = doc.blocks[n + 1] if n + 1 < len(doc.blocks) else None
             ident += ' class="moments"' if isinstance(nxt, Timeline) else ""
-            body.append(f"<h{block.level}{ident}>{escape(block.text)}</h{block.level}>")
+            body.append(f"<h{block.level}{ident}{_lang(block.lang)}>{escape(block.text)}</h{block.level}>")
         elif isinstance(block, Para):
             cls = f' class="{block.style}"' if block.style else ""
-            body.append(f"<p{cls}>{text(block.text)}</p>")
+            body.append(f"<p{cls}{_lang(block.lang)}>{text(block.text)}</p>")
         elif isinstance(block, Bullets):
             items = "".join(
-                f"<li>{_phone(b.text) if block.contacts and phone.find(b.text) else text(b.text)}"
-                + (f'<span class="why">{escape(b.note)}</span>' if b.note else "")
+                f"<li{_lang(b.lang)}>{_phone(b.text) if block.contacts and phone.find(b.text) else text(b.text)}"
+                + (
+                    f'<span class="why"{_lang(i18n.current() if b.lang else "")}>{escape(b.note)}</span>'
+                    if b.note
+                    else ""
+                )
                 + "</li>"
                 for b in block.items
             )
@@ -218,3 +218,8 @@ def _day(day: date) -> str:
     if i18n.current() == i18n.ENGLISH:
         return f"{day.day} {day:%B %Y}"
     return _("{day} {month} {year}").format(day=day.day, month=_(MONTHS[day.month - 1]), year=day.year)
+
+
+def _lang(lang: str) -> str:
+    """The attribute for text in another language than the page's (a clinic's English in a Spanish plan)."""
+    return f' lang="{escape(lang)}"' if lang else ""

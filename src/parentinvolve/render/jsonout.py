@@ -38,7 +38,7 @@ def entry(kb: KnowledgeBase, e: Entry) -> dict[str, Any]:
         "kind": e.kind,
         "name": e.name,
         "summary": e.summary,
-        "aliases": list(e.aliases),
+        "aliases": list(e.aliases + e.aliases_en),
     }
     if e.ages is not None:
         data["typical_ages"] = {"min": e.ages[0], "max": e.ages[1]}
