@@ -81,7 +81,9 @@ def _speaks(rule: Rule, rivals: list[Rule], answers: Mapping[str, AnswerValue]) 
 
 
 def _rivals(rule: Rule, rules: Sequence[Rule]) -> list[Rule]:
-    return [r for r in rules if rule.group and r.group == rule.group and r is not rule and r.rank > rule.rank]
+    if not rule.group:
+        return []
+    return [r for r in rules if r.group == rule.group and r is not rule and r.rank > rule.rank]
 
 
 def _words(answers: Mapping[str, AnswerValue]) -> str:
@@ -92,10 +94,12 @@ def _words(answers: Mapping[str, AnswerValue]) -> str:
 
 def conflict(families: Families, rules: Sequence[Rule], first: Rule | str, second: Rule) -> str:
     """Why `first` (a rule, or an attendance level's id) and `second` can both reach one family: "" when they
-    never do."""
-    parts: list[Rule] = [second, *_rivals(second, rules)]
+    never do. (Each rule's stronger rivals are found once, not per family tried: big content has many rules.)"""
+    second_rivals = _rivals(second, rules)
+    first_rivals = _rivals(first, rules) if isinstance(first, Rule) else []
+    parts: list[Rule] = [second, *second_rivals]
     if isinstance(first, Rule):
-        parts += [first, *_rivals(first, rules)]
+        parts += [first, *first_rivals]
     conds = [r.when for r in parts if r.when is not None]
     if not isinstance(first, Rule):
         conds.append(_IS_ATTENDANCE)
@@ -103,11 +107,8 @@ def conflict(families: Families, rules: Sequence[Rule], first: Rule | str, secon
     if search is None:
         return _("could not be checked: their conditions allow too many families to try; make them narrower")
     for answers in search:
-        if isinstance(first, Rule):
-            both = _speaks(first, _rivals(first, rules), answers)
-        else:
-            both = answers.get(ATTENDANCE) == first
-        if both and _speaks(second, _rivals(second, rules), answers):
+        both = _speaks(first, first_rivals, answers) if isinstance(first, Rule) else answers.get(ATTENDANCE) == first
+        if both and _speaks(second, second_rivals, answers):
             return _("both reach a family with {answers}").format(answers=_words(answers))
     return ""
 
