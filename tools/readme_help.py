@@ -53,11 +53,8 @@ def output(*args: str) -> str:
 
     os.environ.update({"COLUMNS": "100", "NO_COLOR": "1", "TERM": "dumb"})
     out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        try:
-            main(list(args))
-        except SystemExit:
-            pass
+    with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
+        main(list(args))
     return out.getvalue()
 
 
