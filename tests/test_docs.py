@@ -77,4 +77,5 @@ def test_readme_shows_every_commands_current_help(monkeypatch: pytest.MonkeyPatc
     tool = _readme_help()
     missing = [c for c in tool.commands() if f"<!-- help: {c} -->" not in README]
     assert not missing, f"README has no help block for {missing}; add one and run tools/readme_help.py"
-    assert tool.refresh(README) == README, "README's help blocks are out of date: run tools/readme_help.py"
+    assert tool.refresh(README) == README, "README's generated blocks are out of date: run tools/readme_help.py"
+    assert "<!-- therapies -->\n| therapy |" in README  # the therapy table is made from the content

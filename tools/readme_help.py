@@ -74,9 +74,33 @@ def plan_example() -> str:
     return text.split("\nAt a glance\n", 1)[0].rstrip("\n") + "\n"
 
 
+THERAPY_TABLE = re.compile(r"(<!-- therapies -->\n)(.*?)(<!-- /therapies -->\n)", re.S)
+
+
+def therapy_table() -> str:
+    """Every therapy the content knows: its typical ages, where they come from, and the parent's part by age."""
+    from parentinvolve import kb as kb_package
+
+    kb = kb_package.load(None)
+    age_q = kb.question("child_age")
+    oldest = age_q.max if age_q.max is not None else 17
+    rows = ["| therapy | typical ages | source of the ages | your part, by your child's age |", "|---|---|---|---|"]
+    for e in kb.entries_of("therapy"):
+        ages = f"{e.ages[0]}–{e.ages[1]}" if e.ages else "—"
+        source = kb.sources[e.ages_source].title if e.ages_source in kb.sources else "none gives a range"
+        parts = []
+        for low, high, level, _weekly in e.bands:
+            label = kb.attendance[level].label.lower()
+            whole = low <= (age_q.min or 0) and high >= oldest
+            parts.append(label if whole else f"{low}–{min(high, oldest)}: {label}")
+        rows.append(f"| `{e.id}` {e.name} | {ages} | {source} | {'; '.join(parts)} |")
+    return "\n".join(rows) + "\n"
+
+
 def refresh(text: str) -> str:
     text = BLOCK.sub(lambda m: m.group(1) + help_text(m.group("cmd")) + m.group(4), text)
     text = PLAN_EXAMPLE.sub(lambda m: m.group(1) + plan_example() + m.group(3), text)
+    text = THERAPY_TABLE.sub(lambda m: m.group(1) + therapy_table() + m.group(3), text)
     return TOPICS_EXAMPLE.sub(lambda m: m.group(1) + output("topics", "--format", "plain") + m.group(3), text)
 
 
