@@ -12,7 +12,6 @@ CLICK_STRINGS  # noqa: B018, F821  (cli/lang.py: Click's strings, listed for the
 METAVARS  # noqa: B018, F821  (cli/lang.py: the usage pieces and metavariables, listed for the gettext catalog)
 skeleton  # noqa: B018, F821  (kb/i18n_status.py: used by tools/i18n.py, for translators)
 erase_when_done  # noqa: B018, F821  (a prompt_toolkit Application setting, read by prompt_toolkit)
-answer_labels  # noqa: B018, F821  (a Plan field kept for integrators; the plan itself now says one sentence)
 end_on_sigint  # noqa: B018, F821  (a key handler in cli/prompts.py)
 suspend  # noqa: B018, F821  (a key handler in cli/prompts.py: Ctrl-Z)
 say_yes  # noqa: B018, F821  (a key handler in cli/prompts.py: the Spanish "s" at the save offer)

@@ -88,7 +88,6 @@ class Overruled(NamedTuple):
 
 class Plan(NamedTuple):
     answers: Mapping[str, AnswerValue]
-    answer_labels: tuple[tuple[str, str], ...]  # (question prompt, answer in words), for people
     safety: Safety | None
     attendance: Attendance
     attendance_rule: str
@@ -175,7 +174,6 @@ def plan(kb: KnowledgeBase, raw_answers: Mapping[Any, Any]) -> Plan:
     )
     return Plan(
         answers=answers,
-        answer_labels=_labels(kb, answers),
         safety=safety,
         attendance=level,
         attendance_rule=ATTENDANCE_RULE,
@@ -354,12 +352,3 @@ def _pointer_line(region: Region) -> str:
     return _(
         "If you ever fear for your child's safety, contact {line}: {contact}. In an emergency, call {number}."
     ).format(line=main.name, contact=main.contact, number=region.emergency)
-
-
-def _labels(kb: KnowledgeBase, answers: Mapping[str, AnswerValue]) -> tuple[tuple[str, str], ...]:
-    out = []
-    for q in kb.questions:
-        if q.id not in answers:
-            continue
-        out.append((q.prompt, q.words(answers[q.id])))
-    return tuple(out)
