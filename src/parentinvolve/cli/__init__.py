@@ -302,6 +302,12 @@ def validate(
     obj = ctx.obj or {}
     target = folder or obj.get("content") or kb.shipped()
     clinic = obj.get("clinic")
+    if folder is not None and (folder / "clinic.yaml").is_file() and not (folder / "rules.yaml").exists():
+        raise UsageError(
+            _(
+                "{folder} is a clinic's layer, not a content folder: check it with `parentinvolve validate --clinic {folder}`."
+            ).format(folder=shown(folder))
+        )
     layer = _(" with the clinic's layer {folder}").format(folder=shown(clinic)) if clinic else ""
     found, problems, counts = kb.check(target, clinic)
     if problems:

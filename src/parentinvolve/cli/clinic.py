@@ -48,7 +48,7 @@ gives (`null` removes one), a new id adds an entry. Crisis lines can only be add
     parentinvolve clinic override pcit --clinic {folder}   copy a shipped entry here to edit it
     parentinvolve ask --clinic {folder}              a plan, as parents will see it
 
-Set PARENTINVOLVE_CLINIC={folder} on a front-desk computer to use it every time.
+Set PARENTINVOLVE_CLINIC={full} on a front-desk computer to use it every time (a full path works from any folder).
 
 Spanish plans (`--lang es`) show the clinic's own Spanish from `i18n/es/clinic.yaml` (name, welcome, contacts'
 names, after-hours line's name, policies; see examples/clinic in parentinvolve's repository); what it leaves out
@@ -159,7 +159,7 @@ def _write_new_layer(folder: Path, name: str, config: str, clinic: str) -> None:
         with folder_locked(folder):
             for file, text in (
                 ("clinic.yaml", config),
-                ("README.md", README.format(name=clinic, folder=typed)),
+                ("README.md", README.format(name=clinic, folder=typed, full=_shell(folder.resolve()))),
             ):
                 replace_file(folder / file, text)
                 written.append(folder / file)
