@@ -370,3 +370,29 @@ def policy_add(
         return
     path, new_id = add_policy((ctx.obj or {}).get("content"), folder, title, text, pid)
     print(_("Added policy {id} to {path}.").format(id=new_id, path=shown(path)))
+
+
+@app.command()
+@shared_options()
+def pack(
+    ctx: typer.Context,
+    out: Path = typer.Option(..., "--out", help="The folder for the pages (made when missing).", metavar="DIR"),
+    region: str = typer.Option("us", "--region", help="Your country, for the crisis lines: us, uk, ca, au or ie."),
+    force: bool = typer.Option(False, "--force", help="Replace pages already in the folder."),
+) -> None:
+    """Write handouts for families who have not answered yet: one page per therapy and age band, in each
+    language the layer has, and an index.html listing them, to print or put on your patient portal.
+
+    \b
+    Example:
+      parentinvolve clinic pack --clinic ./our-clinic --out ./handouts
+    """
+    from parentinvolve.cli.clinic_pack import pack as write_pack
+    from parentinvolve.cli.terminal import shown
+
+    folder = _folder(ctx)
+    if out.exists() and not out.is_dir():
+        raise UsageError(_("{folder} is not a folder; give another --out.").format(folder=shown(out)))
+    out.mkdir(parents=True, exist_ok=True)
+    written = write_pack((ctx.obj or {}).get("content"), folder, out, region, force=force)
+    print(_("Wrote {count} pages and {index}.").format(count=len(written), index=shown(out / "index.html")))
