@@ -68,17 +68,24 @@ def _folder(ctx: typer.Context) -> Path:
 def init(
     ctx: typer.Context,
     folder: Path = typer.Argument(..., help="A new (or empty) folder for the layer.", metavar="DIR"),
-    name: Optional[str] = typer.Option(None, "--name", help="The clinic's name, in the title of every plan."),
-    phone: Optional[str] = typer.Option(None, "--phone", help="The front desk's number."),
-    email: Optional[str] = typer.Option(None, "--email", help="The front desk's email address."),
-    after_hours_name: Optional[str] = typer.Option(
-        None, "--after-hours-name", help="Your on-call or after-hours line's name (added to the crisis lines)."
+    name: Optional[str] = typer.Option(
+        None, "--name", help="The clinic's name, in the title of every plan.", metavar="NAME"
     ),
-    after_hours_phone: Optional[str] = typer.Option(None, "--after-hours-phone", help="Its number."),
-    website: Optional[str] = typer.Option(None, "--website", help="Your web address, like https://www.example.org."),
-    address: Optional[str] = typer.Option(None, "--address", help="Your address."),
+    phone: Optional[str] = typer.Option(None, "--phone", help="The front desk's number.", metavar="NUMBER"),
+    email: Optional[str] = typer.Option(None, "--email", help="The front desk's email address.", metavar="ADDRESS"),
+    after_hours_name: Optional[str] = typer.Option(
+        None,
+        "--after-hours-name",
+        help="Your on-call or after-hours line's name (added to the crisis lines).",
+        metavar="NAME",
+    ),
+    after_hours_phone: Optional[str] = typer.Option(None, "--after-hours-phone", help="Its number.", metavar="NUMBER"),
+    website: Optional[str] = typer.Option(
+        None, "--website", help="Your web address, like https://www.example.org.", metavar="URL"
+    ),
+    address: Optional[str] = typer.Option(None, "--address", help="Your address.", metavar="TEXT"),
     welcome: Optional[str] = typer.Option(
-        None, "--welcome", help="A paragraph of welcome, near the top of every plan."
+        None, "--welcome", help="A paragraph of welcome, near the top of every plan.", metavar="TEXT"
     ),
 ) -> None:
     """Start a clinic's layer: clinic.yaml (with your answers, or to fill in) and a short README.
@@ -343,9 +350,11 @@ app.add_typer(policy_app)
 def policy_add(
     ctx: typer.Context,
     folder: Path = typer.Argument(..., help="The clinic's folder.", metavar="DIR"),
-    title: str = typer.Option(..., "--title", help='The policy\'s title, like "Cancellations".'),
-    text: list[str] = typer.Option(..., "--text", help="A paragraph; give --text again for another."),
-    pid: Optional[str] = typer.Option(None, "--id", help="Its id, for `explain ID` (default: from the title)."),
+    title: str = typer.Option(..., "--title", help='The policy\'s title, like "Cancellations".', metavar="TEXT"),
+    text: list[str] = typer.Option(..., "--text", help="A paragraph; give --text again for another.", metavar="TEXT"),
+    pid: Optional[str] = typer.Option(
+        None, "--id", help="Its id, for `explain ID` (default: from the title).", metavar="ID"
+    ),
     lang: Optional[str] = typer.Option(
         None, "--in", help="Give the policy's words in this language (es); --id names the policy.", metavar="LANG"
     ),
@@ -377,7 +386,9 @@ def policy_add(
 def pack(
     ctx: typer.Context,
     out: Path = typer.Option(..., "--out", help="The folder for the pages (made when missing).", metavar="DIR"),
-    region: str = typer.Option("us", "--region", help="Your country, for the crisis lines: us, uk, ca, au or ie."),
+    region: str = typer.Option(
+        "us", "--region", help="Your country, for the crisis lines: us, uk, ca, au or ie.", metavar="REGION"
+    ),
     force: bool = typer.Option(False, "--force", help="Replace pages already in the folder."),
 ) -> None:
     """Write handouts for families who have not answered yet: one page per therapy and age band, in each
