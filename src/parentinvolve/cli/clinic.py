@@ -44,6 +44,8 @@ like the shipped content (`therapies.yaml`, `moments.yaml`, `topics.yaml`, `rule
 gives (`null` removes one), a new id adds an entry. Crisis lines can only be added.
 
     parentinvolve validate --clinic {folder}         check everything
+    parentinvolve clinic set {folder} phone 555-0100     change one field (`clinic set --help` lists them)
+    parentinvolve clinic policy add {folder} --title T --text "..."   add a policy
     parentinvolve clinic show --clinic {folder}      what this layer changes, and where
     parentinvolve clinic override pcit --clinic {folder}   copy a shipped entry here to edit it
     parentinvolve ask --clinic {folder}              a plan, as parents will see it
