@@ -207,3 +207,15 @@ def test_override_of_a_field_the_entry_lacks_lists_its_fields(run_cli: RunCli, t
     result = run_cli("clinic", "override", "pcit", "sumary", "--clinic", str(d))
     assert result.exit_code == 2
     assert "did you mean: summary?" in result.stderr and not (d / "therapies.yaml").exists()
+
+
+def test_set_keeps_the_rest_of_a_hand_written_file_comments_and_all(run_cli: RunCli, tmp_path: Path) -> None:
+    d = tmp_path / "c"
+    d.mkdir()
+    text = "# our notes\nname: C  # the name\nwebsite: https://c.example\n\n# the end\n"
+    (d / "clinic.yaml").write_text(text, encoding="utf-8")
+    assert run_cli("clinic", "set", str(d), "website", "https://new.example").exit_code == 0
+    after = (d / "clinic.yaml").read_text(encoding="utf-8")
+    assert after == '# our notes\nname: C  # the name\nwebsite: "https://new.example"\n\n# the end\n'
+    assert run_cli("clinic", "set", str(d), "website", "not a web address").exit_code == 2
+    assert (d / "clinic.yaml").read_text(encoding="utf-8") == after
