@@ -219,3 +219,14 @@ def test_set_keeps_the_rest_of_a_hand_written_file_comments_and_all(run_cli: Run
     assert after == '# our notes\nname: C  # the name\nwebsite: "https://new.example"\n\n# the end\n'
     assert run_cli("clinic", "set", str(d), "website", "not a web address").exit_code == 2
     assert (d / "clinic.yaml").read_text(encoding="utf-8") == after
+
+
+def test_a_whole_copied_entry_lists_only_the_field_the_clinic_changed(run_cli: RunCli, tmp_path: Path) -> None:
+    d = tmp_path / "c"
+    run_cli("clinic", "init", str(d), "--name", "C")
+    assert run_cli("clinic", "override", "cbt", "--clinic", str(d)).exit_code == 0
+    assert "changed" not in run_cli("clinic", "show", "--clinic", str(d)).stdout
+    copy = d / "therapies.yaml"
+    copy.write_text(copy.read_text(encoding="utf-8").replace("often used for", "used here for"), encoding="utf-8")
+    shown = run_cli("clinic", "show", "--clinic", str(d)).stdout
+    assert shown.count("changed") == 1 and "changed therapy cbt: summary" in shown

@@ -293,8 +293,12 @@ def _patch(layer: Layer, name: str, eid: str, base: Node, patch: Map, path: str)
         elif isinstance(value, Map) and isinstance(items.get(key), Map):
             items[key] = _patch(layer, name, eid, items[key], value, f"{path}{key}.")
         else:
+            # A field copied by `clinic override` and left as shipped changes nothing: it is not listed (so
+            # `clinic show` and `--why` name only what the clinic changed, and its shipped translation holds).
+            same = key in items and to_plain(items[key]) == to_plain(value)
             items[key], keys[key] = value, patch.keys[key]
-            layer.change("changed", name, eid, path + key, patch.keys[key])
+            if not same:
+                layer.change("changed", name, eid, path + key, patch.keys[key])
     return Map(items, keys, patch.loc)
 
 
