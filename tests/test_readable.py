@@ -200,7 +200,7 @@ def test_html_has_a_lined_notes_box_after_the_questions(run_cli: RunCli, tmp_pat
     notes = page.index('<section class="notes"')
     assert questions < notes < page.index("Why your part matters</h2>")
     assert page.count('<div class="line"></div>') >= 6
-    assert re.search(r"@media print \{.*ul\.sources \{ font-size: 8pt", page, re.S)
+    assert re.search(r"@media print \{.*ul\.sources \{ font-size: 7\.5pt", page, re.S)
     assert '<ul class="sources">' in page
 
 

@@ -4,9 +4,9 @@ by decorators and called by the frameworks. Checked by `vulture src tools/vultur
 from parentinvolve.cli import explain, validate
 
 explain, validate  # noqa: B018
-from parentinvolve.cli.clinic import init, override, show  # noqa: E402
+from parentinvolve.cli.clinic import init, override, pack, policy_add, set_, show  # noqa: E402
 
-init, override, show  # noqa: B018
+init, override, pack, policy_add, set_, show  # noqa: B018
 end_on_ctrl_d  # noqa: B018, F821  (a key handler in cli/prompts.py)
 CLICK_STRINGS  # noqa: B018, F821  (cli/lang.py: Click's strings, listed for the gettext catalog)
 METAVARS  # noqa: B018, F821  (cli/lang.py: the usage pieces and metavariables, listed for the gettext catalog)

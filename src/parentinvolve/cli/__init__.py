@@ -127,7 +127,22 @@ def _warn_unreadable(folder: Path) -> None:
 def ask(
     ctx: typer.Context,
     answers: Optional[Path] = typer.Option(
-        None, "--answers", "-a", help="Read the answers from this YAML or JSON file instead of asking.", metavar="FILE"
+        None,
+        "--answers",
+        "-a",
+        help="Read the answers from this YAML or JSON file (or a CSV, one row a family) instead of asking.",
+        metavar="FILE",
+    ),
+    more: Optional[list[Path]] = typer.Argument(
+        None,
+        help="More answers files (or CSVs), after --answers FILE: one plan each, in --output-dir.",
+        metavar="[FILE]...",
+    ),
+    output_dir: Optional[Path] = typer.Option(
+        None,
+        "--output-dir",
+        help="Write one plan per family (every answers file, every CSV row) into this folder (readable by you only).",
+        metavar="DIR",
     ),
     no_input: bool = typer.Option(
         False, "--no-input", help="Never prompt; fail if an answer is missing (needs --answers)."
@@ -168,6 +183,7 @@ def ask(
       parentinvolve ask --answers answers.yaml --format json
       parentinvolve ask --answers answers.yaml --output plan.html
       parentinvolve ask --answers answers.yaml --why
+      parentinvolve ask --answers families.csv --output-dir plans
 
     \b
     An answers file (YAML or JSON) looks like:
@@ -177,6 +193,23 @@ def ask(
       stage: starting
       region: uk
     """
+    files = [answers, *(more or [])] if answers is not None else list(more or [])
+    batch = output_dir is not None or len(files) > 1 or (answers is not None and answers.suffix.lower() == ".csv")
+    if batch:
+        if output_dir is None or answers is None or output is not None or save is not None:
+            raise UsageError(
+                _(
+                    "Several families (more than one answers file, or a CSV) need --answers FILE... and "
+                    "--output-dir DIR, without --output or --save."
+                )
+            )
+        from parentinvolve.cli import batch as many
+        from parentinvolve.cli.output import pick_format
+        from parentinvolve.render import PLAN_FORMATS
+
+        chosen = pick_format(fmt or "html", PLAN_FORMATS)
+        many.run(_kb(ctx), files, output_dir, "plain" if chosen == "rich" else chosen, why=why, force=force)
+        return
     from parentinvolve.cli.ask import run
 
     run(
@@ -302,6 +335,12 @@ def validate(
     obj = ctx.obj or {}
     target = folder or obj.get("content") or kb.shipped()
     clinic = obj.get("clinic")
+    if folder is not None and (folder / "clinic.yaml").is_file() and not (folder / "rules.yaml").exists():
+        raise UsageError(
+            _(
+                "{folder} is a clinic's layer, not a content folder: check it with `parentinvolve validate --clinic {folder}`."
+            ).format(folder=shown(folder))
+        )
     layer = _(" with the clinic's layer {folder}").format(folder=shown(clinic)) if clinic else ""
     found, problems, counts = kb.check(target, clinic)
     if problems:

@@ -6,6 +6,7 @@ Only the command definitions live here; each imports what it needs when it runs,
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Optional
 
 import typer
 
@@ -34,33 +35,6 @@ KINDS = {
 MAX_TRANSLATION_BYTES = 32 * 1024 * 1024  # as kb/i18n.py reads them
 NO_CLINIC = N_("Give the clinic's folder with --clinic DIR (or set PARENTINVOLVE_CLINIC).")
 
-TEMPLATE = """\
-# Your clinic's layer for parentinvolve: this file is required; everything but `name` is optional.
-# Check it with `parentinvolve validate --clinic {folder}`; see a plan with `parentinvolve ask --clinic {folder}`.
-# The authoring guide (content/README.md, "Your clinic's layer") explains every field.
-
-name: Your clinic's name            # shown in the title of every plan
-
-# website: https://www.example.org
-# address: 1 Example Street, Example Town
-# contacts:                         # how parents reach you: front desk, email, portal...
-#   - name: Front desk
-#     contact: the number or address parents use
-# after_hours:                      # your out-of-hours or on-call line: added to the crisis lines of every plan
-#   name: On-call clinician
-#   contact: the number
-# welcome:                          # paragraphs shown near the top of every plan
-#   - A few words of welcome.
-# policies:                         # each is shown in plans and found by `parentinvolve explain ID`
-#   - id: missed-sessions
-#     title: Missed sessions
-#     text:
-#       - What you ask of families, in plain words.
-# disable:                          # shipped rules to switch off (ids from the content's rules.yaml)
-#   - ask-region-records
-# reviewed: 2026-01-31              # when you last checked this file
-"""
-
 README = """\
 # {name}'s layer for parentinvolve
 
@@ -70,11 +44,13 @@ like the shipped content (`therapies.yaml`, `moments.yaml`, `topics.yaml`, `rule
 gives (`null` removes one), a new id adds an entry. Crisis lines can only be added.
 
     parentinvolve validate --clinic {folder}         check everything
+    parentinvolve clinic set {folder} phone 555-0100     change one field (`clinic set --help` lists them)
+    parentinvolve clinic policy add {folder} --title T --text "..."   add a policy
     parentinvolve clinic show --clinic {folder}      what this layer changes, and where
     parentinvolve clinic override pcit --clinic {folder}   copy a shipped entry here to edit it
     parentinvolve ask --clinic {folder}              a plan, as parents will see it
 
-Set PARENTINVOLVE_CLINIC={folder} on a front-desk computer to use it every time.
+Set PARENTINVOLVE_CLINIC={full} on a front-desk computer to use it every time (a full path works from any folder).
 
 Spanish plans (`--lang es`) show the clinic's own Spanish from `i18n/es/clinic.yaml` (name, welcome, contacts'
 names, after-hours line's name, policies; see examples/clinic in parentinvolve's repository); what it leaves out
@@ -90,26 +66,82 @@ def _folder(ctx: typer.Context) -> Path:
 
 
 @app.command()
-def init(folder: Path = typer.Argument(..., help="A new (or empty) folder for the layer.", metavar="DIR")) -> None:
-    """Start a clinic's layer: a commented clinic.yaml and a short README in a new folder.
+@shared_options()
+def init(
+    ctx: typer.Context,
+    folder: Path = typer.Argument(..., help="A new (or empty) folder for the layer.", metavar="DIR"),
+    name: Optional[str] = typer.Option(
+        None, "--name", help="The clinic's name, in the title of every plan.", metavar="NAME"
+    ),
+    phone: Optional[str] = typer.Option(None, "--phone", help="The front desk's number.", metavar="NUMBER"),
+    email: Optional[str] = typer.Option(None, "--email", help="The front desk's email address.", metavar="ADDRESS"),
+    after_hours_name: Optional[str] = typer.Option(
+        None,
+        "--after-hours-name",
+        help="Your on-call or after-hours line's name (added to the crisis lines).",
+        metavar="NAME",
+    ),
+    after_hours_phone: Optional[str] = typer.Option(None, "--after-hours-phone", help="Its number.", metavar="NUMBER"),
+    website: Optional[str] = typer.Option(
+        None, "--website", help="Your web address, like https://www.example.org.", metavar="URL"
+    ),
+    address: Optional[str] = typer.Option(None, "--address", help="Your address.", metavar="TEXT"),
+    welcome: Optional[str] = typer.Option(
+        None, "--welcome", help="A paragraph of welcome, near the top of every plan.", metavar="TEXT"
+    ),
+) -> None:
+    """Start a clinic's layer: clinic.yaml (with your answers, or to fill in) and a short README.
+
+    On a terminal, without --name, it asks for each field (Enter skips one). Whatever is given is checked
+    as `validate --clinic` checks it before anything is written.
 
     \b
-    Example:
+    Examples:
       parentinvolve clinic init ./our-clinic
+      parentinvolve clinic init ./our-clinic --name "Riverside Family Clinic" --phone 555-0100 \\
+          --after-hours-name "Riverside on-call nurse" --after-hours-phone 555-0199
     """
+    from parentinvolve.cli.clinic_edit import init_values, template
     from parentinvolve.cli.terminal import shown
 
-    name = shown(folder)  # as messages and the template show it: an odd name quoted, never raw
+    shown_name = shown(folder)  # as messages and the template show it: an odd name quoted, never raw
     if folder.is_symlink() or (folder.exists() and (not folder.is_dir() or any(folder.iterdir()))):
         raise UsageError(
             _("{folder} already exists and is not an empty folder; give a new one. Nothing was written.").format(
-                folder=name
+                folder=shown_name
             )
         )
-    _write_new_layer(folder, name)
+    flags = {
+        "name": name,
+        "phone": phone,
+        "email": email,
+        "after-hours-name": after_hours_name,
+        "after-hours-phone": after_hours_phone,
+        "website": website,
+        "address": address,
+        "welcome": welcome,
+    }
+    values = init_values(flags, ask=name is None and not any(flags.values()) and _on_terminal())
+    typed = _shell(folder).replace("\n", " ")
+    text = template(typed, values)
+    if values:
+        from parentinvolve.cli.clinic_edit import checked
+
+        checked((ctx.obj or {}).get("content"), text)
+    _write_new_layer(folder, shown_name, text, str(values.get("name") or "Your clinic"))
     wrote = _("Wrote {config} and {readme}. Fill in clinic.yaml, then run:")
+    if values:
+        wrote = _("Wrote {config} and {readme}. Check it and see a plan with:")
     print(wrote.format(config=shown(folder / "clinic.yaml"), readme=shown(folder / "README.md")))
     print(f"  parentinvolve validate --clinic {_shell(folder)}")
+    if values:
+        print(f"  parentinvolve ask --clinic {_shell(folder)}")
+
+
+def _on_terminal() -> bool:
+    import sys
+
+    return sys.stdin is not None and sys.stdin.isatty() and sys.stdout.isatty()
 
 
 def _shell(folder: Path) -> str:
@@ -122,7 +154,7 @@ def _shell(folder: Path) -> str:
     return quote(text) if text.isprintable() else shown(folder)
 
 
-def _write_new_layer(folder: Path, name: str) -> None:
+def _write_new_layer(folder: Path, name: str, config: str, clinic: str) -> None:
     """clinic.yaml and README.md, each written whole (or not at all), under the folder's lock; on a failure
     nothing is left behind: the files written so far, and the folder if this made it."""
     from parentinvolve.cli.private_files import folder_locked, replace_file
@@ -135,8 +167,8 @@ def _write_new_layer(folder: Path, name: str) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         with folder_locked(folder):
             for file, text in (
-                ("clinic.yaml", TEMPLATE.format(folder=typed.replace("\n", " "))),
-                ("README.md", README.format(name="Your clinic", folder=typed)),
+                ("clinic.yaml", config),
+                ("README.md", README.format(name=clinic, folder=typed, full=_shell(folder.resolve()))),
             ):
                 replace_file(folder / file, text)
                 written.append(folder / file)
@@ -167,8 +199,13 @@ def _undo(written: list[Path], folder: Path | None) -> None:
 def override(
     ctx: typer.Context,
     entry: str = typer.Argument(..., help="The id of a shipped therapy, moment or topic.", metavar="ID"),
+    field: Optional[str] = typer.Argument(
+        None,
+        help="Copy only this field (like summary or description); the rest keeps following the content.",
+        metavar="[FIELD]",
+    ),
 ) -> None:
-    """Copy a shipped therapy, moment or topic into the clinic's layer, ready to edit.
+    """Copy a shipped therapy, moment or topic (or one of its fields) into the clinic's layer, ready to edit.
 
     The copy is stamped with a fingerprint of the shipped text, so `validate --clinic` warns when that text
     changes later. Delete the fields you keep as shipped: those then follow the shipped content.
@@ -176,11 +213,12 @@ def override(
     \b
     Example:
       parentinvolve clinic override pcit --clinic ./our-clinic
+      parentinvolve clinic override cbt summary --clinic ./our-clinic
     """
     from parentinvolve.cli.clinic_copy import copy_entry
 
     obj = ctx.obj or {}
-    target, line = copy_entry(obj.get("content"), _folder(ctx), entry)
+    target, line = copy_entry(obj.get("content"), _folder(ctx), entry, field)
     copied = _("Copied {entry} to {where}. Change what you need, delete the fields you keep as shipped,")
     from parentinvolve.cli.terminal import shown
 
@@ -250,3 +288,124 @@ def _describe(what: str, file: str, entry_id: str, field: str) -> str:
     }
     done = _(verb[what]) if what in verb else what
     return _("{done} {kind} {id}").format(done=done, kind=kind, id=entry_id) + (f": {field}" if field else "")
+
+
+@app.command("set")
+@shared_options()
+def set_(
+    ctx: typer.Context,
+    folder: Path = typer.Argument(..., help="The clinic's folder.", metavar="DIR"),
+    field: str = typer.Argument(
+        ...,
+        help="name, website, address, phone, phone-name, email, email-name, after-hours-name, after-hours-phone, "
+        "welcome or reviewed.",
+        metavar="FIELD",
+    ),
+    value: str = typer.Argument(..., help="The new value (in quotes when it has spaces).", metavar="VALUE"),
+    lang: Optional[str] = typer.Option(
+        None,
+        "--in",
+        help="Set the clinic's own words in this language (es): name, welcome, the lines' names.",
+        metavar="LANG",
+    ),
+) -> None:
+    """Change one field of clinic.yaml, checked before it is written; everything else is kept as it is.
+
+    \b
+    Examples:
+      parentinvolve clinic set ./our-clinic phone 555-0100
+      parentinvolve clinic set ./our-clinic welcome "Welcome to Riverside. Bring this page to your first visit."
+      parentinvolve clinic set ./our-clinic name "Clínica Familiar Riverside" --in es
+    """
+    from parentinvolve.cli.clinic_edit import set_field, set_translation
+    from parentinvolve.cli.terminal import shown
+
+    if lang is not None:
+        path = set_translation(folder, _language(lang), field, value)
+    else:
+        path = set_field((ctx.obj or {}).get("content"), folder, field, value)
+    print(_("Changed {field} in {path}.").format(field=field, path=shown(path)))
+
+
+def _language(lang: str) -> str:
+    from parentinvolve.i18n import AVAILABLE as LANGUAGES
+
+    code = lang.strip().lower()
+    if code not in LANGUAGES or code == "en":
+        others = ", ".join(x for x in LANGUAGES if x != "en")
+        raise UsageError(_("--in takes a language the clinic's words can be given in: {codes}.").format(codes=others))
+    return code
+
+
+policy_app = typer.Typer(
+    name="policy",
+    help=N_("Add a policy to a clinic's layer (shown in every plan, and by `explain ID`)."),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+app.add_typer(policy_app)
+
+
+@policy_app.command("add")
+@shared_options()
+def policy_add(
+    ctx: typer.Context,
+    folder: Path = typer.Argument(..., help="The clinic's folder.", metavar="DIR"),
+    title: str = typer.Option(..., "--title", help='The policy\'s title, like "Cancellations".', metavar="TEXT"),
+    text: list[str] = typer.Option(..., "--text", help="A paragraph; give --text again for another.", metavar="TEXT"),
+    pid: Optional[str] = typer.Option(
+        None, "--id", help="Its id, for `explain ID` (default: from the title).", metavar="ID"
+    ),
+    lang: Optional[str] = typer.Option(
+        None, "--in", help="Give the policy's words in this language (es); --id names the policy.", metavar="LANG"
+    ),
+) -> None:
+    """Add a policy to clinic.yaml; every plan shows it. A colon or quotes in the text are fine.
+
+    \b
+    Examples:
+      parentinvolve clinic policy add ./our-clinic --title Cancellations \\
+          --text "Please call at least one day ahead: we can then offer the time to another family."
+      parentinvolve clinic policy add ./our-clinic --in es --id cancellations --title Cancelaciones \\
+          --text "Llame por lo menos un día antes."
+    """
+    from parentinvolve.cli.clinic_edit import add_policy, translate_policy
+    from parentinvolve.cli.terminal import shown
+
+    if lang is not None:
+        if not pid:
+            raise UsageError(_("Give --id: the id of the policy in clinic.yaml these words translate."))
+        path = translate_policy(folder, _language(lang), pid, title, text)
+        print(_("Added the words of policy {id} to {path}.").format(id=pid, path=shown(path)))
+        return
+    path, new_id = add_policy((ctx.obj or {}).get("content"), folder, title, text, pid)
+    print(_("Added policy {id} to {path}.").format(id=new_id, path=shown(path)))
+
+
+@app.command()
+@shared_options()
+def pack(
+    ctx: typer.Context,
+    out: Path = typer.Option(..., "--out", help="The folder for the pages (made when missing).", metavar="DIR"),
+    region: str = typer.Option(
+        "us", "--region", help="Your country, for the crisis lines: us, uk, ca, au or ie.", metavar="REGION"
+    ),
+    force: bool = typer.Option(False, "--force", help="Replace pages already in the folder."),
+) -> None:
+    """Write handouts for families who have not answered yet: one page per therapy and age band, in each
+    language the layer has, and an index.html listing them, to print or put on your patient portal.
+
+    \b
+    Example:
+      parentinvolve clinic pack --clinic ./our-clinic --out ./handouts
+    """
+    from parentinvolve.cli.clinic_pack import pack as write_pack
+    from parentinvolve.cli.terminal import shown
+
+    folder = _folder(ctx)
+    if out.exists() and not out.is_dir():
+        raise UsageError(_("{folder} is not a folder; give another --out.").format(folder=shown(out)))
+    out.mkdir(parents=True, exist_ok=True)
+    written = write_pack((ctx.obj or {}).get("content"), folder, out, region, force=force)
+    print(_("Wrote {count} pages and {index}.").format(count=len(written), index=shown(out / "index.html")))

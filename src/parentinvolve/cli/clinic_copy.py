@@ -16,8 +16,9 @@ FILES = {"therapy": "therapies", "moment": "moments", "topic": "topics"}
 HEADER = "# {file}.yaml in a clinic's layer: each entry changes the shipped entry with the same id (or adds one).\n"
 
 
-def copy_entry(content: Path | None, clinic: Path, wanted: str) -> tuple[Path, int]:
-    """Append the shipped entry to the layer's file, stamped with its fingerprint: the file and the entry's line."""
+def copy_entry(content: Path | None, clinic: Path, wanted: str, field: str | None = None) -> tuple[Path, int]:
+    """Append the shipped entry (or only its `field`) to the layer's file, stamped with its fingerprint: the file
+    and the entry's line."""
     from parentinvolve import kb
     from parentinvolve.cli.private_files import folder_locked, replace_file
     from parentinvolve.kb.overlay import BASED_ON, entry_id, fingerprint
@@ -56,6 +57,8 @@ def copy_entry(content: Path | None, clinic: Path, wanted: str) -> tuple[Path, i
     indent = " " * (items[at].loc.col - 1)
     stamp = f"{indent}{BASED_ON}: {fingerprint(items[at])}  # the shipped text this copy started from; leave as is"
     block.insert(1, stamp)
+    if field is not None:
+        block = _only(items[at], block, start, field, entry.id)
 
     target = clinic / f"{file}.yaml"
     if clinic.is_symlink():
@@ -90,6 +93,32 @@ def copy_entry(content: Path | None, clinic: Path, wanted: str) -> tuple[Path, i
         after = before.rstrip("\n") + "\n\n" + "\n".join(block) + "\n"
         replace_file(target, after)
     return target, after[: after.rindex("\n".join(block))].count("\n") + 1
+
+
+def _only(item: object, block: list[str], start: int, field: str, eid: str) -> list[str]:
+    """The copy cut down to its id, its stamp and one field (the rest keeps following the shipped content)."""
+    from parentinvolve.kb.reader import Map
+
+    assert isinstance(item, Map)  # an entry is a mapping: it just loaded
+    fields = [k for k in item.keys if k not in ("id",)]
+    if field not in item.keys or field == "id":
+        from parentinvolve.didyoumean import did_you_mean
+
+        raise UsageError(
+            _("{id} has no field {field}{suggestion}; its fields: {fields}.").format(
+                id=eid, field=repr(field), suggestion=did_you_mean(field, fields), fields=", ".join(fields)
+            )
+        )
+    lines = sorted(loc.line for loc in item.keys.values())
+    first = item.keys[field].line
+    after = [n for n in lines if n > first]
+    # block[0] is the entry's first line, block[1] the stamp; the entry's line n is block[n - start] from then on
+    offset = start + 1
+    body = block[first - offset + 1 : (after[0] - offset + 1) if after else len(block)]
+    while body and (not body[-1].strip() or body[-1].lstrip().startswith("#")):
+        body.pop()
+    indent = " " * (item.loc.col - 1)
+    return [f"{indent[:-2]}- id: {eid}", block[1], *body]
 
 
 def _read(path: Path) -> str:

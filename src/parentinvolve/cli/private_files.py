@@ -165,7 +165,7 @@ def _temporary_prefix(path: Path) -> str:
     return f".{name}."
 
 
-def write_private(path: Path, text: str, *, force: bool) -> None:
+def write_private(path: Path, text: str, *, force: bool, sync: bool = True) -> None:
     """Write `text` to `path` readable by its owner only (0600), all or nothing.
 
     The text goes to a temporary file in the same folder first, then takes the final name in one step,
@@ -184,7 +184,8 @@ def write_private(path: Path, text: str, *, force: bool) -> None:
             os.fchmod(fh.fileno(), 0o600)
             fh.write(text)
             fh.flush()
-            os.fsync(fh.fileno())
+            if sync:  # a batch (cli/batch.py) syncs its folder once at the end instead
+                os.fsync(fh.fileno())
         with startup.signals_held():  # renamed and recorded as written, or neither
             if force:
                 _replace_regular_file(tmp, path)
@@ -284,6 +285,12 @@ def replace_file(path: Path, text: str) -> None:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
             startup.done_writing(tmp)
+
+
+def sync_folder(folder: Path) -> None:
+    """Everything written in `folder` on the disk (after a batch of writes without `sync`)."""
+    os.sync()
+    _sync_folder(folder)
 
 
 def _sync_folder(folder: Path) -> None:

@@ -37,6 +37,16 @@ from parentinvolve.model import (
 )
 
 FIELDS = ("website", "address", "contacts", "after_hours", "welcome", "policies", "disable", "reviewed")
+# What people write for a field of clinic.yaml, and the field they mean.
+MEANT = {
+    **dict.fromkeys(("phone", "telephone", "tel", "phone_number", "number", "email", "e_mail", "fax"), "contacts"),
+    **dict.fromkeys(("contact", "front_desk", "reception"), "contacts"),
+    **dict.fromkeys(("after_hours_line", "afterhours", "on_call", "oncall", "emergency", "crisis"), "after_hours"),
+    **dict.fromkeys(("url", "web", "site", "homepage", "web_site"), "website"),
+    **dict.fromkeys(("clinic", "clinic_name", "title"), "name"),
+    **dict.fromkeys(("policy", "rules"), "policies"),
+    **dict.fromkeys(("welcome_message", "intro", "introduction"), "welcome"),
+}
 _WEB = re.compile(r"^https?://[^\s<>\"']+$")
 
 
@@ -47,7 +57,7 @@ def finish(ctx: Context, kb: KnowledgeBase | None, layer: Layer) -> KnowledgeBas
         return None  # missing or unreadable: reported already
     r = ctx.r
     before = len(r.problems)
-    f = r.fields(node, "clinic.yaml", ["name"], FIELDS)
+    f = r.fields(node, "clinic.yaml", ["name"], FIELDS, MEANT)
     name = r.text(f.get("name"), "name")
     website = r.text(f.get("website"), "website")
     if website and not _WEB.match(website):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from parentinvolve.didyoumean import did_you_mean
 from parentinvolve.errors import Problem
@@ -25,6 +25,13 @@ def clean(text: str) -> str:
     return _ESCAPES.sub("", text)
 
 
+def _colon_hint(node: Node) -> str:
+    """A mapping where text was expected: most often a sentence with `: ` in it, which YAML reads as a field."""
+    if isinstance(node, Map) and len(node.items) == 1:
+        return _("; a colon followed by a space makes YAML read the sentence as a field: put the sentence in quotes")
+    return ""
+
+
 def _quote_hint(node: Scalar) -> str:
     if node.kind in ("bool", "null", "int", "float", "timestamp"):
         return _("; YAML reads `{raw}` as {kind}: put it in quotes").format(raw=node.raw, kind=node.describe())
@@ -40,8 +47,17 @@ class Reader:
     def error(self, loc: Loc, message: str) -> None:
         self.problems.append(loc.problem(message))
 
-    def fields(self, node: Node, what: str, required: Iterable[str], optional: Iterable[str] = ()) -> dict[str, Node]:
-        """The fields of a mapping; reports a non-mapping, unknown fields and missing required ones."""
+    def fields(
+        self,
+        node: Node,
+        what: str,
+        required: Iterable[str],
+        optional: Iterable[str] = (),
+        meant: Mapping[str, str] | None = None,
+    ) -> dict[str, Node]:
+        """The fields of a mapping; reports a non-mapping, unknown fields and missing required ones. With
+        `meant` (what people write for a field: `phone` for `contacts`), an unknown field is answered with the
+        field meant, and the list of every field."""
         if not isinstance(node, Map):
             self.error(
                 node.loc, _("{what} should be a mapping of fields, not {kind}").format(what=what, kind=kind_of(node))
@@ -50,10 +66,14 @@ class Reader:
         required, allowed = list(required), [*required, *optional]
         for key, loc in node.keys.items():
             if key not in allowed:
+                guess = meant.get(key.lower().replace("-", "_").replace(" ", "_")) if meant is not None else None
+                suggestion = _(" (did you mean: {field}?)").format(field=guess) if guess else did_you_mean(key, allowed)
+                if meant is not None:
+                    suggestion += _("; the fields are: {fields}").format(fields=", ".join(allowed))
                 self.error(
                     loc,
                     _("unknown field {key} in {what}{suggestion}").format(
-                        key=repr(key), what=what, suggestion=did_you_mean(key, allowed)
+                        key=repr(key), what=what, suggestion=suggestion
                     ),
                 )
         for key in required:
@@ -78,7 +98,7 @@ class Reader:
         if node is None:
             return ""
         if not isinstance(node, Scalar) or node.kind != "str":
-            hint = _quote_hint(node) if isinstance(node, Scalar) else ""
+            hint = _quote_hint(node) if isinstance(node, Scalar) else _colon_hint(node)
             self.error(
                 node.loc, _("{what} should be text, not {kind}{hint}").format(what=what, kind=kind_of(node), hint=hint)
             )

@@ -46,7 +46,7 @@ def reports(kb: KnowledgeBase, root: Path, folders: Sequence[Path], langs: Seque
     """Per language: how many English entries have a translation, which are stale or missing (file:line)."""
     where = _english_locations(root)
     changes = kb.clinic.changes if kb.clinic is not None else ()
-    touched = {(c.file, c.id) for c in changes if c.what in ("added", "changed", "removed")}
+    touched = {(c.file, c.id): c.where for c in changes if c.what in ("added", "changed", "removed")}
     locked = lock.locked_entries(kb)
     out = []
     for lang in langs or languages(folders):
@@ -67,6 +67,24 @@ def reports(kb: KnowledgeBase, root: Path, folders: Sequence[Path], langs: Seque
                     report.total -= 1  # counted with the errors, not the coverage
                     continue
                 warnings = report.layer_warnings if (file, entry_id) in touched else report.warnings
+                if (
+                    (file, entry_id) in touched
+                    and kb.clinic is not None
+                    and (t is None or t.source_hash != fingerprint(texts))
+                ):
+                    # The clinic's own change: named where the clinic made it, never as a shipped file's problem.
+                    warnings.append(
+                        _(
+                            "{where}: {lang}: your layer changes {entry_id}, so {lang} plans show your English words for it until you add them to {file}"
+                        ).format(
+                            where=touched[(file, entry_id)],
+                            lang=lang,
+                            entry_id=repr(entry_id),
+                            file=Path(kb.clinic.folder) / "i18n" / lang / f"{file}.yaml",
+                        )
+                    )
+                    report.translated += t is not None
+                    continue
                 if t is None or t.source_hash.startswith(TODO):
                     warnings.append(
                         str(

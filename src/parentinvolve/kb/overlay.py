@@ -86,7 +86,14 @@ def read(folder: Path, max_bytes: int) -> Layer:
     here = Loc(str(folder), 1, 1)
     problem = folder_problem(folder)
     if problem is not None:
-        layer.problem(here, _("{what}; give the clinic's folder, the one that holds clinic.yaml").format(what=problem))
+        message = _("{what}; give the clinic's folder, the one that holds clinic.yaml").format(what=problem)
+        if not folder.is_absolute():  # PARENTINVOLVE_CLINIC=riverside works from one folder only: say which
+            import os
+
+            message += _(" (looked for {path}, from the current folder; a full path works from anywhere)").format(
+                path=os.path.abspath(folder)
+            )
+        layer.problem(here, message)
         return layer
     unsafe = [p for p in _layer_paths(folder) if open_to_others(p)]
     if unsafe:  # anyone on the computer could plant a crisis line or change a policy: nothing in it is used
@@ -286,8 +293,12 @@ def _patch(layer: Layer, name: str, eid: str, base: Node, patch: Map, path: str)
         elif isinstance(value, Map) and isinstance(items.get(key), Map):
             items[key] = _patch(layer, name, eid, items[key], value, f"{path}{key}.")
         else:
+            # A field copied by `clinic override` and left as shipped changes nothing: it is not listed (so
+            # `clinic show` and `--why` name only what the clinic changed, and its shipped translation holds).
+            same = key in items and to_plain(items[key]) == to_plain(value)
             items[key], keys[key] = value, patch.keys[key]
-            layer.change("changed", name, eid, path + key, patch.keys[key])
+            if not same:
+                layer.change("changed", name, eid, path + key, patch.keys[key])
     return Map(items, keys, patch.loc)
 
 

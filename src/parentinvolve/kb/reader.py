@@ -173,6 +173,7 @@ def parse_yaml(text: str, shown: str, *, max_nodes: int = 0) -> tuple[Node | Non
         if context and exc.context_mark and mark and exc.context_mark.line != mark.line:
             context += _(" started at line {line},").format(line=exc.context_mark.line + 1)
         what = " ".join(x for x in (context, parser_words(exc.problem or "")) if x) or _("invalid YAML")
+        what += _yaml_hint(text, line, exc.problem or "")
         return None, [*problems, Problem(shown, line, col, _("invalid YAML: {reason}").format(reason=what))]
     except yaml.reader.ReaderError as exc:  # pragma: no cover - control characters are blanked out above
         line = text.count("\n", 0, exc.position) + 1
@@ -187,6 +188,21 @@ def parse_yaml(text: str, shown: str, *, max_nodes: int = 0) -> tuple[Node | Non
         return None, [*problems, Problem(shown, 1, 1, _("the file is empty"))]
     conv = _Converter(shown, problems)
     return conv.node(root, 1), conv.problems
+
+
+def _yaml_hint(text: str, line: int, problem: str) -> str:
+    """Plain words for the two usual hand-editing slips: a line that starts with a stray space (after
+    uncommenting a line, say), and a sentence with `: ` in it, which YAML reads as a field."""
+    lines = text.splitlines()
+    here = lines[line - 1] if 0 < line <= len(lines) else ""
+    before = [ln for ln in lines[: line - 1] if ln.strip() and not ln.lstrip().startswith("#")]
+    if here[:1] == " " and before and before[-1][:1] not in (" ", "-") and not before[-1].rstrip().endswith(":"):
+        return _("; line {line} starts with a space: a field starts at the very beginning of its line").format(
+            line=line
+        )
+    if problem.startswith("mapping values are not allowed"):
+        return _("; if this is a sentence with a colon in it, put the whole sentence in quotes")
+    return ""
 
 
 def _too_many_nodes(text: str, loader: type[yaml.SafeLoader], limit: int) -> bool:

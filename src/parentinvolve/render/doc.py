@@ -83,6 +83,7 @@ Block = Union[Heading, Para, Bullets, Timeline, Alert]
 class Doc(NamedTuple):
     title: str
     blocks: tuple[Block, ...]
+    running: str = ""  # a printed page's running line: the clinic's name and number (HTML's print footer)
 
 
 def source_line(s: Source) -> str:
@@ -234,7 +235,16 @@ def plan_doc(kb: KnowledgeBase, p: Plan, *, why: bool = False) -> Doc:
         blocks.append(footer)
     blocks.append(Para(_(DISCLAIMER), "note"))
     title = _("Your part in your child's therapy")
-    return Doc(f"{title} — {kb.clinic.name}" if kb.clinic else title, tuple(blocks))
+    return Doc(f"{title} — {kb.clinic.name}" if kb.clinic else title, tuple(blocks), running(kb))
+
+
+def running(kb: KnowledgeBase) -> str:
+    """The clinic's name and the number parents call (its first contact that is not an email address)."""
+    c = kb.clinic
+    if c is None:
+        return ""
+    number = next((x.contact for x in c.contacts if "@" not in x.contact), "")
+    return f"{c.name} · {number}" if number else c.name
 
 
 def _glance(p: Plan, why: bool) -> list[Block]:

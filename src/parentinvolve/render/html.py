@@ -69,18 +69,34 @@ section.notes .line { height: 2.1rem; border-bottom: 1px solid var(--line); }
   ol.timeline li:not(:last-child)::after { left: 2.4rem; right: -0.35rem; top: calc(1rem - 1px); bottom: auto;
                  width: auto; height: 2px; }
 }
+@media screen { .short { display: none; } }
+@page { size: auto; margin: 13mm 14mm 15mm; }
 @media print {
-  body { background: #fff; font-size: 11pt; }
+  html { font-size: 10pt; }  /* rem is the printed size, not the screen's 16px */
+  body { background: #fff; font-size: 10pt; line-height: 1.32; }
   main { max-width: none; padding: 0; }
+  h1 { font-size: 15pt; margin: 0 0 0.4rem; }
+  h2 { font-size: 12pt; margin: 0.9rem 0 0.3rem; }
+  h3 { font-size: 10.5pt; margin: 0.6rem 0 0.15rem; }
+  ul { padding-left: 1.1rem; margin: 0.3rem 0; }
+  li { margin: 0.12rem 0; }
+  p { margin: 0.35rem 0; }
+  p, li { orphans: 3; widows: 3; }
   h2, h3 { break-after: avoid; }
-  li, .alert, ol.timeline, section.notes { break-inside: avoid; }
+  li, p, .alert, ol.timeline, section.notes { break-inside: avoid; }
   h2.moments, ol.timeline { break-after: avoid; }
-  ol.timeline { display: grid; grid-template-columns: repeat(4, 1fr); gap: 0.5rem; }
-  ol.timeline li { padding: 2.4rem 0.25rem 0 0; min-height: 0; }
+  .alert + p.note { break-before: avoid; }  /* the closing words never on a page of their own */
+  .alert { padding: 0.4rem 0.7rem; border-width: 2px; }
+  .alert ul { columns: 2; column-gap: 1.2rem; }
+  .alert li { break-inside: avoid; }
+  ol.timeline { display: grid; grid-template-columns: repeat(4, 1fr); gap: 0.5rem; margin: 0.5rem 0 0.6rem; }
+  ol.timeline li { padding: 2.3rem 0.25rem 0 0; min-height: 0; }
   ol.timeline li:not(:last-child)::after { display: none; }
-  ul.sources { font-size: 8pt; line-height: 1.35; }
-  ul.sources li { margin: 0.1rem 0; }
-  section.notes .line { border-bottom-color: #888; }
+  ul.sources { font-size: 7.5pt; line-height: 1.25; columns: 2; column-gap: 1.2rem; padding-left: 0.9rem; }
+  ul.sources li { margin: 0.05rem 0; }
+  .long { display: none; }
+  section.notes .line { height: 1.8rem; border-bottom-color: #888; }
+  section.notes .line:nth-child(n+7) { display: none; }  /* five lines on paper */
   a { color: inherit; text-decoration: none; }
 }
 """
@@ -144,6 +160,44 @@ def _anchors(doc: Doc) -> dict[str, str]:
     return {title: f"moment-{n}" for n, title in enumerate(steps, 1) if title in headings}
 
 
+def _short(url: str) -> str:
+    """A source's address short enough to type from paper: no scheme or `www.`, the path only when short."""
+    bare = re.sub(r"^https?://(www\.)?", "", url).rstrip("/")
+    host = bare.partition("/")[0]
+    return bare if len(bare) <= 40 else host
+
+
+def _source(value: str) -> str:
+    """A source: its title as cited; its address linked whole, printed short (`.short`, print only)."""
+    out: list[str] = []
+    last = 0
+    for match in _URL.finditer(value):
+        url = escape(match.group(0))
+        short = escape(_short(match.group(0)))
+        out += [
+            escape(value[last : match.start()]),
+            f'<a href="{url}"><span class="long">{url}</span><span class="short">{short}</span></a>',
+        ]
+        last = match.end()
+    out.append(escape(value[last:]))
+    return "".join(out)
+
+
+def _css_text(value: str) -> str:
+    """Text as a CSS string, every character that could end it (or the style element) escaped."""
+    keep = " .,:;-–—·()/&+'"
+    return '"' + "".join(c if c.isalnum() or c in keep else f"\\{ord(c):x} " for c in value) + '"'
+
+
+def _page_css(running: str) -> str:
+    """On every printed page (where the browser draws page margins): the clinic's name and number, and the
+    page number."""
+    left = f"@bottom-left {{ content: {_css_text(running)}; }}" if running else ""
+    number = '@bottom-right { content: counter(page) " / " counter(pages); }'
+    style = "font: 8pt system-ui, sans-serif; color: #56656f;"
+    return f"\n@page {{ {left} {number} }}\n@page {{ @bottom-left {{ {style} }} @bottom-right {{ {style} }} }}\n"
+
+
 def render(doc: Doc, made: date | None = None) -> str:
     """The page; `made` is the date printed under the title (today when not given)."""
     anchors = _anchors(doc)
@@ -169,8 +223,10 @@ def render(doc: Doc, made: date | None = None) -> str:
             cls = f' class="{block.style}"' if block.style else ""
             body.append(f"<p{cls}{_lang(block.lang)}>{text(block.text)}</p>")
         elif isinstance(block, Bullets):
+            cls = ' class="sources"' if section == sources else ""
+            show = _source if cls else text
             items = "".join(
-                f"<li{_lang(b.lang)}>{_phone(b.text) if block.contacts and phone.find(b.text) else text(b.text)}"
+                f"<li{_lang(b.lang)}>{_phone(b.text) if block.contacts and phone.find(b.text) else show(b.text)}"
                 + (
                     f'<span class="why"{_lang(i18n.current() if b.lang else "")}>{escape(b.note)}</span>'
                     if b.note
@@ -179,7 +235,6 @@ def render(doc: Doc, made: date | None = None) -> str:
                 + "</li>"
                 for b in block.items
             )
-            cls = ' class="sources"' if section == sources else ""
             body.append(f"<ul{cls}>{items}</ul>")
             if section == notes_after:
                 lines = '<div class="line"></div>' * NOTE_LINES
@@ -208,7 +263,7 @@ def render(doc: Doc, made: date | None = None) -> str:
     return (
         f'<!DOCTYPE html>\n<html lang="{i18n.current()}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(doc.title)}</title>\n<style>{CSS}</style>\n</head>\n"
+        f"<title>{escape(doc.title)}</title>\n<style>{CSS}{_page_css(doc.running)}</style>\n</head>\n"
         f"<body>\n<main>\n{chr(10).join(body)}\n</main>\n</body>\n</html>\n"
     )
 
