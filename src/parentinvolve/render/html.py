@@ -59,7 +59,8 @@ ol.timeline li:not(:last-child)::after { content: ""; position: absolute; left: 
 ol.timeline a { color: var(--ink); text-decoration: none; }
 ol.timeline .asks { display: block; font-weight: 400; color: var(--soft); font-size: 0.92rem; }
 p.made { color: var(--soft); font-size: 0.9rem; margin: 0.75rem 0 0; }
-.alert a[href^="tel:"], .alert a[href^="sms:"] { font-weight: 700; white-space: nowrap; }
+.alert a[href^="tel:"], .alert a[href^="sms:"] { font-weight: 700; }
+a[href^="tel:"] { white-space: nowrap; }
 section.notes { margin: 1rem 0 0; }
 section.notes h3 { margin-bottom: 0.25rem; }
 section.notes .line { height: 2.1rem; border-bottom: 1px solid var(--line); }
@@ -83,6 +84,7 @@ section.notes .line { height: 2.1rem; border-bottom: 1px solid var(--line); }
   section.notes .line { border-bottom-color: #888; }
   a { color: inherit; text-decoration: none; }
 }
+@media print { ul.sources a[href^="http"]::after { content: " " attr(href); } }
 """
 
 _URL = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:)]")
@@ -98,6 +100,15 @@ def text(value: str) -> str:
         last = match.end()
     out.append(escape(value[last:]))
     return "".join(out)
+
+
+def source(value: str) -> str:
+    """A source: its title (or citation) is the link's text, so a screen reader reads words, not an address;
+    an address inside the citation itself stays a link as written."""
+    match = _URL.search(value)
+    if match is None or match.end() != len(value) or not value[: match.start()].strip():
+        return text(value)
+    return f'<a href="{escape(match.group(0))}">{escape(value[: match.start()].rstrip())}</a>'
 
 
 def _phone(value: str) -> str:
@@ -169,8 +180,9 @@ def render(doc: Doc, made: date | None = None) -> str:
             cls = f' class="{block.style}"' if block.style else ""
             body.append(f"<p{cls}{_lang(block.lang)}>{text(block.text)}</p>")
         elif isinstance(block, Bullets):
+            cited = section == sources
             items = "".join(
-                f"<li{_lang(b.lang)}>{_phone(b.text) if block.contacts and phone.find(b.text) else text(b.text)}"
+                f"<li{_lang(b.lang)}>{_item(b.text, block.contacts or b.contact, cited)}"
                 + (
                     f'<span class="why"{_lang(i18n.current() if b.lang else "")}>{escape(b.note)}</span>'
                     if b.note
@@ -179,7 +191,7 @@ def render(doc: Doc, made: date | None = None) -> str:
                 + "</li>"
                 for b in block.items
             )
-            cls = ' class="sources"' if section == sources else ""
+            cls = ' class="sources"' if cited else ""
             body.append(f"<ul{cls}>{items}</ul>")
             if section == notes_after:
                 lines = '<div class="line"></div>' * NOTE_LINES
@@ -211,6 +223,13 @@ def render(doc: Doc, made: date | None = None) -> str:
         f"<title>{escape(doc.title)}</title>\n<style>{CSS}</style>\n</head>\n"
         f"<body>\n<main>\n{chr(10).join(body)}\n</main>\n</body>\n</html>\n"
     )
+
+
+def _item(value: str, contact: bool, cited: bool) -> str:
+    """A bullet's text: numbers tappable for a way to reach someone, a source linked by its title."""
+    if contact and phone.find(value):
+        return _phone(value)
+    return source(value) if cited else text(value)
 
 
 def _day(day: date) -> str:
