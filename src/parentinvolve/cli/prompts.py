@@ -147,6 +147,7 @@ def ask_one(q: Question, current: AnswerValue | None = None) -> AnswerValue:
             if value is not None:
                 return value
             questionary.print(_wrap(_sentence(problem), "  ", "  "), style="fg:ansired bold")
+            typed = ""  # asked again empty: the problem above quotes what was typed
     if q.kind == "multi":
         chosen = set(current) if isinstance(current, tuple) else set()
         choices = [questionary.Choice(_title(c.label, 5), value=c.id, checked=c.id in chosen) for c in q.choices]
@@ -180,16 +181,51 @@ def ask_one(q: Question, current: AnswerValue | None = None) -> AnswerValue:
 
 
 def fill(
-    kb: KnowledgeBase, answers: dict[str, AnswerValue], ask: Callable[[Question], AnswerValue] | None = None
+    kb: KnowledgeBase,
+    answers: dict[str, AnswerValue],
+    ask: Callable[[Question], AnswerValue] | None = None,
+    tell: Callable[[str], None] | None = None,
 ) -> dict[str, AnswerValue]:
-    """Ask, in order, every question that applies and has no answer; drop answers that no longer apply."""
+    """Ask, in order, every question that applies and has no answer; drop answers that no longer apply.
+    Crisis help is told (`tell`) as soon as an answer calls for it (`crisis_help`)."""
     put = ask or ask_one
     out: dict[str, AnswerValue] = {}
     for q in kb.questions:
         if not asked(q, out):
             continue
         out[q.id] = answers[q.id] if q.id in answers else put(q)
+        crisis_help(kb, out, tell or _tell)
     return out
+
+
+_HELP_SHOWN: list[str] = []  # the crisis help last shown on this terminal; said again if the questions stop
+
+
+def crisis_help(kb: KnowledgeBase, answers: dict[str, AnswerValue], tell: Callable[[str], None]) -> None:
+    """As soon as self-harm or suicidal thoughts are ticked, the crisis help (`engine.crisis_now`): told once,
+    and again when it changes (the country's line once the country is known); forgotten if un-ticked."""
+    from parentinvolve.engine import crisis_now
+
+    line = crisis_now(kb, answers)
+    if line is not None and line not in _HELP_SHOWN:
+        tell(line)
+    _HELP_SHOWN[:] = [line] if line is not None else []
+
+
+def _tell(line: str) -> None:
+    questionary.print(_wrap(line, "  ", "  "), style="bold fg:ansired")
+
+
+@contextmanager
+def help_if_stopped() -> Iterator[None]:
+    """Ctrl-C or Ctrl-D after the crisis help was shown: it is said again, under "stopped"."""
+    _HELP_SHOWN.clear()
+    try:
+        yield
+    except Interrupted as exc:
+        if _HELP_SHOWN:
+            raise Interrupted(exc.message, hint=_HELP_SHOWN[0]) from exc
+        raise
 
 
 def review(kb: KnowledgeBase, answers: dict[str, AnswerValue]) -> dict[str, AnswerValue]:
@@ -316,7 +352,11 @@ class PlainTerminal:
             q = shown[picked[0] - 1]
             answers = dict(answers)
             answers[q.id] = self.ask_one(q, answers[q.id])
-            answers = fill(kb, answers, self.ask_one)
+            answers = fill(kb, answers, self.ask_one, self.tell)
+
+    def tell(self, line: str) -> None:
+        self.say()
+        self.say(_wrap(line))
 
     def confirm(self, question: str) -> bool:
         typed = self.line(question + " " + _("Type y or n (Enter for no):") + " ").lower()
@@ -348,12 +388,12 @@ def on_terminal(kb: KnowledgeBase, start: dict[str, AnswerValue], *, fill_only: 
     """Ask on the controlling terminal (even when stdout and stderr go to a file): the questions an answers
     file left open (`fill_only`), or the whole interview. A signal that stops us puts the terminal back."""
     if plain_terminal():
-        with _plain_terminal() as term:
+        with _plain_terminal() as term, help_if_stopped():
             if fill_only:
-                return fill(kb, start, term.ask_one)
+                return fill(kb, start, term.ask_one, term.tell)
             term.say(_wrap(_(INTRO)))
-            return term.review(kb, fill(kb, dict(start), term.ask_one))
-    with _terminal() as session:
+            return term.review(kb, fill(kb, dict(start), term.ask_one, term.tell))
+    with _terminal() as session, help_if_stopped():
         forget = startup.on_terminal(_restorer(session.output))
         try:
             return fill(kb, start) if fill_only else interview(kb, start)

@@ -1,0 +1,100 @@
+"""The first minutes at the prompts (issue 22): crisis help as soon as self-harm is ticked, and again if the
+parent stops; a wrong answer cleared when its question is put again."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from parentinvolve.cli import prompts
+from parentinvolve.errors import Interrupted
+from parentinvolve.kb import load as load_kb
+from parentinvolve.model import KnowledgeBase
+from test_prompts import AGE, ASKING, BACK, CONCERNS, CTRL_C, DOWN, ENTER, REGION, REVIEW, SPACE, STAGE, THERAPY, drive
+
+SELF_HARM = DOWN * 3 + SPACE  # behaviour, anxiety, depression, self-harm
+
+
+@pytest.fixture(scope="module")
+def knowledge() -> KnowledgeBase:
+    return load_kb()
+
+
+def _before_country(kb: KnowledgeBase) -> str:
+    return kb.crisis.message + " You will get your country's crisis lines at the end."
+
+
+def _uk_line(kb: KnowledgeBase) -> str:
+    uk = kb.crisis.region("uk")
+    assert uk is not None
+    main = uk.main_line()
+    assert main is not None
+    return f"contact {main.name}: {main.contact}. In an emergency, call {uk.emergency}."
+
+
+def test_crisis_help_shows_as_soon_as_self_harm_is_ticked(knowledge: KnowledgeBase) -> None:
+    """Before the therapy question: the emergency advice; once the country is known, its main line."""
+    steps = [
+        (ASKING + AGE, "15" + ENTER),
+        (ASKING + CONCERNS, SELF_HARM + ENTER),
+        (ASKING + THERAPY, ENTER),
+        (ASKING + STAGE, ENTER),
+        (ASKING + REGION, DOWN + ENTER),
+        (ASKING + REVIEW, ENTER),
+    ]
+    answers, seen = drive(lambda: prompts.interview(knowledge), steps)
+    assert answers["region"] == "uk"
+    early = " ".join(_before_country(knowledge).split())
+    assert seen.index(early) < seen.index(ASKING + THERAPY)  # shown before the next question
+    assert seen.index(_uk_line(knowledge)) < seen.index(ASKING + REVIEW)  # the country's line, before the review
+
+
+def _stopped_interview(kb: KnowledgeBase) -> object:
+    with prompts.help_if_stopped():  # as on_terminal wraps the interview
+        return prompts.interview(kb)
+
+
+def test_crisis_help_is_said_again_on_ctrl_c(knowledge: KnowledgeBase) -> None:
+    steps = [(ASKING + AGE, "15" + ENTER), (ASKING + CONCERNS, SELF_HARM + ENTER), (ASKING + THERAPY, CTRL_C)]
+    with pytest.raises(Interrupted) as info:
+        drive(lambda: _stopped_interview(knowledge), steps)
+    assert info.value.exit_code == 130
+    assert info.value.lines() == ["stopped. Nothing was saved.", _before_country(knowledge)]
+
+
+def test_no_crisis_help_without_self_harm_and_none_on_ctrl_c(knowledge: KnowledgeBase) -> None:
+    steps = [(ASKING + AGE, "9" + ENTER), (ASKING + CONCERNS, DOWN + SPACE + ENTER), (ASKING + THERAPY, CTRL_C)]
+    with pytest.raises(Interrupted) as info:
+        drive(lambda: _stopped_interview(knowledge), steps)
+    assert info.value.lines() == ["stopped. Nothing was saved."]
+
+
+def test_numbered_questions_show_crisis_help_too(knowledge: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    """TERM=dumb: the same help, as plain lines, as soon as self-harm is typed; the country's line later."""
+    concerns = knowledge.question("concerns")
+    therapies = len(knowledge.question("therapy").choices)  # the last: not sure yet
+    typed = ["15", str(concerns.choice_ids().index("self-harm") + 1), str(therapies), "", "2", ""]
+    shown = io.StringIO()
+    term = prompts.PlainTerminal(io.StringIO("\n".join(typed) + "\n"), shown)
+    answers = term.review(knowledge, prompts.fill(knowledge, {}, term.ask_one, term.tell))
+    assert answers["region"] == "uk"
+    out = " ".join(shown.getvalue().split())
+    assert out.index(" ".join(_before_country(knowledge).split())) < out.index("What kind of therapy")
+    assert out.index(_uk_line(knowledge)) < out.index("Your answers:")
+
+
+def test_a_wrong_age_is_explained_and_the_question_is_asked_again_empty(knowledge: KnowledgeBase) -> None:
+    """ "nine" is refused with its reason, and the field comes back empty, so typing 9 gives 9, not "nine9"."""
+    steps = [(ASKING + AGE, "nine" + ENTER), ('"nine" is not a whole number', "9" + ENTER)]
+    answer, seen = drive(lambda: prompts.ask_one(knowledge.question("child_age")), steps)
+    assert answer == 9
+    assert seen.rstrip().endswith(f"{AGE} 9")  # the question put again holds only what was typed since
+
+
+def test_backspace_still_edits_a_kept_answer(knowledge: KnowledgeBase) -> None:
+    """In the review, a valid earlier answer is offered for editing; only a refused one is cleared."""
+    answer, _ = drive(
+        lambda: prompts.ask_one(knowledge.question("child_age"), 12), [(ASKING + AGE, BACK + "3" + ENTER)]
+    )
+    assert answer == 13
