@@ -64,14 +64,14 @@ def run(
     result = plan(kb, answers)
     if save is not None:
         write_private(save, answers_text(result.answers, save), force=force)
-        say(_("Saved your answers to {path} (only you can read it).").format(path=shown(save)))
+        say(_("Saved your answers to {path} (only you can read it).").format(path=shown(save)), wrap=True)
     text = render(kb, result, chosen, why, to_terminal=output is None)
     if output is not None:
         write_private(output, strip(text), force=force)
         if result.safety is not None:  # the crisis lines are never hidden away in a file
             for line in render_safety(result).splitlines():
                 say(line)
-        say(_("Wrote your plan to {path} (only you can read it).").format(path=shown(output)))
+        say(_("Wrote your plan to {path} (only you can read it).").format(path=shown(output)), wrap=True)
     else:
         from parentinvolve.cli.output import show
 
@@ -112,16 +112,15 @@ def _stdin_is_a_terminal() -> bool:
 
 def offer_page(kb: KnowledgeBase, result: Plan, why: bool) -> None:
     """After an interview, offer a printable page of the plan: a new file (never one that exists), 0600."""
-    import os
     from datetime import date
 
     from parentinvolve.cli import prompts
     from parentinvolve.cli.output import save_name
     from parentinvolve.cli.private_files import write_private
 
-    folder = os.getcwd() if os.access(os.getcwd(), os.W_OK) else os.path.expanduser("~")
+    folder = save_folder()
     target = Path(save_name(folder, f"parentinvolve-plan-{date.today().isoformat()}", ".html"))
-    if not prompts.offer_to_save(str(target)):
+    if not prompts.offer_to_save(home_relative(str(target))):
         return
     from parentinvolve.cli.errors import say
     from parentinvolve.cli.terminal import shown
@@ -129,9 +128,42 @@ def offer_page(kb: KnowledgeBase, result: Plan, why: bool) -> None:
     write_private(target, render(kb, result, "html", why, to_terminal=False), force=False)
     say(
         _("Saved {path} (only you can read it). Open it in a web browser to read or print it.").format(
-            path=shown(target)
-        )
+            path=shown(home_relative(str(target)))
+        ),
+        wrap=True,
     )
+
+
+def save_folder() -> str:
+    """Where the offered copy goes: the current folder, unless it is not writable or is inside a source
+    checkout (git, Mercurial: a plan there could be committed by mistake); then the home folder."""
+    import os
+
+    here = os.getcwd()
+    if os.access(here, os.W_OK) and not _in_checkout(here):
+        return here
+    return os.path.expanduser("~")
+
+
+def _in_checkout(folder: str) -> bool:
+    import os
+
+    path = os.path.abspath(folder)
+    while True:
+        if any(os.path.exists(os.path.join(path, mark)) for mark in (".git", ".hg", ".svn")):
+            return True
+        parent = os.path.dirname(path)
+        if parent == path:
+            return False
+        path = parent
+
+
+def home_relative(path: str) -> str:
+    """`path` as a person reads it: `~/x.html` for a file in the home folder."""
+    import os
+
+    home = os.path.expanduser("~").rstrip(os.sep)
+    return "~" + path[len(home) :] if home and path.startswith(home + os.sep) else path
 
 
 def gather(kb: KnowledgeBase, answers_file: Path | None, interactive: bool) -> tuple[dict[str, AnswerValue], bool]:

@@ -66,6 +66,28 @@ def _columns() -> int:
     return max(min(cols or 80, 100), 20)
 
 
+def _rows() -> int:
+    """The height of the terminal the questions are on."""
+    for fd in (0, 2, 1):
+        try:
+            return max(os.get_terminal_size(fd).lines, 5)
+        except OSError:
+            continue
+    return max(shutil.get_terminal_size((80, 24)).lines, 5)
+
+
+def _labels(q: Question, instruction: str, indent: int) -> list[str]:
+    """The choices' labels as the menu shows them: whole, unless the question, its help and every label would
+    not fit on the screen at once (a 60×20 terminal); then each label only up to its dash ("CBT (cognitive
+    behavioral therapy)"), so the last choice ("Not sure yet") and the help that points to it stay in view."""
+    labels = [c.label for c in q.choices]
+    tall = len(_wrap(q.help, "  ", "  ").splitlines()) + len(_message(q.prompt, instruction).splitlines())
+    tall += sum(len(_title(label, indent).splitlines()) for label in labels)
+    if tall <= _rows() - 2:
+        return labels
+    return [label.split(" — ", 1)[0] for label in labels]
+
+
 def _wrap(text: str, first: str = "", rest: str = "", width: int | None = None) -> str:
     """Text wrapped to the terminal, whole words only, with a hanging indent."""
     lines = textwrap.wrap(
@@ -150,7 +172,11 @@ def ask_one(q: Question, current: AnswerValue | None = None) -> AnswerValue:
             typed = ""  # asked again empty: the problem above quotes what was typed
     if q.kind == "multi":
         chosen = set(current) if isinstance(current, tuple) else set()
-        choices = [questionary.Choice(_title(c.label, 5), value=c.id, checked=c.id in chosen) for c in q.choices]
+        labels = _labels(q, _(TICK), 5)
+        choices = [
+            questionary.Choice(_title(label, 5), value=c.id, checked=c.id in chosen)
+            for c, label in zip(q.choices, labels, strict=True)
+        ]
         picked = _ask(
             questionary.checkbox(
                 _message(q.prompt, _(TICK)),
@@ -164,7 +190,8 @@ def ask_one(q: Question, current: AnswerValue | None = None) -> AnswerValue:
         value, _problem = check_value(q, list(picked))
     else:
         default = current if isinstance(current, str) else q.default
-        choices = [questionary.Choice(_title(c.label, 3), value=c.id) for c in q.choices]
+        labels = _labels(q, _(ARROWS), 3)
+        choices = [questionary.Choice(_title(label, 3), value=c.id) for c, label in zip(q.choices, labels, strict=True)]
         picked = _ask(
             questionary.select(
                 _message(q.prompt, _(ARROWS)),

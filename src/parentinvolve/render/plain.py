@@ -2,32 +2,21 @@
 
 from __future__ import annotations
 
-import re
 import textwrap
 
 from parentinvolve.render.doc import Alert, Bullets, Doc, Heading, Para, Timeline
 
 MAX_WIDTH = 100  # prose wider than this is hard to read, however wide the terminal
-_BREAK_AFTER = re.compile(r"(?<=[/?&=-])")  # where a web address too long for a line may continue
 
 
 def fold(text: str, room: int) -> str:
-    """`text` with any word longer than `room` (a web address, in practice) put on lines of its own, split
-    after a `/`, `-`, `?`, `&` or `=`, so no line runs past the edge and no word is cut in the middle."""
+    """`text` with any word longer than `room` (a web address, in practice) on a line of its own, whole: a
+    copied address is never broken, and no other word shares its line. The line is wider than `room`; a
+    terminal shows the rest on the next row, and copies it as one line."""
     if room < 10 or all(len(word) <= room for word in text.split()):
         return text
-    out: list[str] = []
-    for word in text.split():
-        if len(word) <= room:
-            out.append(word)
-            continue
-        lines = [""]
-        for piece in _BREAK_AFTER.split(word):
-            if lines[-1] and len(lines[-1]) + len(piece) > room:
-                lines.append("")
-            lines[-1] += piece
-        out.append("\n" + "\n".join(lines) + "\n")
-    return " ".join(out).replace(" \n", "\n").replace("\n ", "\n").strip("\n")
+    out = [f"\n{word}\n" if len(word) > room else word for word in text.split()]
+    return " ".join(out).replace(" \n", "\n").replace("\n ", "\n").replace("\n\n", "\n").strip("\n")
 
 
 def wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
