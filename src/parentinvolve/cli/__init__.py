@@ -58,6 +58,14 @@ app = typer.Typer(
 
 app.add_typer(clinic_app)  # parentinvolve clinic init|override|show
 
+PlainTextOpt = typer.Option(
+    False,
+    "--plain-text",
+    help="Words only, for screen readers and braille: numbered questions, no lines drawn, no colours, headings as "
+    "words, no pager (also PARENTINVOLVE_PLAIN_TEXT=1).",
+    envvar="PARENTINVOLVE_PLAIN_TEXT",
+    show_envvar=False,
+)
 FormatOpt = typer.Option(
     None,
     "--format",
@@ -158,6 +166,7 @@ def ask(
     no_pager: bool = typer.Option(
         False, "--no-pager", help="Print a long plan straight to the terminal instead of through $PAGER (less)."
     ),
+    plain_text: bool = PlainTextOpt,
 ) -> None:
     """Answer a few questions and get a plan for your part in your child's therapy.
 
@@ -168,6 +177,7 @@ def ask(
       parentinvolve ask --answers answers.yaml --format json
       parentinvolve ask --answers answers.yaml --output plan.html
       parentinvolve ask --answers answers.yaml --why
+      parentinvolve ask --plain-text         for a screen reader
 
     \b
     An answers file (YAML or JSON) looks like:
@@ -189,6 +199,7 @@ def ask(
         fmt=fmt,
         why=why,
         pager=not no_pager,
+        plain_text=plain_text,
     )
 
 
@@ -209,6 +220,7 @@ def explain(
         autocompletion=_complete_topic,
     ),
     fmt: Optional[str] = FormatOpt,
+    plain_text: bool = PlainTextOpt,
 ) -> None:
     """Explain a therapy type, a moment of involvement, or a topic.
 
@@ -219,7 +231,7 @@ def explain(
       parentinvolve explain dbt --format markdown
       parentinvolve explain confidentiality --format json
     """
-    chosen = pick_format(fmt, FORMATS)
+    chosen = pick_format(fmt, FORMATS, plain_text=plain_text)
     kb = _kb(ctx)
     entry = kb.find(topic)
     if entry is None:
@@ -255,14 +267,14 @@ def _unknown_topic(kb: KnowledgeBase, topic: str) -> str:
 
 @app.command()
 @shared_options()
-def topics(ctx: typer.Context, fmt: Optional[str] = FormatOpt) -> None:
+def topics(ctx: typer.Context, fmt: Optional[str] = FormatOpt, plain_text: bool = PlainTextOpt) -> None:
     """List every therapy type, moment and topic, with a one-line summary.
 
     \b
     Example:
       parentinvolve topics
     """
-    chosen = pick_format(fmt, FORMATS)
+    chosen = pick_format(fmt, FORMATS, plain_text=plain_text)
     kb = _kb(ctx)
 
     def page() -> Doc:

@@ -35,6 +35,7 @@ def run(
     fmt: str | None,
     why: bool,
     pager: bool = True,
+    plain_text: bool = False,
 ) -> None:
     from parentinvolve.cli.output import SUFFIX_FORMATS, pick_format
     from parentinvolve.render import PLAN_FORMATS
@@ -45,7 +46,8 @@ def run(
         raise UsageError(_("--no-input needs --answers FILE: without prompts, the answers must come from a file."))
     if fmt is None and output is not None:
         fmt = SUFFIX_FORMATS.get(output.suffix.lower(), "plain")
-    chosen = pick_format(fmt, PLAN_FORMATS)
+    chosen = pick_format(fmt, PLAN_FORMATS, plain_text=plain_text)
+    pager = pager and not plain_text  # a screen reader reads on; less would stop it at every screen
     check_targets(answers_file, save, output, force=force)
     if output is None and 1 in startup.closed:  # say so before asking anything
         raise startup.StdoutClosed("standard output is closed")
@@ -53,7 +55,7 @@ def run(
     if answers_file is None and not interactive:
         raise UsageError(_(NO_TTY))
     kb: KnowledgeBase = kb_loader()
-    answers, prompted = gather(kb, answers_file, interactive)
+    answers, prompted = gather(kb, answers_file, interactive, numbered=plain_text)
 
     from parentinvolve.cli.answers_file import answers_text
     from parentinvolve.cli.errors import say
@@ -76,10 +78,10 @@ def run(
         from parentinvolve.cli.output import show
 
         colour = chosen == "rich"
-        if show(text, pager=pager, colour=colour) and result.safety is not None and chosen in ("rich", "plain"):
+        if show(text, pager=pager, colour=colour) and result.safety is not None and chosen in ("rich", "plain", "text"):
             show(render_footer(result, chosen), pager=False, colour=colour)  # the crisis lines stay on the screen
         if prompted and sys.stdout.isatty():
-            offer_page(kb, result, why)
+            offer_page(kb, result, why, numbered=plain_text)
 
 
 def check_targets(answers_file: Path | None, save: Path | None, output: Path | None, *, force: bool) -> None:
@@ -110,7 +112,7 @@ def _stdin_is_a_terminal() -> bool:
         return False
 
 
-def offer_page(kb: KnowledgeBase, result: Plan, why: bool) -> None:
+def offer_page(kb: KnowledgeBase, result: Plan, why: bool, *, numbered: bool = False) -> None:
     """After an interview, offer a printable page of the plan: a new file (never one that exists), 0600."""
     from datetime import date
 
@@ -120,7 +122,7 @@ def offer_page(kb: KnowledgeBase, result: Plan, why: bool) -> None:
 
     folder = save_folder()
     target = Path(save_name(folder, f"parentinvolve-plan-{date.today().isoformat()}", ".html"))
-    if not prompts.offer_to_save(home_relative(str(target))):
+    if not prompts.offer_to_save(home_relative(str(target)), numbered=numbered):
         return
     from parentinvolve.cli.errors import say
     from parentinvolve.cli.terminal import shown
@@ -166,7 +168,9 @@ def home_relative(path: str) -> str:
     return "~" + path[len(home) :] if home and path.startswith(home + os.sep) else path
 
 
-def gather(kb: KnowledgeBase, answers_file: Path | None, interactive: bool) -> tuple[dict[str, AnswerValue], bool]:
+def gather(
+    kb: KnowledgeBase, answers_file: Path | None, interactive: bool, *, numbered: bool = False
+) -> tuple[dict[str, AnswerValue], bool]:
     """The answers, and whether any question was put on the terminal."""
     from parentinvolve.answers import normalise
 
@@ -186,7 +190,7 @@ def gather(kb: KnowledgeBase, answers_file: Path | None, interactive: bool) -> t
             return normalise(kb, start, source=str(answers_file)), False
     from parentinvolve.cli import prompts
 
-    return prompts.on_terminal(kb, start, fill_only=answers_file is not None), True
+    return prompts.on_terminal(kb, start, fill_only=answers_file is not None, numbered=numbered), True
 
 
 def _with_notes(exc: AnswersError, notes: dict[str, str]) -> AnswersError:

@@ -16,10 +16,18 @@ if TYPE_CHECKING:
 SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown", ".json": "json"}
 
 
-def pick_format(fmt: Optional[str], allowed: tuple[str, ...]) -> str:
+def pick_format(fmt: Optional[str], allowed: tuple[str, ...], *, plain_text: bool = False) -> str:
+    """The format to write: the one asked for; else rich on a terminal, plain text elsewhere. `text` (plain
+    words only, `render.plain`) with `--plain-text` (for plain or rich) and on a `TERM=dumb` terminal, the
+    terminal of many screen readers and of editors' shells; NO_COLOR only takes the colours away."""
+    if plain_text and (fmt is None or fmt.strip().lower() in ("plain", "rich")):
+        return "text"
     if fmt is None:
-        dumb = os.environ.get("TERM") == "dumb" or "NO_COLOR" in os.environ
-        return "rich" if sys.stdout.isatty() and not dumb else "plain"
+        if not sys.stdout.isatty():
+            return "plain"
+        if os.environ.get("TERM") == "dumb":
+            return "text"
+        return "plain" if "NO_COLOR" in os.environ else "rich"
     fmt = fmt.strip().lower()
     if fmt not in allowed:
         from parentinvolve.didyoumean import did_you_mean

@@ -48,9 +48,10 @@ def _enter_for(ask: str, default: str) -> str:
     return _("{ask} (Enter for {default}):").format(ask=ask, default=default) + " "
 
 
-def plain_terminal() -> bool:
-    """Whether the terminal should get numbered plain-text questions rather than menus."""
-    return os.environ.get("TERM", "") in PLAIN_TERMS
+def plain_terminal(numbered: bool = False) -> bool:
+    """Whether the terminal should get numbered plain-text questions rather than menus (`numbered`: asked for,
+    with `--plain-text`)."""
+    return numbered or os.environ.get("TERM", "") in PLAIN_TERMS
 
 
 def _columns() -> int:
@@ -237,6 +238,7 @@ def crisis_help(kb: KnowledgeBase, answers: dict[str, AnswerValue], tell: Callab
     if line is not None and line not in _HELP_SHOWN:
         tell(line)
     _HELP_SHOWN[:] = [line] if line is not None else []
+    startup.say_if_stopped(_HELP_SHOWN[:])  # said again if a signal (Ctrl-C at a numbered question) stops us
 
 
 def _tell(line: str) -> None:
@@ -247,11 +249,13 @@ def _tell(line: str) -> None:
 def help_if_stopped() -> Iterator[None]:
     """Ctrl-C or Ctrl-D after the crisis help was shown: it is said again, under "stopped"."""
     _HELP_SHOWN.clear()
+    startup.say_if_stopped([])
     try:
         yield
-    except Interrupted as exc:
+    except (Interrupted, KeyboardInterrupt, EOFError) as exc:
+        message = exc.message if isinstance(exc, Interrupted) else _(STOPPED)
         if _HELP_SHOWN:
-            raise Interrupted(exc.message, hint=_HELP_SHOWN[0]) from exc
+            raise Interrupted(message, hint=_HELP_SHOWN[0]) from exc
         raise
 
 
@@ -411,10 +415,12 @@ def _plain_terminal() -> Iterator[PlainTerminal]:
         yield PlainTerminal(sys.stdin, tty)
 
 
-def on_terminal(kb: KnowledgeBase, start: dict[str, AnswerValue], *, fill_only: bool) -> dict[str, AnswerValue]:
+def on_terminal(
+    kb: KnowledgeBase, start: dict[str, AnswerValue], *, fill_only: bool, numbered: bool = False
+) -> dict[str, AnswerValue]:
     """Ask on the controlling terminal (even when stdout and stderr go to a file): the questions an answers
     file left open (`fill_only`), or the whole interview. A signal that stops us puts the terminal back."""
-    if plain_terminal():
+    if plain_terminal(numbered):
         with _plain_terminal() as term, help_if_stopped():
             if fill_only:
                 return fill(kb, start, term.ask_one, term.tell)
@@ -428,10 +434,10 @@ def on_terminal(kb: KnowledgeBase, start: dict[str, AnswerValue], *, fill_only: 
             forget()
 
 
-def offer_to_save(where: str) -> bool:
+def offer_to_save(where: str, *, numbered: bool = False) -> bool:
     """Whether the parent wants a printable copy of the plan (an HTML page) saved as `where`."""
     question = _("Save a printable copy of this plan (a web page) as {path}?").format(path=where)
-    if plain_terminal():
+    if plain_terminal(numbered):
         with _plain_terminal() as term:
             return term.confirm(question)
     with _terminal() as session:

@@ -35,7 +35,12 @@ def wrap(text: str, width: int, first: str = "", rest: str = "") -> list[str]:
     return lines or [first.rstrip()]
 
 
-def render(doc: Doc, width: int = 80) -> str:
+def render(doc: Doc, width: int = 80, *, words_only: bool = False) -> str:
+    """The document as plain text. `words_only` (`--plain-text`, for screen readers and braille displays): no
+    drawn lines (no `===`, `---` or `!!!` bars), headings as words ending in a colon, items without a dash,
+    nothing in capitals: only what a person would read aloud."""
+    if words_only:
+        return _words(doc, min(width, MAX_WIDTH))
     width = min(width, MAX_WIDTH)
     out: list[str] = [*wrap(doc.title, width), "=" * min(len(doc.title), width), ""]
     for block in doc.blocks:
@@ -49,11 +54,7 @@ def render(doc: Doc, width: int = 80) -> str:
                 if b.note:
                     out += wrap(b.note, width, "    ", "    ")
         elif isinstance(block, Timeline):
-            for n, step in enumerate(block.steps, 1):
-                number = f"{n}. "
-                out += wrap(step.title, width, number, " " * len(number))
-                for line in step.lines[:1]:
-                    out += wrap(line, width, " " * len(number), " " * len(number))
+            out += _steps(block, width)
         elif isinstance(block, Alert):
             bar = "!" * min(width, 60)
             out += [bar, *wrap(block.title.upper(), width)]
@@ -62,5 +63,41 @@ def render(doc: Doc, width: int = 80) -> str:
             for item in block.items:
                 out += wrap(item, width, "- ", "  ")
             out.append(bar)
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _steps(block: Timeline, width: int) -> list[str]:
+    out: list[str] = []
+    for n, step in enumerate(block.steps, 1):
+        number = f"{n}. "
+        out += wrap(step.title, width, number, " " * len(number))
+        for line in step.lines[:1]:
+            out += wrap(line, width, " " * len(number), " " * len(number))
+    return out
+
+
+def _heading(text: str) -> str:
+    return text if text.endswith((":", "?", "!", ".")) else text + ":"
+
+
+def _words(doc: Doc, width: int) -> str:
+    out: list[str] = [*wrap(doc.title + ".", width), ""]
+    for block in doc.blocks:
+        if isinstance(block, Heading):
+            out += wrap(_heading(block.text), width)
+        elif isinstance(block, Para):
+            out += wrap(block.text, width)
+        elif isinstance(block, Bullets):
+            for b in block.items:
+                out += wrap(b.text, width, "", "  ")
+                if b.note:
+                    out += wrap(b.note, width, "  ", "  ")
+        elif isinstance(block, Timeline):
+            out += _steps(block, width)
+        elif isinstance(block, Alert):
+            out += wrap(_heading(block.title), width)
+            for line in [*block.lines, *block.items]:
+                out += wrap(line, width, "", "  ")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
