@@ -61,8 +61,8 @@ app.add_typer(clinic_app)  # parentinvolve clinic init|override|show
 PlainTextOpt = typer.Option(
     False,
     "--plain-text",
-    help="Words only, for screen readers and braille: numbered questions, no lines drawn, no colours, headings as "
-    "words, no pager (also PARENTINVOLVE_PLAIN_TEXT=1).",
+    help="Words only, for screen readers and braille: no lines drawn, no colours, headings as words "
+    "(also PARENTINVOLVE_PLAIN_TEXT=1).",
     envvar="PARENTINVOLVE_PLAIN_TEXT",
     show_envvar=False,
 )
@@ -166,7 +166,14 @@ def ask(
     no_pager: bool = typer.Option(
         False, "--no-pager", help="Print a long plan straight to the terminal instead of through $PAGER (less)."
     ),
-    plain_text: bool = PlainTextOpt,
+    plain_text: bool = typer.Option(
+        False,
+        "--plain-text",
+        help="Words only, for screen readers and braille: numbered questions, no lines drawn, no colours, "
+        "headings as words, no pager (also PARENTINVOLVE_PLAIN_TEXT=1).",
+        envvar="PARENTINVOLVE_PLAIN_TEXT",
+        show_envvar=False,
+    ),
 ) -> None:
     """Answer a few questions and get a plan for your part in your child's therapy.
 
@@ -177,7 +184,7 @@ def ask(
       parentinvolve ask --answers answers.yaml --format json
       parentinvolve ask --answers answers.yaml --output plan.html
       parentinvolve ask --answers answers.yaml --why
-      parentinvolve ask --plain-text         for a screen reader
+      parentinvolve ask --plain-text
 
     \b
     An answers file (YAML or JSON) looks like:
