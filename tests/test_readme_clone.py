@@ -30,8 +30,16 @@ def examples() -> list[tuple[str, int]]:
     """Each `$ parentinvolve ...` line in the README's code blocks (comments dropped), with the exit code the
     README shows for it (`$ echo $?` on the next prompt line), else 0."""
     found: list[tuple[str, int]] = []
-    for block in re.findall(r"```\n(.*?)```", README, re.S):
-        lines = block.splitlines()
+    blocks: list[list[str]] = []
+    fenced = False
+    for line in README.splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+            if fenced:
+                blocks.append([])
+        elif fenced:
+            blocks[-1].append(line)
+    for lines in blocks:
         for n, line in enumerate(lines):
             if not line.startswith("$ parentinvolve"):
                 continue
