@@ -69,7 +69,10 @@ def test_plain_text_mode_reads_as_words(tmp_path: Path) -> None:
     the folder; every line at 60 columns whole (nothing cut mid-word)."""
     kb = load_kb()
     concerns, region = kb.question("concerns"), kb.question("region")
-    child, log = spawn("ask --plain-text", tmp_path, rows=20, COLUMNS="60")
+    (tmp_path / ".git").mkdir()  # run inside a git checkout: the copy goes to the home folder instead
+    home = tmp_path / "home"
+    home.mkdir()
+    child, log = spawn("ask --plain-text", tmp_path, rows=20, COLUMNS="60", HOME=str(home))
     child.expect_exact("Type a number")
     child.send("15" + ENTER)
     child.expect_exact("separated by commas")
@@ -83,10 +86,14 @@ def test_plain_text_mode_reads_as_words(tmp_path: Path) -> None:
     expect_words(child, "Samaritans: 116 123")  # the country's line, before the review
     child.expect_exact("see your plan")
     child.send(ENTER)
-    child.expect_exact("Save a printable copy of this plan")
-    child.send(ENTER)  # no
+    expect_words(child, "Save a printable copy of this plan (a web page) as ~/parentinvolve-plan-")
+    child.send("y" + ENTER)
+    expect_words(child, "(only you can read it). Open it in a web browser to read or print it.")
     assert end(child) == 0
+    assert len(list(home.glob("parentinvolve-plan-*.html"))) == 1 and not list(tmp_path.glob("*.html"))
     shown = log.getvalue().replace("\r\n", "\n")
+    long = [line for line in shown.splitlines() if len(line) > 60 and not re.fullmatch(r"\s*https?://\S+", line)]
+    assert not long, long[:3]  # at 60 columns, every line whole: nothing for the terminal to cut mid-word
     plan = shown[shown.index("Your part in your child's therapy.") :]
     assert "\x1b" not in shown
     assert not re.search(r"^(=+|-+|!+|·+)$", plan, re.M), "a drawn line in plain-text mode"

@@ -37,7 +37,8 @@ def say(line: str, *, fresh_line: bool = False, wrap: bool = False) -> None:
         if wrap and stream.isatty():
             import textwrap
 
-            width = os.get_terminal_size(stream.fileno()).columns - 1
+            columns = os.environ.get("COLUMNS", "")  # as every other part of the program (checked sane in main)
+            width = (int(columns) if columns.isdigit() else os.get_terminal_size(stream.fileno()).columns) - 1
             line = "\n".join(textwrap.wrap(line, max(width, 20), break_long_words=False, break_on_hyphens=False))
         if fresh_line and stream.isatty():  # off the prompt line that Ctrl-C interrupted
             line = "\n" + line
