@@ -118,6 +118,18 @@ def say_if_stopped(lines: list[str]) -> None:
     _also_say[:] = lines
 
 
+def _wrapped(line: str) -> str:
+    """`line` wrapped between words to the terminal on stderr, so it is never cut mid-word."""
+    import textwrap
+
+    columns = os.environ.get("COLUMNS", "")
+    try:
+        width = int(columns) if columns.isdigit() else os.get_terminal_size(2).columns
+    except OSError:
+        return line
+    return "\n".join(textwrap.wrap(line, max(width - 1, 20), break_long_words=False, break_on_hyphens=False))
+
+
 def _say(text: str) -> None:
     with contextlib.suppress(OSError):
         os.write(2, text.encode("utf-8", "replace"))
@@ -134,7 +146,7 @@ def _on_signal(signum: int, _frame: object) -> None:
     fresh = "\n" if not _restore_terminal and _isatty(2) else ""  # (a restored terminal got its own)
     _say(f"{fresh}parentinvolve: {stopped_message(signum, _finished)}\n")
     for line in _also_say:
-        _say(line + "\n")
+        _say(_wrapped(line) + "\n")
     os._exit(EXIT_SIGNAL_BASE + signum)
 
 

@@ -378,9 +378,9 @@ def report(exc: ParentInvolveError) -> None:
     located = isinstance(exc, ContentError)
     summary, body = (lines[-1], lines[:-1]) if located else (lines[0], lines[1:])
     if not located:
-        say(f"parentinvolve: {summary}")
+        say(f"parentinvolve: {summary}", wrap=True)
     for line in body[:MAX_SHOWN]:
-        say(line)
+        say(line, wrap=not located)  # sentences wrap between words on a terminal; `file:line:col` lines stay whole
     if len(body) > MAX_SHOWN:
         more = len(body) - MAX_SHOWN
         say(

@@ -242,7 +242,7 @@ def crisis_help(kb: KnowledgeBase, answers: dict[str, AnswerValue], tell: Callab
 
 
 def _tell(line: str) -> None:
-    questionary.print(_wrap(line, "  ", "  "), style="bold fg:ansired")
+    questionary.print(_wrap(line, "  ", "  ") + "\n", style="bold fg:ansired")
 
 
 @contextmanager
