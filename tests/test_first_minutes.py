@@ -4,9 +4,11 @@ parent stops; a wrong answer cleared when its question is put again."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 
+from conftest import RunCli
 from parentinvolve.cli import prompts
 from parentinvolve.errors import Interrupted
 from parentinvolve.kb import load as load_kb
@@ -98,3 +100,54 @@ def test_backspace_still_edits_a_kept_answer(knowledge: KnowledgeBase) -> None:
         lambda: prompts.ask_one(knowledge.question("child_age"), 12), [(ASKING + AGE, BACK + "3" + ENTER)]
     )
     assert answer == 13
+
+
+@pytest.mark.parametrize(("lines", "whole"), [("20", False), ("40", True)])
+def test_the_therapy_menu_fits_a_small_screen(
+    knowledge: KnowledgeBase, monkeypatch: pytest.MonkeyPatch, lines: str, whole: bool
+) -> None:
+    """At 60x20 each choice is shown up to its dash, so the menu, "Not sure yet" and the hint pointing to it fit
+    on the screen; on a taller one, the labels are whole."""
+    monkeypatch.setenv("COLUMNS", "60")
+    monkeypatch.setenv("LINES", lines)
+    therapy = knowledge.question("therapy")
+    answer, seen = drive(lambda: prompts.ask_one(therapy), [(ASKING + THERAPY, ENTER)])
+    assert answer == therapy.choice_ids()[0]
+    full = therapy.choices[0].label
+    menu_text = seen[: seen.index(therapy.label("unsure"))]  # the menu, before the answer's summary line
+    assert (" ".join(full.split()) in menu_text) == whole
+    assert full.split(" — ")[0] in seen and therapy.label("unsure") in seen and therapy.help in seen
+    if not whole:
+        menu = 2 + len(therapy.choices) + len(prompts._wrap(therapy.help, "  ", "  ").splitlines())
+        assert menu <= 20 - 2  # the question, its hint and every choice at once
+
+
+def test_plain_text_explain_and_topics_are_words_only(run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> None:
+    for args in (["explain", "pcit", "--plain-text"], ["topics", "--plain-text"], ["ask", "--help"]):
+        r = run_cli(*args)
+        assert r.exit_code == 0, r.stderr
+        if args[-1] == "--help":
+            assert "--plain-text" in r.stdout and "screen readers" in r.stdout
+            continue
+        assert not re.search(r"^(=+|-+|·+|!+)$", r.stdout, re.M)
+        assert not re.search(r"^- ", r.stdout, re.M)
+        assert re.search(r"^\w.*:$", r.stdout, re.M)  # headings as words, ending in a colon
+    r = run_cli("explain", "pcit", env={"PARENTINVOLVE_PLAIN_TEXT": "1"})
+    assert not re.search(r"^=+$", r.stdout, re.M)
+
+
+def test_less_is_told_how_to_say_quit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The prompt's words are escaped for less (`.`, `:`, `?`, `%` are its own); a LESS prompt of the user's is
+    kept; another pager is left as it is."""
+    from parentinvolve.cli import output
+
+    monkeypatch.delenv("LESS", raising=False)
+    monkeypatch.setenv("TERM", "xterm")
+    monkeypatch.delenv("PAGER", raising=False)
+    command = output._pager_command()
+    assert command is not None and command[:2] == ["less", "-R"]
+    assert command[2] == r"-Ps?eEnd of the plan\. q to quit:Space for more, b to go back, q to quit."
+    monkeypatch.setenv("LESS", "-R -Psmine")
+    assert output._pager_command() == ["less", "-R"]
+    monkeypatch.setenv("PAGER", "more")
+    assert output._pager_command() == ["more"]

@@ -57,7 +57,9 @@ def plain_terminal(numbered: bool = False) -> bool:
 
 
 def _rows() -> int:
-    """The height of the terminal the questions are on."""
+    """The height of the terminal the questions are on (LINES first, as COLUMNS is for the width)."""
+    if os.environ.get("LINES", "").isdigit():
+        return max(int(os.environ["LINES"]), 5)
     for fd in (0, 2, 1):
         try:
             return max(os.get_terminal_size(fd).lines, 5)
