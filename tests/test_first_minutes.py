@@ -151,3 +151,20 @@ def test_less_is_told_how_to_say_quit(monkeypatch: pytest.MonkeyPatch) -> None:
     assert output._pager_command() == ["less", "-R"]
     monkeypatch.setenv("PAGER", "more")
     assert output._pager_command() == ["more"]
+
+
+def test_the_spanish_therapy_menu_fits_a_small_screen_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Spanish labels are longer: up to the dash is not enough at 60x20, so brackets keep only their first part
+    ("(CBT, por sus siglas en inglés)" becomes "(CBT)"); the last choice and its hint still fit."""
+    from parentinvolve import i18n
+
+    monkeypatch.setenv("COLUMNS", "60")
+    monkeypatch.setenv("LINES", "20")
+    i18n.activate("es")
+    try:
+        therapy = load_kb(lang="es").question("therapy")
+        _, seen = drive(lambda: prompts.ask_one(therapy), [("Todavía no lo sé", ENTER)])
+    finally:
+        i18n.activate("en")
+    assert "Terapia cognitivo-conductual (CBT)" in seen and "por sus siglas" not in seen.split("Todavía")[0]
+    assert " ".join(therapy.help.split()) in seen

@@ -71,13 +71,23 @@ def _rows() -> int:
 def _labels(q: Question, instruction: str, indent: int) -> list[str]:
     """The choices' labels as the menu shows them: whole, unless the question, its help and every label would
     not fit on the screen at once (a 60×20 terminal); then each label only up to its dash ("CBT (cognitive
-    behavioral therapy)"), so the last choice ("Not sure yet") and the help that points to it stay in view."""
+    behavioral therapy)"), and if that is still too tall, a bracket only up to its comma ("Terapia
+    cognitivo-conductual (CBT)"), so the last choice ("Not sure yet") and the help that points to it stay in
+    view."""
+    import re
+
+    above = len(_wrap(q.help, "  ", "  ").splitlines()) + len(_message(q.prompt, instruction).splitlines())
+
+    def fits(labels: list[str]) -> bool:
+        return above + sum(len(_title(label, indent).splitlines()) for label in labels) <= _rows() - 2
+
     labels = [c.label for c in q.choices]
-    tall = len(_wrap(q.help, "  ", "  ").splitlines()) + len(_message(q.prompt, instruction).splitlines())
-    tall += sum(len(_title(label, indent).splitlines()) for label in labels)
-    if tall <= _rows() - 2:
+    if fits(labels):
         return labels
-    return [label.split(" — ", 1)[0] for label in labels]
+    labels = [label.split(" — ", 1)[0] for label in labels]
+    if fits(labels):
+        return labels
+    return [re.sub(r"\(([^,()]+),[^()]*\)", r"(\1)", label) for label in labels]
 
 
 # --- menus (questionary) ---------------------------------------------------------------------------------
