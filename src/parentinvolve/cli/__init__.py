@@ -39,6 +39,7 @@ HELP = N_("""Understand your part in your child's therapy.
 Examples:
   parentinvolve ask                      answer a few questions, get your plan
   parentinvolve ask --answers me.yaml    the same, from a saved answers file
+  parentinvolve ask --plain-text         the same, words only, for a screen reader
   parentinvolve explain pcit             what PCIT is and what it asks of you
   parentinvolve explain "play therapy"   names and aliases work too
   parentinvolve topics                   everything that can be explained
