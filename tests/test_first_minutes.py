@@ -168,3 +168,18 @@ def test_the_spanish_therapy_menu_fits_a_small_screen_too(monkeypatch: pytest.Mo
         i18n.activate("en")
     assert "Terapia cognitivo-conductual (CBT)" in seen and "por sus siglas" not in seen.split("Todavía")[0]
     assert " ".join(therapy.help.split()) in seen
+
+
+def test_numbered_questions_fit_a_small_screen_too(knowledge: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With --plain-text or TERM=dumb at 60x20, the numbered therapy list is shortened the same way, so its hint,
+    every number and "Not sure yet" are on one screen."""
+    monkeypatch.setenv("COLUMNS", "60")
+    monkeypatch.setenv("LINES", "20")
+    therapy = knowledge.question("therapy")
+    shown = io.StringIO()
+    term = prompts.PlainTerminal(io.StringIO(f"{len(therapy.choices)}\n"), shown)
+    assert term.ask_one(therapy) == "unsure"
+    lines = shown.getvalue().splitlines()
+    asked = lines[: next(n for n, line in enumerate(lines) if line.startswith("Type a number")) + 1]
+    assert len(asked) <= 20 - 2 and any(therapy.help in line for line in asked)
+    assert asked[-2].endswith(f"{len(therapy.choices)}. {therapy.label('unsure')}")

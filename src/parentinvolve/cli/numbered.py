@@ -46,6 +46,38 @@ def columns() -> int:
     return max(min(cols or 80, 100), 20)
 
 
+def rows() -> int:
+    """The height of the terminal the questions are on (LINES first, as COLUMNS is for the width)."""
+    if os.environ.get("LINES", "").isdigit():
+        return max(int(os.environ["LINES"]), 5)
+    for fd in (0, 2, 1):
+        try:
+            return max(os.get_terminal_size(fd).lines, 5)
+        except OSError:
+            continue
+    return max(shutil.get_terminal_size((80, 24)).lines, 5)
+
+
+def fitting_labels(q: Question, above: int, height: Callable[[str], int]) -> list[str]:
+    """The choices' labels as a screen shows them: whole, unless the question (`above` lines: its help and
+    prompt) and every label (`height` lines each) would not fit on the screen at once (a 60×20 terminal);
+    then each label only up to its dash ("CBT (cognitive behavioral therapy)"), and if that is still too
+    tall, a bracket only up to its comma ("Terapia cognitivo-conductual (CBT)"), so the last choice ("Not
+    sure yet") and the help that points to it stay in view."""
+    import re
+
+    def fits(labels: list[str]) -> bool:
+        return above + sum(height(label) for label in labels) <= rows() - 2
+
+    labels = [c.label for c in q.choices]
+    if fits(labels):
+        return labels
+    labels = [label.split(" — ", 1)[0] for label in labels]
+    if fits(labels):
+        return labels
+    return [re.sub(r"\(([^,()]+),[^()]*\)", r"(\1)", label) for label in labels]
+
+
 def wrap(text: str, first: str = "", rest: str = "", width: int | None = None) -> str:
     """Text wrapped to the terminal, whole words only, with a hanging indent."""
     lines = textwrap.wrap(
@@ -168,8 +200,9 @@ class PlainTerminal:
                 self.say(wrap(sentence(problem), "  ", "  "))
         several = q.kind == "multi"
         ids = q.choice_ids()
-        for n, c in enumerate(q.choices, 1):
-            self.say(wrap(c.label, f"  {n:>2}. ", " " * 6))
+        above = 3 + len(wrap(q.prompt).splitlines()) + len(wrap(q.help, "  ", "  ").splitlines())
+        for n, label in enumerate(fitting_labels(q, above, lambda label: len(wrap(label, "  00. ").splitlines())), 1):
+            self.say(wrap(label, f"  {n:>2}. ", " " * 6))
         default = current if current is not None else q.default
         if isinstance(default, tuple):
             default_numbers = ", ".join(str(ids.index(d) + 1) for d in default)

@@ -11,7 +11,6 @@ Ctrl-C and Ctrl-D at any prompt raise `Interrupted`; nothing is printed on stdou
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -30,6 +29,7 @@ from parentinvolve.cli.numbered import (
     PlainTerminal,
     columns,
     crisis_help,
+    fitting_labels,
     help_if_stopped,
     plain_terminal_io,
 )
@@ -56,38 +56,10 @@ def plain_terminal(numbered: bool = False) -> bool:
     return numbered or os.environ.get("TERM", "") in PLAIN_TERMS
 
 
-def _rows() -> int:
-    """The height of the terminal the questions are on (LINES first, as COLUMNS is for the width)."""
-    if os.environ.get("LINES", "").isdigit():
-        return max(int(os.environ["LINES"]), 5)
-    for fd in (0, 2, 1):
-        try:
-            return max(os.get_terminal_size(fd).lines, 5)
-        except OSError:
-            continue
-    return max(shutil.get_terminal_size((80, 24)).lines, 5)
-
-
 def _labels(q: Question, instruction: str, indent: int) -> list[str]:
-    """The choices' labels as the menu shows them: whole, unless the question, its help and every label would
-    not fit on the screen at once (a 60×20 terminal); then each label only up to its dash ("CBT (cognitive
-    behavioral therapy)"), and if that is still too tall, a bracket only up to its comma ("Terapia
-    cognitivo-conductual (CBT)"), so the last choice ("Not sure yet") and the help that points to it stay in
-    view."""
-    import re
-
+    """The choices' labels as the menu shows them (`numbered.fitting_labels`: shortened on a small screen)."""
     above = len(_wrap(q.help, "  ", "  ").splitlines()) + len(_message(q.prompt, instruction).splitlines())
-
-    def fits(labels: list[str]) -> bool:
-        return above + sum(len(_title(label, indent).splitlines()) for label in labels) <= _rows() - 2
-
-    labels = [c.label for c in q.choices]
-    if fits(labels):
-        return labels
-    labels = [label.split(" — ", 1)[0] for label in labels]
-    if fits(labels):
-        return labels
-    return [re.sub(r"\(([^,()]+),[^()]*\)", r"(\1)", label) for label in labels]
+    return fitting_labels(q, above, lambda label: len(_title(label, indent).splitlines()))
 
 
 # --- menus (questionary) ---------------------------------------------------------------------------------
