@@ -82,7 +82,7 @@ def _heading(text: str) -> str:
 
 
 def _words(doc: Doc, width: int) -> str:
-    out: list[str] = [*wrap(doc.title + ".", width), ""]
+    out: list[str] = [*wrap(doc.title + ".", width), ""] if doc.title else []
     for block in doc.blocks:
         if isinstance(block, Heading):
             out += wrap(_heading(block.text), width)
