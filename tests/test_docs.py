@@ -79,3 +79,21 @@ def test_readme_shows_every_commands_current_help(monkeypatch: pytest.MonkeyPatc
     assert not missing, f"README has no help block for {missing}; add one and run tools/readme_help.py"
     assert tool.refresh(README) == README, "README's generated blocks are out of date: run tools/readme_help.py"
     assert "<!-- therapies -->\n| therapy |" in README  # the therapy table is made from the content
+
+
+def test_readme_figures_come_from_the_content(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What `validate` counts, the answers file's choices and the number of questions are generated into the
+    README (tools/readme_help.py), so they cannot drift from the content: each is present and current."""
+    for key, value in FIXED_ENV.items():
+        monkeypatch.setenv(key, value)
+    tool = _readme_help()
+    for marker in ("<!-- answers-file -->", "<!-- figure: questions -->", "$ parentinvolve validate content\n"):
+        assert marker in README
+    assert tool.validate_example() in README
+    assert tool.answers_example() in README
+    assert f"asks <!-- figure: questions -->{tool.figure('questions')}<!-- /figure -->" in README
+
+
+def test_readme_says_how_the_bare_command_works_after_set_up() -> None:
+    set_up = README.split("## Set up", 1)[1].split("\n## ", 1)[0]
+    assert "source .venv/bin/activate" in set_up and "`.venv/bin/parentinvolve`" in set_up

@@ -124,7 +124,7 @@ def test_a_dumb_terminal_gets_numbered_questions_and_no_escape_codes(tmp_path: P
     child.expect_exact("Save a printable copy of this plan")
     child.expect_exact("Enter for no")
     child.send("y" + ENTER)
-    child.expect_exact("Saved ")
+    child.expect_exact("Saved")
     assert end(child) == 0
     shown = log.getvalue()
     assert "\x1b" not in shown

@@ -1,6 +1,8 @@
 """Keep the README's `--help` blocks true: rewrite every block between `<!-- help: CMD -->` and
-`<!-- /help -->` with what `parentinvolve CMD --help` prints now (COLUMNS=100); and the examples made from the
-content (the start of the teen's plan, `parentinvolve topics`). tests/test_docs.py checks that every command
+`<!-- /help -->` with what `parentinvolve CMD --help` prints now (COLUMNS=100); and what comes from the
+content: the start of the teen's plan, `parentinvolve topics`, what `validate content` prints (its counts), the
+answers file's choices (after `<!-- answers-file -->`), and numbers in the prose (`<!-- figure: questions -->`,
+`<!-- figure: therapies -->`), so none of them can drift from the content. tests/test_docs.py checks that every command
 has such a block and that each block and example is current.
 
     .venv/bin/python tools/readme_help.py          # rewrite README.md in place
@@ -97,10 +99,59 @@ def therapy_table() -> str:
     return "\n".join(rows) + "\n"
 
 
+VALIDATE_EXAMPLE = re.compile(
+    r"(```\n\$ parentinvolve validate content\n)(.*?)(\$ parentinvolve validate broken-copy\n)", re.S
+)
+ANSWERS_EXAMPLE = re.compile(r"(<!-- answers-file -->\n```yaml\n)(.*?)(```\n)", re.S)
+FIGURE = re.compile(r"(<!-- figure: (?P<name>[a-z-]+) -->)(.*?)(<!-- /figure -->)")
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+
+
+def validate_example() -> str:
+    """What `parentinvolve validate content` prints, run from the repository's root as the README shows."""
+    here = os.getcwd()
+    os.chdir(README.parent)
+    try:
+        return output("validate", "content")
+    finally:
+        os.chdir(here)
+
+
+def answers_example() -> str:
+    """An answers file for the teen, each line naming every choice its question has (from questions.yaml)."""
+    from parentinvolve.kb import load
+
+    kb = load()
+    example = {"child_age": "15", "concerns": "[self-harm]", "therapy": "dbt", "stage": "starting", "region": "uk"}
+    lines = []
+    for q in kb.questions:
+        value = example.get(q.id, q.default or (q.choice_ids()[0] if q.choices else ""))
+        if q.kind == "integer":
+            note = f"{q.min}-{q.max}"
+        else:
+            ids = [f"{c.id} (default)" if c.id == q.default else c.id for c in q.choices]
+            note = ("one or more of: " if q.kind == "multi" else "one of: ") + ", ".join(ids)
+        lines.append((f"{q.id}: {value}", note))
+    room = max(len(left) for left, _ in lines) + 2
+    return "".join(f"{left.ljust(room)}# {note}\n" for left, note in lines)
+
+
+def figure(name: str) -> str:
+    """A number from the content, in words, for the README's prose."""
+    from parentinvolve.kb import load
+
+    kb = load()
+    count = {"questions": len(kb.questions), "therapies": len(kb.question("therapy").choices) - 1}[name]
+    return NUMBER_WORDS[count] if count < len(NUMBER_WORDS) else str(count)
+
+
 def refresh(text: str) -> str:
     text = BLOCK.sub(lambda m: m.group(1) + help_text(m.group("cmd")) + m.group(4), text)
     text = PLAN_EXAMPLE.sub(lambda m: m.group(1) + plan_example() + m.group(3), text)
     text = THERAPY_TABLE.sub(lambda m: m.group(1) + therapy_table() + m.group(3), text)
+    text = VALIDATE_EXAMPLE.sub(lambda m: m.group(1) + validate_example() + m.group(3), text)
+    text = ANSWERS_EXAMPLE.sub(lambda m: m.group(1) + answers_example() + m.group(3), text)
+    text = FIGURE.sub(lambda m: m.group(1) + figure(m.group("name")) + m.group(4), text)
     return TOPICS_EXAMPLE.sub(lambda m: m.group(1) + output("topics", "--format", "plain") + m.group(3), text)
 
 

@@ -342,6 +342,18 @@ def _pointer(kb: KnowledgeBase, answers: Mapping[str, AnswerValue], age: int, re
     return f"{line} {signs}" if signs else line
 
 
+def crisis_now(kb: KnowledgeBase, answers: Mapping[str, AnswerValue]) -> str | None:
+    """While the questions are still being asked: the help to show as soon as self-harm or suicidal thoughts
+    are ticked. The region's main line once the country is known; before that, the emergency advice and that
+    the country's own lines will follow. None when self-harm is not (or no longer) a worry."""
+    if "self-harm" not in _concerns(answers):
+        return None
+    region = kb.crisis.region(str(answers.get("region", "")))
+    if region is None:
+        return kb.crisis.message + " " + _("You will get your country's crisis lines at the end.")
+    return _pointer_line(region)
+
+
 def _pointer_line(region: Region) -> str:
     main = region.main_line(current())  # 988's Spanish line in a Spanish plan (content marks it: main_in)
     if main is None:

@@ -27,6 +27,7 @@ closed: set[int] = set()  # which of the standard streams (0, 1, 2) were closed 
 _temporary: set[str] = set()  # temporary files being written: removed if a signal stops us
 _finished: list[str] = []  # files the user asked for that were completely written
 _restore_terminal: list[Callable[[], None]] = []
+_also_say: list[str] = []  # lines said after "stopped" (the crisis help a parent was already shown)
 
 
 def reopen_closed_streams() -> None:
@@ -112,6 +113,23 @@ def on_terminal(restore: Callable[[], None]) -> Callable[[], None]:
     return lambda: _restore_terminal.remove(restore) if restore in _restore_terminal else None
 
 
+def say_if_stopped(lines: list[str]) -> None:
+    """Lines to say again, under the "stopped" line, if a signal stops us from now on (none: `[]`)."""
+    _also_say[:] = lines
+
+
+def _wrapped(line: str) -> str:
+    """`line` wrapped between words to the terminal on stderr, so it is never cut mid-word."""
+    import textwrap
+
+    columns = os.environ.get("COLUMNS", "")
+    try:
+        width = int(columns) if columns.isdigit() else os.get_terminal_size(2).columns
+    except OSError:
+        return line
+    return "\n".join(textwrap.wrap(line, max(width - 1, 20), break_long_words=False, break_on_hyphens=False))
+
+
 def _say(text: str) -> None:
     with contextlib.suppress(OSError):
         os.write(2, text.encode("utf-8", "replace"))
@@ -127,6 +145,8 @@ def _on_signal(signum: int, _frame: object) -> None:
             os.unlink(path)
     fresh = "\n" if not _restore_terminal and _isatty(2) else ""  # (a restored terminal got its own)
     _say(f"{fresh}parentinvolve: {stopped_message(signum, _finished)}\n")
+    for line in _also_say:
+        _say(_wrapped(line) + "\n")
     os._exit(EXIT_SIGNAL_BASE + signum)
 
 

@@ -39,6 +39,7 @@ HELP = N_("""Understand your part in your child's therapy.
 Examples:
   parentinvolve ask                      answer a few questions, get your plan
   parentinvolve ask --answers me.yaml    the same, from a saved answers file
+  parentinvolve ask --plain-text         the same, words only, for a screen reader
   parentinvolve explain pcit             what PCIT is and what it asks of you
   parentinvolve explain "play therapy"   names and aliases work too
   parentinvolve topics                   everything that can be explained
@@ -58,6 +59,14 @@ app = typer.Typer(
 
 app.add_typer(clinic_app)  # parentinvolve clinic init|override|show
 
+PlainTextOpt = typer.Option(
+    False,
+    "--plain-text",
+    help="Words only, for screen readers and braille: no lines drawn, no colours, headings as words "
+    "(also PARENTINVOLVE_PLAIN_TEXT=1).",
+    envvar="PARENTINVOLVE_PLAIN_TEXT",
+    show_envvar=False,
+)
 FormatOpt = typer.Option(
     None,
     "--format",
@@ -173,6 +182,14 @@ def ask(
     no_pager: bool = typer.Option(
         False, "--no-pager", help="Print a long plan straight to the terminal instead of through $PAGER (less)."
     ),
+    plain_text: bool = typer.Option(
+        False,
+        "--plain-text",
+        help="Words only, for screen readers and braille: numbered questions, no lines drawn, no colours, "
+        "headings as words, no pager (also PARENTINVOLVE_PLAIN_TEXT=1).",
+        envvar="PARENTINVOLVE_PLAIN_TEXT",
+        show_envvar=False,
+    ),
 ) -> None:
     """Answer a few questions and get a plan for your part in your child's therapy.
 
@@ -184,6 +201,7 @@ def ask(
       parentinvolve ask --answers answers.yaml --output plan.html
       parentinvolve ask --answers answers.yaml --why
       parentinvolve ask --answers families.csv --output-dir plans
+      parentinvolve ask --plain-text
 
     \b
     An answers file (YAML or JSON) looks like:
@@ -222,6 +240,7 @@ def ask(
         fmt=fmt,
         why=why,
         pager=not no_pager,
+        plain_text=plain_text,
     )
 
 
@@ -242,6 +261,7 @@ def explain(
         autocompletion=_complete_topic,
     ),
     fmt: Optional[str] = FormatOpt,
+    plain_text: bool = PlainTextOpt,
 ) -> None:
     """Explain a therapy type, a moment of involvement, or a topic.
 
@@ -252,7 +272,7 @@ def explain(
       parentinvolve explain dbt --format markdown
       parentinvolve explain confidentiality --format json
     """
-    chosen = pick_format(fmt, FORMATS)
+    chosen = pick_format(fmt, FORMATS, plain_text=plain_text)
     kb = _kb(ctx)
     entry = kb.find(topic)
     if entry is None:
@@ -288,14 +308,14 @@ def _unknown_topic(kb: KnowledgeBase, topic: str) -> str:
 
 @app.command()
 @shared_options()
-def topics(ctx: typer.Context, fmt: Optional[str] = FormatOpt) -> None:
+def topics(ctx: typer.Context, fmt: Optional[str] = FormatOpt, plain_text: bool = PlainTextOpt) -> None:
     """List every therapy type, moment and topic, with a one-line summary.
 
     \b
     Example:
       parentinvolve topics
     """
-    chosen = pick_format(fmt, FORMATS)
+    chosen = pick_format(fmt, FORMATS, plain_text=plain_text)
     kb = _kb(ctx)
 
     def page() -> Doc:
@@ -398,9 +418,9 @@ def report(exc: ParentInvolveError) -> None:
     located = isinstance(exc, ContentError)
     summary, body = (lines[-1], lines[:-1]) if located else (lines[0], lines[1:])
     if not located:
-        say(f"parentinvolve: {summary}")
+        say(f"parentinvolve: {summary}", wrap=True)
     for line in body[:MAX_SHOWN]:
-        say(line)
+        say(line, wrap=not located)  # sentences wrap between words on a terminal; `file:line:col` lines stay whole
     if len(body) > MAX_SHOWN:
         more = len(body) - MAX_SHOWN
         say(

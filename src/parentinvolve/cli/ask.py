@@ -35,6 +35,7 @@ def run(
     fmt: str | None,
     why: bool,
     pager: bool = True,
+    plain_text: bool = False,
 ) -> None:
     from parentinvolve.cli.output import SUFFIX_FORMATS, pick_format
     from parentinvolve.render import PLAN_FORMATS
@@ -45,7 +46,8 @@ def run(
         raise UsageError(_("--no-input needs --answers FILE: without prompts, the answers must come from a file."))
     if fmt is None and output is not None:
         fmt = SUFFIX_FORMATS.get(output.suffix.lower(), "plain")
-    chosen = pick_format(fmt, PLAN_FORMATS)
+    chosen = pick_format(fmt, PLAN_FORMATS, plain_text=plain_text)
+    pager = pager and not plain_text  # a screen reader reads on; less would stop it at every screen
     check_targets(answers_file, save, output, force=force)
     if output is None and 1 in startup.closed:  # say so before asking anything
         raise startup.StdoutClosed("standard output is closed")
@@ -53,7 +55,7 @@ def run(
     if answers_file is None and not interactive:
         raise UsageError(_(NO_TTY))
     kb: KnowledgeBase = kb_loader()
-    answers, prompted = gather(kb, answers_file, interactive)
+    answers, prompted = gather(kb, answers_file, interactive, numbered=plain_text)
 
     from parentinvolve.cli.answers_file import answers_text
     from parentinvolve.cli.errors import say
@@ -64,22 +66,22 @@ def run(
     result = plan(kb, answers)
     if save is not None:
         write_private(save, answers_text(result.answers, save), force=force)
-        say(_("Saved your answers to {path} (only you can read it).").format(path=shown(save)))
+        say(_("Saved your answers to {path} (only you can read it).").format(path=shown(save)), wrap=True)
     text = render(kb, result, chosen, why, to_terminal=output is None)
     if output is not None:
         write_private(output, strip(text), force=force)
         if result.safety is not None:  # the crisis lines are never hidden away in a file
             for line in render_safety(result).splitlines():
                 say(line)
-        say(_("Wrote your plan to {path} (only you can read it).").format(path=shown(output)))
+        say(_("Wrote your plan to {path} (only you can read it).").format(path=shown(output)), wrap=True)
     else:
         from parentinvolve.cli.output import show
 
         colour = chosen == "rich"
-        if show(text, pager=pager, colour=colour) and result.safety is not None and chosen in ("rich", "plain"):
+        if show(text, pager=pager, colour=colour) and result.safety is not None and chosen in ("rich", "plain", "text"):
             show(render_footer(result, chosen), pager=False, colour=colour)  # the crisis lines stay on the screen
         if prompted and sys.stdout.isatty():
-            offer_page(kb, result, why)
+            offer_page(kb, result, why, numbered=plain_text)
 
 
 def check_targets(answers_file: Path | None, save: Path | None, output: Path | None, *, force: bool) -> None:
@@ -110,18 +112,17 @@ def _stdin_is_a_terminal() -> bool:
         return False
 
 
-def offer_page(kb: KnowledgeBase, result: Plan, why: bool) -> None:
+def offer_page(kb: KnowledgeBase, result: Plan, why: bool, *, numbered: bool = False) -> None:
     """After an interview, offer a printable page of the plan: a new file (never one that exists), 0600."""
-    import os
     from datetime import date
 
     from parentinvolve.cli import prompts
     from parentinvolve.cli.output import save_name
     from parentinvolve.cli.private_files import write_private
 
-    folder = os.getcwd() if os.access(os.getcwd(), os.W_OK) else os.path.expanduser("~")
+    folder = save_folder()
     target = Path(save_name(folder, f"parentinvolve-plan-{date.today().isoformat()}", ".html"))
-    if not prompts.offer_to_save(str(target)):
+    if not prompts.offer_to_save(home_relative(str(target)), numbered=numbered):
         return
     from parentinvolve.cli.errors import say
     from parentinvolve.cli.terminal import shown
@@ -129,12 +130,47 @@ def offer_page(kb: KnowledgeBase, result: Plan, why: bool) -> None:
     write_private(target, render(kb, result, "html", why, to_terminal=False), force=False)
     say(
         _("Saved {path} (only you can read it). Open it in a web browser to read or print it.").format(
-            path=shown(target)
-        )
+            path=shown(home_relative(str(target)))
+        ),
+        wrap=True,
     )
 
 
-def gather(kb: KnowledgeBase, answers_file: Path | None, interactive: bool) -> tuple[dict[str, AnswerValue], bool]:
+def save_folder() -> str:
+    """Where the offered copy goes: the current folder, unless it is not writable or is inside a source
+    checkout (git, Mercurial: a plan there could be committed by mistake); then the home folder."""
+    import os
+
+    here = os.getcwd()
+    if os.access(here, os.W_OK) and not _in_checkout(here):
+        return here
+    return os.path.expanduser("~")
+
+
+def _in_checkout(folder: str) -> bool:
+    import os
+
+    path = os.path.abspath(folder)
+    while True:
+        if any(os.path.exists(os.path.join(path, mark)) for mark in (".git", ".hg", ".svn")):
+            return True
+        parent = os.path.dirname(path)
+        if parent == path:
+            return False
+        path = parent
+
+
+def home_relative(path: str) -> str:
+    """`path` as a person reads it: `~/x.html` for a file in the home folder."""
+    import os
+
+    home = os.path.expanduser("~").rstrip(os.sep)
+    return "~" + path[len(home) :] if home and path.startswith(home + os.sep) else path
+
+
+def gather(
+    kb: KnowledgeBase, answers_file: Path | None, interactive: bool, *, numbered: bool = False
+) -> tuple[dict[str, AnswerValue], bool]:
     """The answers, and whether any question was put on the terminal."""
     from parentinvolve.answers import normalise
 
@@ -154,7 +190,7 @@ def gather(kb: KnowledgeBase, answers_file: Path | None, interactive: bool) -> t
             return normalise(kb, start, source=str(answers_file)), False
     from parentinvolve.cli import prompts
 
-    return prompts.on_terminal(kb, start, fill_only=answers_file is not None), True
+    return prompts.on_terminal(kb, start, fill_only=answers_file is not None, numbered=numbered), True
 
 
 def _with_notes(exc: AnswersError, notes: dict[str, str]) -> AnswersError:

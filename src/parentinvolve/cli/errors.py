@@ -20,8 +20,10 @@ def never_fail_to_encode() -> None:
                 stream.reconfigure(errors="replace")
 
 
-def say(line: str, *, fresh_line: bool = False) -> None:
+def say(line: str, *, fresh_line: bool = False, wrap: bool = False) -> None:
     """One line on stderr, with what cannot be printed made visible (paths and topics come from the user).
+    With `wrap`, a sentence for a person is wrapped between words to a terminal's width, so the terminal never
+    cuts it mid-word (messages that name a `file:line:col` stay whole, for editors).
 
     Never on stdout: when stderr was closed (`2>&-`) or its reader has gone, the line is dropped.
     """
@@ -32,6 +34,12 @@ def say(line: str, *, fresh_line: bool = False) -> None:
     if stream is None:  # started with stderr closed and not through the console script
         return
     try:
+        if wrap and stream.isatty():
+            import textwrap
+
+            columns = os.environ.get("COLUMNS", "")  # as every other part of the program (checked sane in main)
+            width = (int(columns) if columns.isdigit() else os.get_terminal_size(stream.fileno()).columns) - 1
+            line = "\n".join(textwrap.wrap(line, max(width, 20), break_long_words=False, break_on_hyphens=False))
         if fresh_line and stream.isatty():  # off the prompt line that Ctrl-C interrupted
             line = "\n" + line
         stream.write(line + "\n")

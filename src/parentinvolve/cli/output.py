@@ -16,10 +16,18 @@ if TYPE_CHECKING:
 SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown", ".json": "json"}
 
 
-def pick_format(fmt: Optional[str], allowed: tuple[str, ...]) -> str:
+def pick_format(fmt: Optional[str], allowed: tuple[str, ...], *, plain_text: bool = False) -> str:
+    """The format to write: the one asked for; else rich on a terminal, plain text elsewhere. `text` (plain
+    words only, `render.plain`) with `--plain-text` (for plain or rich) and on a `TERM=dumb` terminal, the
+    terminal of many screen readers and of editors' shells; NO_COLOR only takes the colours away."""
+    if plain_text and (fmt is None or fmt.strip().lower() in ("plain", "rich")):
+        return "text"
     if fmt is None:
-        dumb = os.environ.get("TERM") == "dumb" or "NO_COLOR" in os.environ
-        return "rich" if sys.stdout.isatty() and not dumb else "plain"
+        if not sys.stdout.isatty():
+            return "plain"
+        if os.environ.get("TERM") == "dumb":
+            return "text"
+        return "plain" if "NO_COLOR" in os.environ else "rich"
     fmt = fmt.strip().lower()
     if fmt not in allowed:
         from parentinvolve.didyoumean import did_you_mean
@@ -78,9 +86,31 @@ def _pager_command() -> list[str] | None:
     if not chosen and os.environ.get("TERM", "dumb") == "dumb":  # less cannot drive it; don't try
         return None
     try:
-        return shlex.split(chosen) if chosen else ["less", "-R"]
+        command = shlex.split(chosen) if chosen else ["less", "-R"]
     except ValueError:
-        return ["less", "-R"]
+        command = ["less", "-R"]
+    if os.path.basename(command[0]) == "less" and not _own_prompt(os.environ.get("LESS", "")):
+        command.append(less_prompt())
+    return command
+
+
+def _own_prompt(options: str) -> bool:
+    """Whether the user's LESS variable sets a prompt of its own (-P..., --prompt=...), which we keep."""
+    return any(word.startswith(("-P", "--prompt")) or word.startswith("P") for word in options.split())
+
+
+def less_prompt() -> str:
+    """`less`'s short prompt saying how to leave (its own is a bare `:`): "Space for more, b to go back, q to
+    quit", and at the end "End of the plan. q to quit". Other pagers keep their own prompts (`more` shows
+    "--More--"). Our words are escaped, as every special character of a less prompt is (`? : . % \\`)."""
+    from parentinvolve.i18n import _
+
+    def literal(words: str) -> str:
+        return "".join("\\" + ch if ch in "?:.%\\" else ch for ch in words)
+
+    more = _("Space for more, b to go back, q to quit")
+    end = _("End of the plan. q to quit")
+    return f"-Ps?e{literal(end)}:{literal(more)}."
 
 
 def show(text: str, *, pager: bool = True, colour: bool = False) -> bool:

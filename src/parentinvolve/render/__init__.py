@@ -30,10 +30,10 @@ def write_doc(doc: Doc, fmt: str, out: TextIO, width: int, *, terminal: bool = F
         from parentinvolve.render import richtext
 
         richtext.render(doc, richtext.console(out, width, terminal=terminal))
-    else:
+    else:  # plain, or `text`: plain words only (`--plain-text`)
         from parentinvolve.render.plain import render as plain
 
-        out.write(plain(doc, width))
+        out.write(plain(doc, width, words_only=fmt == "text"))
 
 
 def write(

@@ -55,6 +55,7 @@ class Bullet(NamedTuple):
     text: str
     note: str = ""  # shown under the item with --why
     lang: str = ""  # as Heading.lang
+    contact: bool = False  # a way to reach someone (the crisis pointer): its numbers are tappable in HTML
 
 
 class Bullets(NamedTuple):
@@ -204,7 +205,12 @@ def plan_doc(kb: KnowledgeBase, p: Plan, *, why: bool = False) -> Doc:
     from parentinvolve.render.summary import for_whom, in_short, moment_line
 
     blocks.append(Para(for_whom(kb, p), "note"))
-    blocks += [Heading(_("In short")), Bullets(tuple(Bullet(t) for t in in_short(p, kb)))]
+    pointer = bool(p.crisis_pointer) or p.safety is not None  # "In short" then starts with the crisis pointer
+    short = in_short(p, kb)
+    blocks += [
+        Heading(_("In short")),
+        Bullets(tuple(Bullet(t, contact=pointer and n == 0) for n, t in enumerate(short))),
+    ]
     blocks += clinic_section(kb, why)  # right after "In short"
     blocks += _glance(p, why)
     blocks.append(Heading(_("Your part, moment by moment")))

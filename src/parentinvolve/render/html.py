@@ -59,7 +59,8 @@ ol.timeline li:not(:last-child)::after { content: ""; position: absolute; left: 
 ol.timeline a { color: var(--ink); text-decoration: none; }
 ol.timeline .asks { display: block; font-weight: 400; color: var(--soft); font-size: 0.92rem; }
 p.made { color: var(--soft); font-size: 0.9rem; margin: 0.75rem 0 0; }
-.alert a[href^="tel:"], .alert a[href^="sms:"] { font-weight: 700; white-space: nowrap; }
+.alert a[href^="tel:"], .alert a[href^="sms:"] { font-weight: 700; }
+a[href^="tel:"] { white-space: nowrap; }
 section.notes { margin: 1rem 0 0; }
 section.notes h3 { margin-bottom: 0.25rem; }
 section.notes .line { height: 2.1rem; border-bottom: 1px solid var(--line); }
@@ -94,7 +95,6 @@ section.notes .line { height: 2.1rem; border-bottom: 1px solid var(--line); }
   ol.timeline li:not(:last-child)::after { display: none; }
   ul.sources { font-size: 7.5pt; line-height: 1.25; columns: 2; column-gap: 1.2rem; padding-left: 0.9rem; }
   ul.sources li { margin: 0.05rem 0; }
-  .long { display: none; }
   section.notes .line { height: 1.8rem; border-bottom-color: #888; }
   section.notes .line:nth-child(n+7) { display: none; }  /* five lines on paper */
   a { color: inherit; text-decoration: none; }
@@ -114,6 +114,18 @@ def text(value: str) -> str:
         last = match.end()
     out.append(escape(value[last:]))
     return "".join(out)
+
+
+def source(value: str) -> str:
+    """A source: its title (or citation) is the link's text, so a screen reader reads words, not an address; on
+    paper a short address follows, one a parent can type (`.short`, print only). An address inside the citation
+    itself stays a link as written."""
+    match = _URL.search(value)
+    if match is None or match.end() != len(value) or not value[: match.start()].strip():
+        return text(value)
+    url = match.group(0)
+    title = escape(value[: match.start()].rstrip())
+    return f'<a href="{escape(url)}">{title}</a><span class="short"> {escape(_short(url))}</span>'
 
 
 def _phone(value: str) -> str:
@@ -167,22 +179,6 @@ def _short(url: str) -> str:
     return bare if len(bare) <= 40 else host
 
 
-def _source(value: str) -> str:
-    """A source: its title as cited; its address linked whole, printed short (`.short`, print only)."""
-    out: list[str] = []
-    last = 0
-    for match in _URL.finditer(value):
-        url = escape(match.group(0))
-        short = escape(_short(match.group(0)))
-        out += [
-            escape(value[last : match.start()]),
-            f'<a href="{url}"><span class="long">{url}</span><span class="short">{short}</span></a>',
-        ]
-        last = match.end()
-    out.append(escape(value[last:]))
-    return "".join(out)
-
-
 def _css_text(value: str) -> str:
     """Text as a CSS string, every character that could end it (or the style element) escaped."""
     keep = " .,:;-–—·()/&+'"
@@ -223,10 +219,9 @@ def render(doc: Doc, made: date | None = None) -> str:
             cls = f' class="{block.style}"' if block.style else ""
             body.append(f"<p{cls}{_lang(block.lang)}>{text(block.text)}</p>")
         elif isinstance(block, Bullets):
-            cls = ' class="sources"' if section == sources else ""
-            show = _source if cls else text
+            cited = section == sources
             items = "".join(
-                f"<li{_lang(b.lang)}>{_phone(b.text) if block.contacts and phone.find(b.text) else show(b.text)}"
+                f"<li{_lang(b.lang)}>{_item(b.text, block.contacts or b.contact, cited)}"
                 + (
                     f'<span class="why"{_lang(i18n.current() if b.lang else "")}>{escape(b.note)}</span>'
                     if b.note
@@ -235,6 +230,7 @@ def render(doc: Doc, made: date | None = None) -> str:
                 + "</li>"
                 for b in block.items
             )
+            cls = ' class="sources"' if cited else ""
             body.append(f"<ul{cls}>{items}</ul>")
             if section == notes_after:
                 lines = '<div class="line"></div>' * NOTE_LINES
@@ -266,6 +262,13 @@ def render(doc: Doc, made: date | None = None) -> str:
         f"<title>{escape(doc.title)}</title>\n<style>{CSS}{_page_css(doc.running)}</style>\n</head>\n"
         f"<body>\n<main>\n{chr(10).join(body)}\n</main>\n</body>\n</html>\n"
     )
+
+
+def _item(value: str, contact: bool, cited: bool) -> str:
+    """A bullet's text: numbers tappable for a way to reach someone, a source linked by its title."""
+    if contact and phone.find(value):
+        return _phone(value)
+    return source(value) if cited else text(value)
 
 
 def _day(day: date) -> str:

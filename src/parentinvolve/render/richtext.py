@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from parentinvolve.render.doc import Alert, Bullet, Bullets, Doc, Heading, Para, Timeline
-from parentinvolve.render.plain import MAX_WIDTH, fold
+from parentinvolve.render.plain import MAX_WIDTH, fold, wrap
 
 CARDS_FROM = 100  # narrower than this, the timeline is a numbered list: cards would squeeze every word
 
@@ -30,23 +30,32 @@ def console(file: TextIO, width: int | None = None, *, terminal: bool = False) -
     )
 
 
-def _text(value: str, room: int, style: str = "") -> Text:
-    """Content as `Text`, long web addresses folded at `/` so rich never cuts a word to fit."""
-    return Text(fold(value, room), style=style)
+def _text(value: str, room: int, style: str = "") -> Text | Group:
+    """Content as `Text`; a web address longer than the line goes on a line of its own, whole (never cut:
+    printed with `crop=False`, outside any table or panel, which would crop it)."""
+    if not _too_long(value, room):
+        return Text(value, style=style)
+    parts = fold(value, room).split("\n")
+    return Group(*(Text(part, style=style, overflow="ignore" if len(part) > room else "fold") for part in parts))
+
+
+def _too_long(value: str, room: int) -> bool:
+    return any(len(word) > room for word in value.split())
 
 
 def render(doc: Doc, out: Console) -> None:
     room = out.width
-    out.print(_text(doc.title, room, "bold underline"))
+    out.print(_text(doc.title, room, "bold underline"), crop=False)
     out.print()
     for block in doc.blocks:
         if isinstance(block, Heading):
-            out.print(_text(block.text, room, "bold cyan" if block.level == 2 else "bold"))
+            out.print(_text(block.text, room, "bold cyan" if block.level == 2 else "bold"), crop=False)
         elif isinstance(block, Para):
             style = {"lead": "italic", "note": "dim"}.get(block.style, "")
-            out.print(_text(block.text, room, style))
+            out.print(_text(block.text, room, style), crop=False)
         elif isinstance(block, Bullets):
-            out.print(_bullets(block, room))
+            long = any(_too_long(b.text, room - 2) or _too_long(b.note, room - 2) for b in block.items)
+            out.print(_hanging(block, room) if long else _bullets(block, room), crop=False)
         elif isinstance(block, Timeline):
             out.print(_timeline(block) if room >= CARDS_FROM else _numbered(block, room))
         elif isinstance(block, Alert):
@@ -68,6 +77,21 @@ def _bullets(block: Bullets, room: int) -> Table:
         if b.note:
             grid.add_row("", _text(b.note, room - 2, "dim italic"))
     return grid
+
+
+def _hanging(block: Bullets, room: int) -> Group:
+    """Bullets as lines of text with a hanging indent (wrapped as plain text is), for a list with a word too
+    long for its line: a table would crop that word at the column's edge."""
+    lines: list[Text] = []
+    for b in block.items:
+        for n, line in enumerate(wrap(b.text, room, "• ", "  ")):
+            lines.append(Text.assemble(("• ", "cyan") if n == 0 else "  ", line[2:], overflow="ignore", no_wrap=True))
+        if b.note:
+            lines += [
+                Text(line, style="dim italic", overflow="ignore", no_wrap=True)
+                for line in wrap(b.note, room, "  ", "  ")
+            ]
+    return Group(*lines)
 
 
 def _numbered(block: Timeline, room: int) -> Table:
