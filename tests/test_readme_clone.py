@@ -44,6 +44,10 @@ def examples() -> list[tuple[str, int]]:
             if not line.startswith("$ parentinvolve"):
                 continue
             command = re.sub(r"\s+#.*$", "", line[2:]).strip()
+            follow = n + 1
+            while command.endswith("\\") and follow < len(lines):  # a command continued on the next lines
+                command = command[:-1].rstrip() + " " + lines[follow].strip()
+                follow += 1
             code = 0
             rest = [x for x in lines[n + 1 :] if x.startswith("$ ")]
             if rest and rest[0] == "$ echo $?":
@@ -110,6 +114,13 @@ def test_the_readme_set_up_and_every_example_work_as_written(tmp_path: Path) -> 
 
     assert "source .venv/bin/activate" in README  # how the bare `parentinvolve` of the examples works
     (clone / "teen.yaml").write_text(re.search(r"<!-- answers-file -->\n```yaml\n(.*?)```", README, re.S)[1])
+    for name in ("family.yaml", "ana.yaml", "ben.yaml"):  # the answers files "For clinics" names
+        shutil.copyfile(clone / "teen.yaml", clone / name)
+    (clone / "families.csv").write_text(  # as "Many families at once" describes it
+        "name,child_age,concerns,therapy,stage,region\nana,9,anxiety;behavior,cbt,starting,us\n"
+        "ben,15,self-harm,dbt,waiting,uk\n",
+        encoding="utf-8",
+    )
     broken = Path(shutil.copytree(clone / "content", clone / "broken-copy", ignore=shutil.ignore_patterns("i18n")))
     rules = broken / "rules.yaml"
     rules.write_text(rules.read_text(encoding="utf-8").replace("therapy: pcit", "therapy: pcti", 1), encoding="utf-8")

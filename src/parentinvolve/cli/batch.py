@@ -119,6 +119,15 @@ def run(kb: KnowledgeBase, files: list[Path], out: Path, fmt: str, *, why: bool,
     from parentinvolve.cli.terminal import shown
     from parentinvolve.engine import plan
 
+    if not out.exists() and not out.is_symlink() and out.parent.is_dir():
+        try:  # a new folder for the plans, readable by its owner only, as the plans themselves are
+            out.mkdir(mode=0o700)
+        except OSError as exc:
+            from parentinvolve.kb.textfiles import os_reason
+
+            raise UsageError(
+                _("Could not make the folder {folder}: {reason}.").format(folder=shown(out), reason=os_reason(exc))
+            ) from exc
     if not out.is_dir():
         raise UsageError(_("The folder {folder} does not exist; create it first.").format(folder=shown(out)))
     every = list(families(kb, files))
