@@ -144,8 +144,11 @@ def _anchors(doc: Doc) -> dict[str, str]:
     return {title: f"moment-{n}" for n, title in enumerate(steps, 1) if title in headings}
 
 
-def render(doc: Doc, made: date | None = None) -> str:
-    """The page; `made` is the date printed under the title (today when not given)."""
+def render(doc: Doc, made: date | None = None, *, head: str = "", header: str = "", end: str = "") -> str:
+    """The page; `made` is the date printed under the title (today when not given).
+
+    `head`, `header` and `end` let the web page (`web/`) put its own links around the same document: in
+    `<head>`, before `<main>`, and at the end of `<main>`. The file `ask --format html` writes has none."""
     anchors = _anchors(doc)
     day = made or date.today()
     body: list[str] = [f"<h1>{escape(doc.title)}</h1>"]
@@ -208,8 +211,8 @@ def render(doc: Doc, made: date | None = None) -> str:
     return (
         f'<!DOCTYPE html>\n<html lang="{i18n.current()}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(doc.title)}</title>\n<style>{CSS}</style>\n</head>\n"
-        f"<body>\n<main>\n{chr(10).join(body)}\n</main>\n</body>\n</html>\n"
+        f"<title>{escape(doc.title)}</title>\n<style>{CSS}</style>\n{head}</head>\n"
+        f"<body>\n{header}<main>\n{chr(10).join(body)}\n{end}</main>\n</body>\n</html>\n"
     )
 
 
