@@ -149,10 +149,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
         title = _("Error:") + " " + heading if problems else heading
         intro = _("Answer five short questions to get a plan for your part in your child's therapy.")
         stored = _("Nothing you enter is stored: the plan is made for this page only.")
-        body = (
-            f"<h1>{escape(heading)}</h1>"
-            f"<p>{escape(intro)}</p><p>{escape(stored)}</p>"
-            + form.render(kb_, given, problems, f"/plan?lang={lang}")
+        body = f"<h1>{escape(heading)}</h1><p>{escape(intro)}</p><p>{escape(stored)}</p>" + form.render(
+            kb_, given, problems, f"/plan?lang={lang}"
         )
         switch = pages.language_link(lang, "/change" if given else "/", form.hidden(_as_answers(given)))
         return pages.page(title, body, kb=kb_, exit_url=config.exit_url, switch=switch)
@@ -163,7 +161,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
         doc = plan_doc(kb_, plan(kb_, answers))
         fields = form.hidden(answers)
-        printing = _("To print this plan, use your browser's Print command (Ctrl+P, or ⌘P on a Mac; on a phone, Share, then Print).")
+        printing = _(
+            "To print this plan, use your browser's Print command (Ctrl+P, or ⌘P on a Mac; on a phone, Share, then Print)."
+        )
         actions = (
             f'<section class="actions" aria-labelledby="actions-title"><h2 id="actions-title">'
             f"{escape(_('Keep this plan'))}</h2>"

@@ -56,12 +56,12 @@ def read(kb: KnowledgeBase, fields: Sequence[tuple[str, str]]) -> tuple[dict[str
             raw[name] = value
     problems: dict[str, str] = {}
     for q in kb.questions:
-        value = raw.get(q.id)
-        if value is None and q.kind == "multi":
-            value = []
-        if value is None and q.default is not None:
+        given = raw.get(q.id)
+        if given is None and q.kind == "multi":
+            given = []
+        if given is None and q.default is not None:
             continue  # as in an answers file: the default
-        _value, problem = check_value(q, value)
+        _value, problem = check_value(q, given)
         if problem:
             problems[q.id] = sentence(problem)
     if problems:
@@ -82,9 +82,7 @@ def fields_of(answers: Mapping[str, object]) -> list[tuple[str, str]]:
 
 
 def hidden(answers: Mapping[str, object]) -> str:
-    return "".join(
-        f'<input type="hidden" name="{escape(n)}" value="{escape(v)}">' for n, v in fields_of(answers)
-    )
+    return "".join(f'<input type="hidden" name="{escape(n)}" value="{escape(v)}">' for n, v in fields_of(answers))
 
 
 def render(kb: KnowledgeBase, given: Sequence[tuple[str, str]], problems: Mapping[str, str], action: str) -> str:

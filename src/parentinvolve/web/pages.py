@@ -4,6 +4,7 @@ stylesheet (the plan's own, from `render/html.py`, plus the form's), served as a
 from __future__ import annotations
 
 from html import escape
+
 from parentinvolve import i18n
 from parentinvolve.i18n import _
 from parentinvolve.model import KnowledgeBase
@@ -88,7 +89,7 @@ def page(title: str, body: str, *, kb: KnowledgeBase | None, exit_url: str, swit
         f'<!DOCTYPE html>\n<html lang="{i18n.current()}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(title)}</title>\n{STYLESHEET}</head>\n<body>\n"
-        f"{header(kb, exit_url, switch)}<main id=\"main\">\n{body}\n</main>\n</body>\n</html>\n"
+        f'{header(kb, exit_url, switch)}<main id="main">\n{body}\n</main>\n</body>\n</html>\n'
     )
 
 
