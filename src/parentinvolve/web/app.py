@@ -141,7 +141,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             lang = choose_lang(request, config.lang)
         except form.BadForm as exc:
             return problem(exc.status, exc.message)
-        i18n.activate(lang)
+        i18n.use(lang)
         return make(bases[lang], lang)
 
     def form_page(kb_: KnowledgeBase, lang: str, given: list[tuple[str, str]], problems: dict[str, str]) -> str:
@@ -186,7 +186,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             fields = await body_fields(request)
         except form.BadForm as exc:
-            i18n.activate(choose_lang_quietly(request, config.lang))
+            i18n.use(choose_lang_quietly(request, config.lang))
             return problem(exc.status, exc.message)
 
         def make(kb_: KnowledgeBase, lang: str) -> Response:
@@ -223,7 +223,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         return Response(style, media_type="text/css")
 
     async def http_error(request: Request, exc: Exception) -> Response:
-        i18n.activate(choose_lang_quietly(request, config.lang))
+        i18n.use(choose_lang_quietly(request, config.lang))
         status = exc.status_code if isinstance(exc, HTTPException) else 500
         messages = {
             404: _("There is no page at this address."),
