@@ -256,3 +256,14 @@ def test_settings_from_the_environment() -> None:
         from_env({"PARENTINVOLVE_EXIT_URL": "javascript:alert(1)"})
     with pytest.raises(UsageError):
         from_env({"PARENTINVOLVE_LANG": "fr"})
+
+
+def test_without_the_web_extra_serve_says_how_to_get_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    serve = importlib.import_module("parentinvolve.cli.serve")  # (the package's `serve` is the command)
+    monkeypatch.setattr(serve, "web_extra_missing", lambda: True)
+    result = run_main(["serve"])
+    assert result.exit_code == 2
+    assert result.stderr == "parentinvolve: serve needs the web extra: pip install 'parentinvolve[web]'\n"
+    assert result.stdout == ""

@@ -2,7 +2,7 @@
 
 The same questions, help and choices as `ask` (from `kb.questions`); the same per-kind check
 (`answers.check_value`) and the same words beside each field, then `answers.normalise` as for an answers
-file. Fields the page never sends (an unknown name, one answer given twice) are a bad request, not a
+file. As with the menus on a terminal, a list left empty is told "pick", not the choices' ids. Fields the page never sends (an unknown name, one answer given twice) are a bad request, not a
 message for the parent: `BadForm` names the field.
 """
 
@@ -61,6 +61,9 @@ def read(kb: KnowledgeBase, fields: Sequence[tuple[str, str]]) -> tuple[dict[str
             given = []
         if given is None and q.default is not None:
             continue  # as in an answers file: the default
+        if given in (None, []) and q.choices:  # as the menus say it: the choices are on the page, not their ids
+            problems[q.id] = _("Pick at least one.") if q.kind == "multi" else _("Pick one.")
+            continue
         _value, problem = check_value(q, given)
         if problem:
             problems[q.id] = sentence(problem)
