@@ -156,6 +156,8 @@ def test_a_clinics_layer_brands_every_page(clinic_client: TestClient) -> None:
     spanish = load_kb(CONTENT, CLINIC, lang="es").clinic
     assert spanish is not None and spanish.name != name
     assert spanish.name in clinic_client.get("/", headers={"accept-language": "es"}).text
+    assert name in clinic_client.get("/nowhere").text  # the pages for bad requests too
+    assert name in clinic_client.post("/plan", data={"x": "1"}).text
 
 
 @pytest.mark.parametrize(

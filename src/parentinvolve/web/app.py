@@ -113,7 +113,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     def problem(status: int, message: str) -> HTMLResponse:
         switch = pages.language_link(i18n.current(), "/")
-        text = pages.problem_page(status, message, exit_url=config.exit_url, switch=switch)
+        kb_ = bases.get(i18n.current())  # the clinic's name on this page too
+        text = pages.problem_page(status, message, kb=kb_, exit_url=config.exit_url, switch=switch)
         return HTMLResponse(text, status_code=status)
 
     async def body_fields(request: Request) -> list[tuple[str, str]]:

@@ -93,7 +93,7 @@ def page(title: str, body: str, *, kb: KnowledgeBase | None, exit_url: str, swit
     )
 
 
-def problem_page(status: int, message: str, *, exit_url: str, switch: str) -> str:
+def problem_page(status: int, message: str, *, kb: KnowledgeBase | None, exit_url: str, switch: str) -> str:
     """A bad request, in plain words: what went wrong, and the way back to the questions."""
     titles = {
         400: _("Something in the request was not right"),
@@ -107,4 +107,4 @@ def problem_page(status: int, message: str, *, exit_url: str, switch: str) -> st
         f"<h1>{escape(title)}</h1><p>{escape(message)}</p>"
         f'<p><a href="/?lang={i18n.current()}">{escape(_("Go to the questions"))}</a></p>'
     )
-    return page(title, body, kb=None, exit_url=exit_url, switch=switch)
+    return page(title, body, kb=kb, exit_url=exit_url, switch=switch)
