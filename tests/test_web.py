@@ -269,3 +269,41 @@ def test_without_the_web_extra_serve_says_how_to_get_it(monkeypatch: pytest.Monk
     assert result.exit_code == 2
     assert result.stderr == "parentinvolve: serve needs the web extra: pip install 'parentinvolve[web]'\n"
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["serve", "--port", "0"], "--port must be a number from 1 to 65535."),
+        (["serve", "--exit-url", "javascript:alert(1)"], "--exit-url must be a web address starting with https://"),
+    ],
+)
+def test_serve_refuses_bad_options_in_one_line(args: list[str], words: str) -> None:
+    result = run_main(args)
+    assert result.exit_code == 2
+    assert result.stderr == f"parentinvolve: {words}\n"
+
+
+def test_spanish_pages_say_nothing_in_english(client: TestClient) -> None:
+    english = [
+        "Exit this page",
+        "Show my plan",
+        "There is a problem",
+        "Keep this plan",
+        "Save it",
+        "Change your answers",
+        "Page not found",
+        "Go to the questions",
+        "Pick one.",
+        "Nothing you enter is stored",
+    ]
+    es = {"accept-language": "es"}
+    pages = [
+        client.get("/", headers=es).text,
+        client.post("/plan?lang=es", data={"child_age": "x"}).text,
+        client.post("/plan?lang=es", data=FORM).text,
+        client.get("/nowhere", headers=es).text,
+    ]
+    for page in pages:
+        assert '<html lang="es">' in page
+        assert [w for w in english if w in page] == []
