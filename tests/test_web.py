@@ -173,7 +173,7 @@ def test_a_clinics_layer_brands_every_page(clinic_client: TestClient) -> None:
         (b"child_age=9", {}, 415, "forms"),
         (b"a=" + b"x" * 20_000, FORM_TYPE, 413, "more than"),
         (b"&".join(b"concerns=anxiety" for _ in range(40)), FORM_TYPE, 400, "concerns"),
-        (b"&".join(b"x%d=1" % n for n in range(500)), FORM_TYPE, 400, "UTF-8"),
+        (b"&".join(b"x%d=1" % n for n in range(500)), FORM_TYPE, 400, "more fields"),
     ],
 )
 def test_bad_requests_get_a_plain_page_with_the_right_status(
@@ -184,6 +184,14 @@ def test_bad_requests_get_a_plain_page_with_the_right_status(
     assert_strict(response)
     assert words in response.text
     assert "Traceback" not in response.text and "Go to the questions" in response.text
+
+
+def test_escapes_and_unknown_choices_are_shown_made_visible_beside_the_field(client: TestClient) -> None:
+    page = client.post("/plan", content=b"child_age=9&concerns=%00%1b[31m<b>&therapy=nope", headers=FORM_TYPE)
+    assert page.status_code == 200
+    assert "\x00" not in page.text and "\x1b" not in page.text and "<b>" not in page.text
+    assert 'id="concerns-error"' in page.text and 'id="therapy-error"' in page.text
+    assert "is not one of" in page.text
 
 
 def test_a_huge_body_is_refused_without_being_read() -> None:

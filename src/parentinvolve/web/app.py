@@ -130,9 +130,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             body += chunk
             if len(body) > BODY_LIMIT:
                 raise form.BadForm(413, _("The form sent more than this page reads."))
+        if body.count(b"&") + body.count(b";") >= MAX_FIELDS:
+            raise form.BadForm(400, _("The form sent more fields than this page asks for."))
         try:
-            text = body.decode("utf-8")
-            return parse_qsl(text, keep_blank_values=True, max_num_fields=MAX_FIELDS, errors="strict")
+            return parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FIELDS, errors="strict")
         except (UnicodeDecodeError, ValueError):
             raise form.BadForm(400, _("The form was not sent as UTF-8 text.")) from None
 

@@ -8,6 +8,7 @@ message for the parent: `BadForm` names the field.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from html import escape
 
@@ -84,8 +85,15 @@ def fields_of(answers: Mapping[str, object]) -> list[tuple[str, str]]:
     return out
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def hidden(answers: Mapping[str, object]) -> str:
-    return "".join(f'<input type="hidden" name="{escape(n)}" value="{escape(v)}">' for n, v in fields_of(answers))
+    """The answers as hidden fields (control characters, which no answer holds, made U+FFFD as HTML would)."""
+    return "".join(
+        f'<input type="hidden" name="{escape(n)}" value="{escape(_CONTROL.sub(chr(0xFFFD), v))}">'
+        for n, v in fields_of(answers)
+    )
 
 
 def render(kb: KnowledgeBase, given: Sequence[tuple[str, str]], problems: Mapping[str, str], action: str) -> str:
@@ -125,7 +133,7 @@ def _question(q: Question, values: list[str], problem: str) -> str:
     described = " ".join(x for x, on in ((f"{q.id}-hint", q.help), (f"{q.id}-error", problem)) if on)
     group = "group group-error" if problem else "group"
     if q.kind == "integer":
-        value = escape(values[0]) if values else ""
+        value = escape(_CONTROL.sub(chr(0xFFFD), values[0])) if values else ""
         return (
             f'<div class="{group}"><h2 class="label-wrapper"><label class="label" for="{q.id}">{escape(q.prompt)}'
             f"</label></h2>{hint}{error}"
