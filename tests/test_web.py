@@ -242,6 +242,21 @@ def test_other_statuses(client: TestClient) -> None:
     assert unknown.status_code == 400 and "fr" in unknown.text
 
 
+def test_an_unexpected_error_is_a_plain_page_with_the_same_headers(monkeypatch: pytest.MonkeyPatch) -> None:
+    from parentinvolve.web import form
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("secret detail")
+
+    monkeypatch.setattr(form, "read", broken)
+    with TestClient(create_app(Settings()), base_url="http://127.0.0.1", raise_server_exceptions=False) as c:
+        response = c.post("/plan", data=FORM)
+    assert response.status_code == 500
+    assert_strict(response)
+    assert "Sorry, something went wrong" in response.text
+    assert "secret detail" not in response.text and "Traceback" not in response.text
+
+
 def test_answers_never_go_in_an_address(client: TestClient) -> None:
     for page in (client.get("/").text, client.post("/plan", data=FORM).text):
         for action in re.findall(r'action="([^"]*)"', page):

@@ -104,7 +104,7 @@ def choose_lang(request: Request, default: str) -> str:
     return best or default
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
+def create_app(settings: Settings | None = None) -> StrictHeaders:
     """The application for `settings` (from the environment when not given): loads and checks the knowledge
     base in every language first, so a mistake in the content stops the server before it serves."""
     config = settings if settings is not None else from_env()
@@ -244,15 +244,13 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/save", save_route, methods=["POST"]),
         Route("/style.css", stylesheet, methods=["GET"]),
     ]
-    middleware = [
-        Middleware(StrictHeaders),
-        Middleware(TrustedHostMiddleware, allowed_hosts=list(config.hosts)),
-    ]
-    return Starlette(
+    middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=list(config.hosts))]
+    app = Starlette(
         routes=routes,
         middleware=middleware,
         exception_handlers={HTTPException: http_error, Exception: http_error},
     )
+    return StrictHeaders(app)  # outermost: the page for an unexpected error (made outside the middleware) too
 
 
 def choose_lang_quietly(request: Request, default: str) -> str:
