@@ -514,6 +514,19 @@ def load_rows(env: dict[str, str], work: Path, n: int) -> list[Row]:
     ]
 
 
+def web_rows(env: dict[str, str], work: Path) -> list[Row]:
+    """`parentinvolve serve`'s page (benchmarks/web.py): plan page vs a trivial page; 2 workers vs 1."""
+    import importlib.util
+
+    if importlib.util.find_spec("uvicorn") is None:
+        return [Row("web: not measured (install the web extra: pip install '.[web]')", "—")]
+    import web
+
+    rows = [Row(*row[:5], ok=row[5]) for row in web.rows_of(web.measure(env, work))]
+    print("  measured the web page", file=sys.stderr)
+    return rows
+
+
 # --------------------------------------------------------------------------------------------------------
 # Reporting
 
@@ -597,6 +610,7 @@ def main() -> int:
     parser.add_argument("--pairs", type=int, default=21, help="alternating pairs per comparison (default 21)")
     parser.add_argument("--markdown", type=Path, metavar="FILE", help="also write a Performance section here")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    parser.add_argument("--web-only", action="store_true", help="only the web page's figures (needs the web extra)")
     args = parser.parse_args()
     if args.child:
         child(args.child[0], args.child[1:])
@@ -615,11 +629,13 @@ def main() -> int:
     try:
         env = child_env(work)
         os.environ["XDG_CACHE_HOME"] = env["XDG_CACHE_HOME"]  # this process too: never the cache in your home
-        rows = cli_rows(py, exe, env, work, args.pairs)
-        rows.append(prompt_row(py, exe, env, work, args.pairs))
-        rows += plan_rows(env, work, max(5, args.pairs))
-        rows += batch_rows(env, work, 3)
-        rows += load_rows(env, work, 5)
+        rows = [] if args.web_only else cli_rows(py, exe, env, work, args.pairs)
+        if not args.web_only:
+            rows.append(prompt_row(py, exe, env, work, args.pairs))
+            rows += plan_rows(env, work, max(5, args.pairs))
+            rows += batch_rows(env, work, 3)
+            rows += load_rows(env, work, 5)
+        rows += web_rows(env, work)
     finally:
         SPAWN.close()
         shutil.rmtree(work, ignore_errors=True)

@@ -31,6 +31,7 @@ sys.stderr.write("\\nMODULES " + json.dumps(loaded) + "\\n")
 sys.exit(code)
 """
 INTERACTIVE = ("questionary", "prompt_toolkit")
+WEB = ("starlette", "uvicorn", "anyio", "h11", "httpx", "httpx2")  # and parentinvolve.web: see roots()
 ANSWERS = "child_age: 9\nconcerns: [anxiety]\ntherapy: cbt\nstage: starting\n"
 
 
@@ -49,7 +50,8 @@ def modules(args: list[str], cache_home: Path, **extra: str) -> set[str]:
 
 
 def roots(loaded: set[str]) -> set[str]:
-    return {name.split(".")[0] for name in loaded}
+    """Top-level packages; our own web layer counts as the web stack (`starlette`)."""
+    return {name.split(".")[0] for name in loaded} | ({"starlette"} if "parentinvolve.web" in loaded else set())
 
 
 @pytest.fixture
@@ -85,6 +87,8 @@ def test_no_interactive_and_no_rich_modules(name: str, warm_cache: Path, answers
     loaded = roots(modules(args, warm_cache))
     assert not loaded & set(INTERACTIVE), f"{name} imported {sorted(loaded & set(INTERACTIVE))}"
     assert "rich" not in loaded, f"{name}: plain output imported rich"
+    web = loaded & set(WEB)
+    assert not web, f"{name} imported {sorted(web)}: only `serve` may load the web stack"
 
 
 def test_warm_explain_reads_no_yaml(tmp_path: Path) -> None:

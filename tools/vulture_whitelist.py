@@ -1,9 +1,9 @@
 """Names vulture cannot see being used: Typer commands and prompt_toolkit key handlers are registered
 by decorators and called by the frameworks. Checked by `vulture src tools/vulture_whitelist.py` in .ci/run."""
 
-from parentinvolve.cli import explain, validate
+from parentinvolve.cli import explain, serve, validate
 
-explain, validate  # noqa: B018
+explain, serve, validate  # noqa: B018
 from parentinvolve.cli.clinic import init, override, pack, policy_add, set_, show  # noqa: E402
 
 init, override, pack, policy_add, set_, show  # noqa: B018

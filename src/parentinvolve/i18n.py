@@ -119,6 +119,18 @@ def activate(lang: str) -> None:
     _catalog = None
 
 
+_kept: dict[str, _Catalog] = {}
+
+
+def use(lang: str) -> None:
+    """Speak `lang` from now on, keeping each catalog once read: for the web page, which may change language
+    at every request (a command speaks one language, and reads its catalog at most once, with `activate`)."""
+    global _catalog
+    activate(lang)
+    if _current != ENGLISH:
+        _catalog = _kept.get(_current) or _kept.setdefault(_current, catalog(_current))
+
+
 def current() -> str:
     return _current
 

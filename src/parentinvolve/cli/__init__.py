@@ -381,6 +381,55 @@ def validate(
         print(line)
 
 
+@app.command()
+@shared_options()
+def serve(
+    ctx: typer.Context,
+    host: str = typer.Option(
+        "127.0.0.1", "--host", help="Listen on this address; 0.0.0.0 for the whole network.", metavar="ADDRESS"
+    ),
+    port: int = typer.Option(8000, "--port", help="Listen on this port.", metavar="PORT"),
+    open_browser: bool = typer.Option(False, "--open", help="Open the page in your web browser."),
+    exit_url: Optional[str] = typer.Option(
+        None,
+        "--exit-url",
+        envvar="PARENTINVOLVE_EXIT_URL",
+        help='Where the "Exit this page" link goes (a neutral page). Default: BBC Weather.',
+        metavar="URL",
+    ),
+    allow_host: list[str] = typer.Option(
+        [], "--allow-host", help="Another name the page may be reached by (repeatable).", metavar="NAME"
+    ),
+) -> None:
+    """Serve the questions and the plan as a web page, until Ctrl-C. Stores nothing.
+
+    \b
+    Examples:
+      parentinvolve serve
+      parentinvolve serve --open
+      parentinvolve serve --host 0.0.0.0 --clinic ./my-clinic
+    """
+    from parentinvolve.cli.serve import run
+
+    obj = ctx.obj or {}
+
+    def check() -> object:
+        from parentinvolve import kb
+
+        return [kb.load(obj.get("content"), obj.get("clinic"), lang=lang) for lang in i18n.AVAILABLE]
+
+    run(
+        check,
+        content=obj.get("content"),
+        clinic=obj.get("clinic"),
+        host=host,
+        port=port,
+        open_browser=open_browser,
+        exit_url=exit_url,
+        allow_host=allow_host,
+    )
+
+
 @functools.cache  # Typer builds the Click command from the functions' signatures: 4 ms, once per process is enough
 def _command(language: str) -> Any:
     """The Click command for the app, its help in `language`, the current one (main may run many times in

@@ -194,8 +194,16 @@ def _page_css(running: str) -> str:
     return f"\n@page {{ {left} {number} }}\n@page {{ @bottom-left {{ {style} }} @bottom-right {{ {style} }} }}\n"
 
 
-def render(doc: Doc, made: date | None = None) -> str:
-    """The page; `made` is the date printed under the title (today when not given)."""
+def style(doc: Doc) -> str:
+    """The page's own stylesheet, as its `<style>` holds it (a Content Security Policy allows it by its hash)."""
+    return CSS + _page_css(doc.running)
+
+
+def render(doc: Doc, made: date | None = None, *, head: str = "", header: str = "", end: str = "") -> str:
+    """The page; `made` is the date printed under the title (today when not given).
+
+    `head`, `header` and `end` let the web page (`web/`) put its own links around the same document: in
+    `<head>`, before `<main>`, and at the end of `<main>`. The file `ask --format html` writes has none."""
     anchors = _anchors(doc)
     day = made or date.today()
     body: list[str] = [f"<h1>{escape(doc.title)}</h1>"]
@@ -259,8 +267,8 @@ def render(doc: Doc, made: date | None = None) -> str:
     return (
         f'<!DOCTYPE html>\n<html lang="{i18n.current()}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(doc.title)}</title>\n<style>{CSS}{_page_css(doc.running)}</style>\n</head>\n"
-        f"<body>\n<main>\n{chr(10).join(body)}\n</main>\n</body>\n</html>\n"
+        f"<title>{escape(doc.title)}</title>\n<style>{style(doc)}</style>\n{head}</head>\n"
+        f"<body>\n{header}<main>\n{chr(10).join(body)}\n{end}</main>\n</body>\n</html>\n"
     )
 
 
