@@ -96,6 +96,16 @@ def answer_numbered(child: pexpect.spawn) -> int:
             return int(child.exitstatus if child.exitstatus is not None else -1)
 
 
+def serve_until_ctrl_c(line: str, env: dict[str, str], cwd: Path) -> int:
+    """A `serve` example: it says where it listens, then Ctrl-C stops it (its exit code)."""
+    child = pexpect.spawn("bash", ["-c", line], env=env, cwd=str(cwd), encoding="utf-8", timeout=60)
+    child.expect(r"http://\S+")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    return int(child.exitstatus if child.exitstatus is not None else -1)
+
+
 def test_the_readme_set_up_and_every_example_work_as_written(tmp_path: Path) -> None:
     clone = fresh_clone(tmp_path / "parentinvolve")
     home = tmp_path / "home"
@@ -125,9 +135,22 @@ def test_the_readme_set_up_and_every_example_work_as_written(tmp_path: Path) -> 
     rules = broken / "rules.yaml"
     rules.write_text(rules.read_text(encoding="utf-8").replace("therapy: pcit", "therapy: pcti", 1), encoding="utf-8")
 
+    shutil.copytree(clone / "examples" / "clinic", clone / "our-clinic")  # the folder "For clinics" calls ./our-clinic
+
     ran = []
+    web = False
     for command, code in examples():
         line = "source .venv/bin/activate && " + command
+        if command.startswith("parentinvolve serve") and "--help" not in command:
+            if not web:  # as the README says just before its first `serve`: the web extra
+                extra = re.search(r"^\$ (\.venv/bin/pip install '\.\[web\]')$", README, re.M)
+                assert extra is not None
+                subprocess.run(["bash", "-c", extra[1] + " -q"], env=env, cwd=str(clone), check=True, timeout=600)
+                web = True
+            got = serve_until_ctrl_c(line, {**env, "BROWSER": "true"}, clone)  # (--open: a browser that opens nothing)
+            assert got == code, (command, got, code)
+            ran.append("serve")
+            continue
         if re.fullmatch(r"parentinvolve ask( --save \S+| --clinic \S+)?", command):  # asks: give it a terminal
             dumb = pexpect.spawn(
                 "bash", ["-c", line], env={**env, "TERM": "dumb"}, cwd=str(clone), encoding="utf-8", timeout=120
