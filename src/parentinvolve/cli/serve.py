@@ -13,6 +13,7 @@ import os
 import signal
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from parentinvolve import i18n
 from parentinvolve.errors import UsageError
@@ -104,14 +105,24 @@ def run(
     import uvicorn
 
     url = address(host, port)
-    print(_("Serving your plan page at {url}. Press Ctrl-C to stop.").format(url=url), flush=True)
-    if host in ANYWHERE:
-        print(_("Anyone on this network can use it at this computer's address, port {port}.").format(port=port))
-    if open_browser:
-        import threading
-        import webbrowser
 
-        threading.Timer(0.5, webbrowser.open, [url]).start()
+    class Server(uvicorn.Server):
+        """Says where it listens once it really does: uvicorn has taken Ctrl-C by then, so a Ctrl-C right
+        after the address is shown stops it (before, it would have been ignored)."""
+
+        async def startup(self, sockets: Any = None) -> None:
+            await super().startup(sockets=sockets)
+            if not self.started:
+                return
+            print(_("Serving your plan page at {url}. Press Ctrl-C to stop.").format(url=url), flush=True)
+            if host in ANYWHERE:
+                print(_("Anyone on this network can use it at this computer's address, port {port}.").format(port=port))
+            if open_browser:
+                import threading
+                import webbrowser
+
+                threading.Timer(0.5, webbrowser.open, [url]).start()
+
     config = uvicorn.Config(
         APP, factory=True, host=host, port=port, log_config=LOG_CONFIG, server_header=False, date_header=False
     )
@@ -119,5 +130,5 @@ def run(
     # then, so we end with one line and exit 0 (our usual handler would say "stopped" and exit 130).
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, signal.SIG_IGN)
-    uvicorn.Server(config).run()
+    Server(config).run()
     print(_("The plan page has stopped."))
