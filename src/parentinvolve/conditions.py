@@ -1,7 +1,7 @@
 """Conditions written as data: what they are, how they are checked, how specific they are.
 
 A condition never runs code: it is one of six shapes, checked against an answers mapping.
-Parsing them from YAML (with checks against the questions) lives in `condparse.py`.
+Parsing them from YAML (with checks against the questions) lives in `kb/conditions.py`.
 """
 
 from __future__ import annotations

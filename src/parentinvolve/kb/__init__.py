@@ -1,8 +1,10 @@
 """The knowledge base: finding the content, reading and validating it, and the cache.
 
-Nothing outside this package reads content files. Its whole interface is three functions:
-`shipped()` (where the built-in content is), `load()` (the validated, cached `KnowledgeBase`) and
-`check()` (every problem in a folder, for `validate`).
+Nothing outside this package reads content files. Its interface is five functions: `shipped()` (where the
+built-in content is), `load()` (the validated, cached `KnowledgeBase`, in a language), `check()` (every problem
+in a folder, for `validate`), `translation_folders()` and `translate()` (the translations that apply, and
+applying them). (`cli` still reaches into `kb.reader`, `kb.overlay` and `kb.i18n_status` for `validate` and
+the clinic commands: issue 25 asks for one interface.)
 """
 
 from __future__ import annotations
