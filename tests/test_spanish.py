@@ -105,12 +105,6 @@ def test_a_clinic_line_cannot_take_the_pointer(tmp_path: Path) -> None:
     assert any("crisis pointer names a shipped line" in p.message for p in problems)
 
 
-def test_main_in_names_a_language_we_have(content_copy: Path) -> None:
-    edit(content_copy / "crisis.yaml", "main_in: [es]  #", "main_in: [fr]  #")
-    _, problems, _ = kb_package.check(content_copy)
-    assert any("main_in: 'fr'" in p.message for p in problems)
-
-
 # --- the pager ---------------------------------------------------------------------------------------------------
 
 
