@@ -49,25 +49,54 @@ def rule(rid: str, when: Condition | None = None, order: int = 0, **fields: Any)
     return Rule(rid, ("src",), because=f"because {rid}", when=when, order=order, **fields)
 
 
-def kb(therapies: Iterable[Entry], rules: Iterable[Rule], asks: Iterable[str] = ()) -> KnowledgeBase:
+CRISIS = Crisis("Call now.", (), ("src",), (Region("us", "US", "911", (Line("Line", "911", main=True),)),))
+
+
+def kb(
+    therapies: Iterable[Entry],
+    rules: Iterable[Rule],
+    asks: Iterable[str] = (),
+    *,
+    crisis: Crisis = CRISIS,
+    sources: Iterable[Source] = (),
+    locked_asks: Iterable[str] = (),
+    region: Question | None = None,
+) -> KnowledgeBase:
+    """Therapies (and the unsure choice) to choose from, one moment (`weekly`), and the rules; the region question
+    offers the crisis regions (the first by default) unless `region` is given; `sources` beside the one every
+    record cites (`src`); `locked_asks` are asked too, and locked."""
     therapies = tuple(therapies)
+    locked = tuple(locked_asks)
     questions = (
         Question("child_age", "integer", "Age?", "", min=0, max=17),
-        Question("concerns", "multi", "Worries?", "", (Choice("a", "A"), Choice("b", "B"))),
+        Question(
+            "concerns",
+            "multi",
+            "Worries?",
+            "",
+            (Choice("a", "A"), Choice("b", "B"), Choice("depression", "Low mood"), Choice("self-harm", "Self-harm")),
+        ),
         Question(
             "therapy", "select", "Therapy?", "", (*(Choice(t.id, t.name) for t in therapies), Choice("unsure", "?"))
         ),
-        Question("region", "select", "Where?", "", (Choice("us", "US"),), default="us"),
+        region
+        or Question(
+            "region",
+            "select",
+            "Where?",
+            "",
+            tuple(Choice(r.id, r.name) for r in crisis.regions),
+            default=crisis.regions[0].id,
+        ),
     )
     moment = Entry(MOMENT, "weekly", "Weekly", "Weekly sessions.", (), ("src",))
-    crisis = Crisis("Call now.", (), ("src",), (Region("us", "US", "911", (Line("Line", "911", main=True),)),))
     return KnowledgeBase(
         root="<test>",
-        sources=MappingProxyType({"src": SOURCE}),
+        sources=MappingProxyType({"src": SOURCE, **{s.id: s for s in sources}}),
         questions=questions,
         attendance=MappingProxyType({a: Attendance(a, a.title(), f"{a}.") for a in LEVELS}),
         entries=(*therapies, moment),
-        asks=MappingProxyType({a: Ask(a, f"Ask {a}?", ("src",)) for a in asks}),
+        asks=MappingProxyType({a: Ask(a, f"Ask {a}?", ("src",), locked=a in locked) for a in (*locked, *asks) if a}),
         crisis=crisis,
         rules=said.index(rules),
     )

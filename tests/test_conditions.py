@@ -14,6 +14,7 @@ from parentinvolve.conditions import (
     Is,
     Not,
     holds,
+    mentions,
     questions_named,
     specificity,
 )
@@ -189,3 +190,15 @@ def test_questions_named(kb: KnowledgeBase) -> None:
     c = cond(kb, "{all: [{therapy: cbt}, {not: {any: [{stage: starting}, {concerns: {includes: trauma}}]}}]}")
     assert questions_named(c) == {"therapy", "stage", "concerns"}
     assert questions_named(None) == set()
+
+
+def test_mentions_looks_inside_all_any_and_not(kb: KnowledgeBase) -> None:
+    c = cond(kb, "{all: [{therapy: cbt}, {not: {any: [{stage: starting}, {concerns: {includes: trauma}}]}}]}")
+    assert [q for q in ("therapy", "stage", "concerns", "child_age") if mentions(c, q)] == [
+        "therapy",
+        "stage",
+        "concerns",
+    ]
+    assert mentions(cond(kb, "{not: {child_age: {min: 12}}}"), "child_age")
+    assert not mentions(cond(kb, "{not: {child_age: {min: 12}}}"), "therapy")
+    assert not mentions(None, "child_age")

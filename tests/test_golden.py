@@ -18,6 +18,7 @@ import pytest
 from conftest import RunCli
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
+EXAMPLE_CLINIC = Path(__file__).resolve().parent.parent / "examples" / "clinic"
 FAMILIES = {
     "preschooler-pcit": "child_age: 4\nconcerns: [behavior]\ntherapy: pcit\nstage: starting\nregion: us\n",
     "teen-self-harm-dbt-uk": "child_age: 15\nconcerns: [depression, self-harm]\ntherapy: dbt\nstage: ongoing\nregion: uk\n",
@@ -63,6 +64,20 @@ def test_plan_matches_its_golden_file(
     result = run_cli("ask", "--answers", str(answers), "--format", fmt, "--no-input")
     assert result.exit_code == 0, result.stderr
     _compare(GOLDEN / f"{family}.{FORMATS[fmt]}", _stable(result.stdout), request)
+
+
+def test_a_clinics_plan_json_matches_its_golden_file(
+    run_cli: RunCli, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """The example clinic's layer in a self-harm plan: its name, contacts, after-hours line, welcome and
+    policies, and its own crisis lines labelled."""
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(FAMILIES["teen-self-harm-dbt-uk"], encoding="utf-8")
+    result = run_cli(
+        "--clinic", str(EXAMPLE_CLINIC), "ask", "--answers", str(answers), "--format", "json", "--no-input"
+    )
+    assert result.exit_code == 0, result.stderr
+    _compare(GOLDEN / "teen-self-harm-dbt-uk-clinic.json", _stable(result.stdout), request)
 
 
 @pytest.mark.parametrize("name", list(LOOKUPS))
