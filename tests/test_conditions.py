@@ -202,3 +202,24 @@ def test_mentions_looks_inside_all_any_and_not(kb: KnowledgeBase) -> None:
     assert mentions(cond(kb, "{not: {child_age: {min: 12}}}"), "child_age")
     assert not mentions(cond(kb, "{not: {child_age: {min: 12}}}"), "therapy")
     assert not mentions(None, "child_age")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{concerns: {includes: [anxiety, anxeity]}}",  # one good choice does not save a list with a bad one
+        "{therapy: [cbt, cbtt]}",
+        "{child_age: [3, teen]}",
+        "{child_age: {min: 3, max: teen}}",
+        "{all: [{therapy: cbt}, {thrapy: cbt}]}",
+        "{any: [{therapy: cbt}, {therapy: 3}]}",
+        "{not: {concerns: anxiety}}",
+        "{therapy: cbt, stage: begun}",
+    ],
+)
+def test_a_condition_with_any_problem_is_reported_and_not_made(kb: KnowledgeBase, text: str) -> None:
+    node, problems = parse_yaml(text, "when.yaml")
+    assert node is not None and not problems
+    reader = Reader()
+    assert parse_condition(node, {q.id: q for q in kb.questions}, reader) is None
+    assert len(reader.problems) == 1, reader.problems

@@ -389,3 +389,64 @@ def test_any_value_in_any_field_gives_a_knowledge_base_or_located_problems(
     assert (kb is None) == bool(found)
     for p in found:
         assert LOCATED.match(str(p)), p
+
+
+# --- what the loader makes of each field ---------------------------------------------------------------------------
+
+
+def _listed(value: object) -> tuple[object, ...]:
+    return tuple(value) if isinstance(value, list) else ()
+
+
+def test_the_crisis_lines_and_the_rules_hold_what_the_yaml_says() -> None:
+    """Read here, not from the session's knowledge base: each field as the loader makes it, against the same
+    file read by PyYAML, with the defaults the authoring guide gives for a field left out."""
+    built = loader.load(CONTENT)
+    crisis = yaml.safe_load((CONTENT / "crisis.yaml").read_text(encoding="utf-8"))
+    got = built.crisis
+    assert (got.message, got.safety_plan, got.sources, got.reviewed) == (
+        crisis["message"],
+        tuple(crisis["safety_plan"]),
+        tuple(crisis["sources"]),
+        str(crisis["reviewed"]),
+    )
+    assert (got.warning_signs, got.pointer_signs, got.pointer_sources) == (
+        tuple(crisis["warning_signs"]),
+        crisis["pointer_signs"],
+        tuple(crisis["pointer_sources"]),
+    )
+    assert [r.id for r in got.regions] == [r["id"] for r in crisis["regions"]]
+    for region, written in zip(got.regions, crisis["regions"], strict=True):
+        assert (region.name, region.emergency, region.steps, region.sources) == (
+            written["name"],
+            written["emergency"],
+            tuple(written["steps"]),
+            tuple(written["sources"]),
+        ), region.id
+        assert [(ln.name, ln.contact, ln.audience, ln.main, ln.main_in) for ln in region.lines] == [
+            (w["name"], w["contact"], w["audience"], w.get("main", False), _listed(w.get("main_in")))
+            for w in written["lines"]
+        ], region.id
+    rules = yaml.safe_load((CONTENT / "rules.yaml").read_text(encoding="utf-8"))
+    assert [r.id for r in built.rules] == [r["id"] for r in rules]
+    for order, (rule, written) in enumerate(zip(built.rules, rules, strict=True)):
+        assert (rule.sources, rule.because, rule.priority, rule.group, rule.order, rule.locked) == (
+            tuple(written["sources"]),
+            written.get("because", ""),
+            written.get("priority", 0),
+            written.get("group", ""),
+            order,
+            written.get("locked", False),
+        ), rule.id
+        assert (rule.when is None) == ("when" not in written), rule.id
+        assert (rule.suggest, rule.ask, rule.excludes) == (
+            _listed(written.get("suggest")),
+            _listed(written.get("ask")),
+            _listed(written.get("excludes")),
+        ), rule.id
+        assert (rule.confidentiality, rule.prepare, rule.why) == (
+            _listed(written.get("confidentiality")),
+            _listed(written.get("prepare")),
+            _listed(written.get("why")),
+        ), rule.id
+        assert rule.moments == tuple((k, tuple(v)) for k, v in written.get("moments", {}).items()), rule.id

@@ -134,6 +134,59 @@ CRISIS = [
         9,
         "a crisis line is missing the field 'audience'",
     ),
+    case(
+        "crisis-missing-its-message",
+        "crisis.yaml",
+        "message: If your child is in danger right now, don't wait. Call the emergency number for where you live "
+        "straight away.\n",
+        "",
+        "reviewed: 2026",
+        1,
+        "crisis.yaml is missing the field 'message'",
+    ),
+    Case(
+        "crisis-regions-not-a-list",
+        (Edit("crisis.yaml", "regions:\n  - id: us\n", "regions: us\nold:\n  - id: us\n"),),
+        (
+            *(
+                Expect(
+                    "crisis.yaml",
+                    "message: If your child",
+                    1,
+                    f"crisis.yaml has no crisis lines for region '{region}', a choice of the region question",
+                )
+                for region in ("us", "uk", "ca", "au", "ie", "other")
+            ),
+            Expect("crisis.yaml", "regions: us", 10, "regions should be a list (lines starting with `- `), not text"),
+            Expect("crisis.yaml", "old:", 1, "unknown field 'old' in crisis.yaml"),
+        ),
+    ),
+    Case(
+        "region-lines-not-a-list",
+        (
+            Edit(
+                "crisis.yaml",
+                "    lines:\n      - name: Emergency\n        contact: your local emergency number\n"
+                "        audience: anyone\n",
+                "    lines: Emergency\n",
+            ),
+        ),
+        (
+            Expect(
+                "crisis.yaml", "    lines: Emergency", 12, "lines should be a list (lines starting with `- `), not text"
+            ),
+            Expect("crisis.yaml", "    lines: Emergency", 12, "a region needs at least one crisis line"),
+        ),
+    ),
+    case(
+        "crisis-line-main-in-not-a-list",
+        "crisis.yaml",
+        "main_in: [es]  #",
+        "main_in: es  #",
+        "main_in: es",
+        18,
+        "main_in should be a list of ids, like [a, b], not text",
+    ),
     Case(
         "region-id-twice",
         (Edit("crisis.yaml", "  - id: ca\n", "  - id: au\n"),),
@@ -494,10 +547,10 @@ PLACE = re.compile(r"\{at (?P<file>[^:]+): (?P<text>.+?)\}", re.S)
 
 
 def reported(root: Path) -> list[str]:
-    """What `validate` prints for `root`, in its order."""
+    """What `validate` prints for `root`, in its order (and by message where two are in one place)."""
     built, found, _ = kb.check(root)
     assert (built is None) == bool(found)
-    return [str(p) for p in sorted(found, key=lambda p: (p.path, p.line, p.col))]
+    return [str(p) for p in sorted(found, key=lambda p: (p.path, p.line, p.col, p.message))]
 
 
 def located(root: Path, e: Expect) -> tuple[str, int, int, str]:

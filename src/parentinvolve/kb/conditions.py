@@ -137,11 +137,10 @@ def _parse_number(question: Question, value: Node, reader: Reader) -> Condition 
                 return None
         low = reader.integer(value.items.get("min"), f"{question.id} min")
         high = reader.integer(value.items.get("max"), f"{question.id} max")
+        if len(value.items) != (low is not None) + (high is not None):
+            return None  # a wrong min or max, reported already: no half a range
         if low is None and high is None:
-            if not value.items:  # a wrong min or max has been reported already
-                reader.error(
-                    value.loc, _("{id}: a range needs min, max or both, as whole numbers").format(id=question.id)
-                )
+            reader.error(value.loc, _("{id}: a range needs min, max or both, as whole numbers").format(id=question.id))
             return None
         if low is not None and high is not None and low > high:
             reader.error(
