@@ -54,6 +54,7 @@ def cond(kb: KnowledgeBase, text: str) -> Condition:
         ("{child_age: {max: 3}}", InRange("child_age", None, 3), False, False),
         ("{child_age: {min: 4, max: 14}}", InRange("child_age", 4, 14), True, True),
         ("{child_age: {min: 5, max: 13}}", InRange("child_age", 5, 13), False, False),
+        ("{child_age: {min: 14, max: 14}}", InRange("child_age", 14, 14), True, False),
         # includes: one, or all of several
         ("{concerns: {includes: anxiety}}", Includes("concerns", frozenset({"anxiety"})), True, False),
         (

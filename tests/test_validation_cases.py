@@ -525,6 +525,14 @@ CONDITIONS = [
         22,
         "unknown key 'from' in a number range: use min and max",
     ),
+    # an empty list once made no condition, and the rule applied to every family
+    when("condition-number-list-empty", "{child_age: []}", 21, "child_age: the list of choices is empty"),
+    when(
+        "condition-range-max-not-a-number",
+        "{child_age: {max: old}}",
+        27,
+        "child_age max should be a whole number, not text",
+    ),
     when(
         "condition-number-list-not-numbers",
         "{child_age: [3, teen]}",

@@ -149,7 +149,10 @@ def _parse_number(question: Question, value: Node, reader: Reader) -> Condition 
             return None
         return InRange(question.id, low, high)
     nodes = value.items if isinstance(value, Seq) else (value,)
+    if not nodes:  # never "no condition", which would hold for every family
+        reader.error(value.loc, _("{id}: the list of choices is empty").format(id=question.id))
+        return None
     numbers = [reader.integer(n, question.id) for n in nodes]
-    if not nodes or any(n is None for n in numbers):
+    if any(n is None for n in numbers):
         return None
     return Is(question.id, frozenset(n for n in numbers if n is not None))
