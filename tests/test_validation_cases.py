@@ -3,7 +3,8 @@
 the problems `validate` then reports, as it prints them (`path:line:col: message`), nothing more.
 
 A case points at the place a problem names by a piece of text (`at`): its line is the first that holds it.
-A message that names another place says `{at FILE: TEXT}`, which becomes that place's `path:line`.
+A message that names another place says `{at FILE: TEXT}`, which becomes that place's `path:line` (`{line FILE:
+TEXT}`: its line alone).
 """
 
 from __future__ import annotations
@@ -49,6 +50,21 @@ WHEN = "  when: {therapy: cbt}\n  sources: [psychcentral-parent-involvement]\n  
 def when(id: str, condition: str, col: int, message: str) -> Case:
     new = WHEN.replace("{therapy: cbt}", condition)
     return case(id, "rules.yaml", WHEN, new, "  when: " + condition, col, message)
+
+
+def field(name: str, text: str, col: int, message: str) -> Case:
+    """role-cbt given one more field, written wrong."""
+    after = "  ask: [skills-to-practise]\n\n- id: role-dbt"
+    new = after.replace("\n\n", f"\n  {text}\n\n")
+    return case(f"rule-{name}-wrong", "rules.yaml", after, new, "  " + text, col, message)
+
+
+_CRISIS = (Path(__file__).resolve().parent.parent / "content" / "crisis.yaml").read_text(encoding="utf-8")
+# crisis.yaml's own sources, the whole list
+CRISIS_SOURCES = _CRISIS[
+    _CRISIS.index("sources:  # of the message") : _CRISIS.index("  - sprc-after-attempt\n")
+    + len("  - sprc-after-attempt\n")
+]
 
 
 CRISIS = [
@@ -187,6 +203,109 @@ CRISIS = [
         18,
         "main_in should be a list of ids, like [a, b], not text",
     ),
+    case(
+        "crisis-sources-empty",
+        "crisis.yaml",
+        CRISIS_SOURCES,
+        "sources: []\n",
+        "sources: []",
+        10,
+        "crisis.yaml needs at least one source id",
+    ),
+    Case(
+        "crisis-safety-plan-not-a-list",
+        (
+            Edit(
+                "crisis.yaml",
+                "safety_plan:\n  - >-\n    Lock up all medicines",
+                "safety_plan: Stay close.\nold_plan:\n  - >-\n    Lock up all medicines",
+            ),
+        ),
+        (
+            Expect(
+                "crisis.yaml",
+                "safety_plan: Stay close.",
+                14,
+                "safety_plan should be a list of paragraphs (lines starting with `- `), not text",
+            ),
+            Expect("crisis.yaml", "old_plan:", 1, "unknown field 'old_plan' in crisis.yaml"),
+        ),
+    ),
+    Case(
+        "crisis-warning-signs-not-a-list",
+        (
+            Edit(
+                "crisis.yaml",
+                "warning_signs:\n  - >-\n    Warning signs:",
+                "warning_signs: Watch.\nold_signs:\n  - >-\n    Warning signs:",
+            ),
+        ),
+        (
+            Expect(
+                "crisis.yaml",
+                "warning_signs: Watch.",
+                16,
+                "warning_signs should be a list of paragraphs (lines starting with `- `), not text",
+            ),
+            Expect(
+                "crisis.yaml",
+                "old_signs:",
+                1,
+                "unknown field 'old_signs' in crisis.yaml (did you mean: pointer_signs?)",
+            ),
+        ),
+    ),
+    case(
+        "crisis-pointer-signs-not-text",
+        "crisis.yaml",
+        "pointer_signs: >-\n  Get help at once if your child talks of suicide or wanting to die, seems hopeless, or pulls "
+        "away from\n  everyone.\n",
+        "pointer_signs: [Get help at once.]\n",
+        "pointer_signs: [",
+        16,
+        "pointer_signs should be text, not a list",
+    ),
+    case(
+        "crisis-pointer-sources-not-a-list",
+        "crisis.yaml",
+        "pointer_sources: [nidirect-emergency, aap-warning-signs]",
+        "pointer_sources: nidirect-emergency",
+        "pointer_sources: nidirect-emergency",
+        18,
+        "pointer_sources should be a list of ids, like [a, b], not text",
+    ),
+    Case(
+        "region-id-malformed",
+        (Edit("crisis.yaml", "  - id: ca\n", "  - id: CA\n"),),
+        (
+            Expect(
+                "crisis.yaml",
+                "message: If your child",
+                1,
+                "crisis.yaml has no crisis lines for region 'ca', a choice of the region question",
+            ),
+            Expect(
+                "crisis.yaml",
+                "  - id: CA",
+                9,
+                "region id 'CA' should be lower-case words joined by hyphens, like `tf-cbt`",
+            ),
+        ),
+    ),
+    Case(  # a region's own sources may be left out (the common ones still apply)
+        "region-without-sources",
+        (Edit("crisis.yaml", "    sources: [aap-lethal-means, means-matter, norfolk-medicines]\n", ""),),
+        (),
+    ),
+    case(
+        "region-sources-empty",
+        "crisis.yaml",
+        "    sources: [aap-lethal-means, means-matter, norfolk-medicines]\n",
+        "    sources: []\n",
+        "    sources: []",
+        14,
+        "this region needs at least one source id",
+    ),
     Case(
         "region-id-twice",
         (Edit("crisis.yaml", "  - id: ca\n", "  - id: au\n"),),
@@ -234,6 +353,66 @@ RULES = [
         "- id: safety-first",
         7,
         "rule id 'safety-first' is the name of a built-in rule; choose another",
+    ),
+    case(
+        "rule-id-malformed",
+        "rules.yaml",
+        "- id: role-cbt\n",
+        "- id: Role CBT\n",
+        "- id: Role CBT",
+        7,
+        "rule id 'Role CBT' should be lower-case words joined by hyphens, like `tf-cbt`",
+    ),
+    case(
+        "rule-without-sources",
+        "rules.yaml",
+        WHEN,
+        "  when: {therapy: cbt}\n  ask:",
+        "- id: role-cbt",
+        3,
+        "a rule is missing the field 'sources'",
+    ),
+    case(
+        "rule-because-not-text",
+        "rules.yaml",
+        "  because: you chose CBT\n",
+        "  because: [you chose CBT]\n",
+        "  because: [you chose CBT]",
+        12,
+        "because should be text, not a list",
+    ),
+    case(
+        "rule-asks-an-unknown-question",
+        "rules.yaml",
+        "  ask: [skills-to-practise]\n\n- id: role-dbt",
+        "  ask: [skills-to-practice]\n\n- id: role-dbt",
+        "  ask: [skills-to-practice]",
+        9,
+        "unknown question to ask (asks.yaml) 'skills-to-practice' (did you mean: skills-to-practise?)",
+    ),
+    *(
+        field(name, text, col, message)
+        for name, text, col, message in [
+            ("priority", "priority: high", 13, "priority should be a whole number, not text"),
+            (
+                "group",
+                "group: Big Group",
+                10,
+                "group 'Big Group' should be lower-case words joined by hyphens, like `tf-cbt`",
+            ),
+            ("suggest", "suggest: cbt", 12, "suggest should be a list of ids, like [a, b], not text"),
+            ("excludes", "excludes: why-base", 13, "excludes should be a list of ids, like [a, b], not text"),
+            ("locked", "locked: yes please", 11, "locked should be true or false, not text"),
+            *(
+                (
+                    key,
+                    f"{key}: Some words.",
+                    len(key) + 5,
+                    f"{key} should be a list of paragraphs (lines starting with `- `), not text",
+                )
+                for key in ("confidentiality", "prepare", "why")
+            ),
+        ]
     ),
     case(
         "rule-that-adds-nothing",
@@ -550,8 +729,29 @@ CONDITIONS = [
     ),
 ]
 
-CASES = CRISIS + RULES + BANDS + CONDITIONS
-PLACE = re.compile(r"\{at (?P<file>[^:]+): (?P<text>.+?)\}", re.S)
+# A file YAML cannot read is that one problem: nothing that depends on it is reported as well (a broken
+# questions.yaml once brought 45 problems about the rules).
+UNREADABLE = [
+    case(
+        f"{name}-unreadable",
+        f"{name}.yaml",
+        old,
+        old.replace(": ", ": [", 1),
+        at,
+        col,
+        "invalid YAML: while parsing a flow sequence started at line {line "
+        + f"{name}.yaml: {old.replace(': ', ': [', 1).splitlines()[0]}"
+        + "}, did not find expected ',' or ']'",
+    )
+    for name, old, at, col in [
+        ("questions", "  prompt: How old is your child?\n", "  help: Their age in whole years", 7),
+        ("rules", "  because: you chose CBT\n", WHEN, 7),
+        ("attendance", "  label: Every session\n", "  description: You take part in every session", 14),
+        ("crisis", '    emergency: "911"\n    sources:\n', "    sources:\n      [crisis-lines", 5),
+    ]
+]
+CASES = CRISIS + RULES + BANDS + CONDITIONS + UNREADABLE
+PLACE = re.compile(r"\{(?P<what>at|line) (?P<file>[^:]+): (?P<text>.+?)\}", re.S)
 
 
 def reported(root: Path) -> list[str]:
@@ -564,8 +764,12 @@ def reported(root: Path) -> list[str]:
 def located(root: Path, e: Expect) -> tuple[str, int, int, str]:
     """Where the problem is (path, line, column) and its message, in `root`."""
     path = root / e.file
-    message = PLACE.sub(lambda m: f"{root / m['file']}:{line_of(root / m['file'], m['text'])}", e.message)
+    message = PLACE.sub(lambda m: _place(root / m["file"], m["text"], m["what"] == "at"), e.message)
     return str(path), line_of(path, e.at), e.col, message
+
+
+def _place(path: Path, text: str, with_path: bool) -> str:
+    return f"{path}:{line_of(path, text)}" if with_path else str(line_of(path, text))
 
 
 def test_every_case_has_its_own_name() -> None:

@@ -220,11 +220,12 @@ def rules(
     ctx.unique(pairs, _("rule id"))
     _check_questions_refs(ctx, questions, therapies)
     _check_bands(ctx, questions, entries, attendance)
-    # Only when the rules and the questions are sound (a broken rule is reported already); a problem in another
-    # file (a moment, a therapy) changes nothing here, so this one is reported beside it. A broken attendance.yaml
-    # leaves the levels a `when` may test unknown.
+    # Only when the rules and the questions are sound (a broken rule is reported already, and a file YAML could
+    # not read is in ctx.broken, not ctx.r.problems); a problem in another file (a moment, a therapy) changes
+    # nothing here, so this one is reported beside it. A broken attendance.yaml leaves the levels a `when` may
+    # test unknown.
     sound = not any(p.path.endswith(("rules.yaml", "questions.yaml")) for p in ctx.r.problems)
-    sound = sound and "attendance" not in ctx.broken and not ctx.bad_ids.get("attendance")
+    sound = sound and not {"rules", "questions", "attendance"} & ctx.broken and not ctx.bad_ids.get("attendance")
     if sound:
         dead = reach.dead_rules(out, answerable)
         for rule, loc in zip(out, (loc for _, loc in pairs), strict=True):
