@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pytest
 
 from parentinvolve.conditions import (
@@ -224,3 +226,8 @@ def test_a_condition_with_any_problem_is_reported_and_not_made(kb: KnowledgeBase
     reader = Reader()
     assert parse_condition(node, {q.id: q for q in kb.questions}, reader) is None
     assert len(reader.problems) == 1, reader.problems
+
+
+def test_only_the_six_shapes_are_conditions() -> None:
+    with pytest.raises(TypeError, match=r"^not a condition: 'therapy: cbt'$"):
+        holds(cast(Condition, "therapy: cbt"), {})

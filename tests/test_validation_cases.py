@@ -718,6 +718,22 @@ CONDITIONS = [
         25,
         "child_age should be a whole number, not text",
     ),
+    *(
+        case(
+            f"condition-on-a-later-question-inside-{where}",
+            "questions.yaml",
+            "  max: 17\n",
+            f"  max: 17\n  when: {condition}\n",
+            f"  when: {condition}",
+            col,
+            "question 'stage' is asked later; a question's `when` can only use the questions before it",
+        )
+        for where, condition, col in [
+            ("all", "{all: [{stage: ongoing}]}", 17),
+            ("any", "{any: [{stage: ongoing}]}", 17),
+            ("not", "{not: {stage: ongoing}}", 16),
+        ]
+    ),
     case(
         "condition-on-a-later-question",
         "questions.yaml",
