@@ -526,6 +526,45 @@ RULES = [
 ]
 
 BANDS = [
+    case(  # and nothing about the bands, which cannot be checked against it
+        "age-question-backwards",
+        "questions.yaml",
+        "  min: 0\n  max: 17\n",
+        "  min: 17\n  max: 0\n",
+        "- id: child_age",
+        3,
+        "question 'child_age': min 17 is larger than max 0",
+    ),
+    Case(  # a therapy without bands does not stop the check of the ones after it
+        "bands-checked-past-a-therapy-without-them",
+        (
+            Edit(
+                "therapies.yaml",
+                "  attendance:\n    - level: parent-only\n",
+                "  attendence:\n    - level: parent-only\n",
+            ),
+            Edit(
+                "therapies.yaml",
+                "source: ucdavis-tfcbt}\n  attendance:\n    - level: some-sessions\n",
+                "source: ucdavis-tfcbt}\n  attendance:\n    - ages: {max: 15}\n      level: some-sessions\n",
+            ),
+        ),
+        (
+            Expect("therapies.yaml", "- id: space", 3, "a therapy is missing the field 'attendance'"),
+            Expect(
+                "therapies.yaml",
+                "  attendence:",
+                3,
+                "unknown field 'attendence' in a therapy (did you mean: attendance?)",
+            ),
+            Expect(
+                "therapies.yaml",
+                "    - ages: {max: 15}",
+                5,
+                "therapy 'tf-cbt' states no attendance for a child of 16; add a band that covers it",
+            ),
+        ),
+    ),
     case(
         "bands-leave-16-and-17-uncovered",
         "therapies.yaml",
