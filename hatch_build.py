@@ -1,4 +1,4 @@
-"""Build hook: compile the gettext catalogs (`src/parentinvolve/locale/*/LC_MESSAGES/*.po`) into `.mo` files.
+"""Build hook: compile the gettext catalogs (`src/parentinvolve/i18n/locale/*/LC_MESSAGES/*.po`) into `.mo` files.
 
 A wheel gets each `.mo` added at its place in the package. An editable install gets the `.mo` written beside
 its `.po` in the checkout (git ignores it); after that, `parentinvolve.i18n` compiles a `.po` in memory
@@ -29,7 +29,7 @@ class CatalogBuildHook(BuildHookInterface):
         pofile = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(pofile)
         self._tmp = "" if version == "editable" else tempfile.mkdtemp(prefix="parentinvolve-mo-")
-        for po in sorted(package.glob("locale/*/LC_MESSAGES/*.po")):
+        for po in sorted(package.glob("i18n/locale/*/LC_MESSAGES/*.po")):
             data = pofile.to_mo(pofile.parse(po.read_text(encoding="utf-8"), str(po)))
             relative = po.with_suffix(".mo").relative_to(package.parent)
             if version == "editable":

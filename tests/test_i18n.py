@@ -25,7 +25,7 @@ from parentinvolve.kb import i18n_status
 from parentinvolve.model import KnowledgeBase
 
 ES = CONTENT / "i18n" / "es"
-PO = ROOT / "src" / "parentinvolve" / "locale" / "es" / "LC_MESSAGES" / "parentinvolve.po"
+PO = ROOT / "src" / "parentinvolve" / "i18n" / "locale" / "es" / "LC_MESSAGES" / "parentinvolve.po"
 NO_LOCALE = {"PARENTINVOLVE_LANG": None, "LANGUAGE": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": None}
 
 
@@ -442,7 +442,7 @@ def test_the_catalog_lists_every_interface_string() -> None:
     def messages_only(catalog: str) -> list[str]:
         return [line for line in catalog.splitlines() if not line.startswith("#:")]
 
-    shipped = (ROOT / "src/parentinvolve/locale/parentinvolve.pot").read_text(encoding="utf-8")
+    shipped = (ROOT / "src/parentinvolve/i18n/locale/parentinvolve.pot").read_text(encoding="utf-8")
     assert messages_only(shipped) == messages_only(tool.write_po(tool.extract(), {}, tool.HEADER))
     messages = set(tool.extract())
     found = re.findall(r'^msgid "(.*)"$', PO.read_text(encoding="utf-8"), re.M)

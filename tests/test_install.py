@@ -26,7 +26,7 @@ from parentinvolve.kb import build as loader
 pytestmark = pytest.mark.slow
 PY = sys.executable
 EXPECTED = "A therapy for young children's behavior, built around coaching you as you play with your child."
-MO = "parentinvolve/locale/es/LC_MESSAGES/parentinvolve.mo"
+MO = "parentinvolve/i18n/locale/es/LC_MESSAGES/parentinvolve.mo"
 
 
 def run(

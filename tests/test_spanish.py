@@ -174,7 +174,7 @@ def test_the_pager_is_told_the_text_is_utf8(monkeypatch: pytest.MonkeyPatch, pre
 
 ES = CONTENT / "i18n" / "es"
 EXAMPLE_CLINIC = ROOT / "examples" / "clinic"
-PO = ROOT / "src" / "parentinvolve" / "locale" / "es" / "LC_MESSAGES" / "parentinvolve.po"
+PO = ROOT / "src" / "parentinvolve" / "i18n" / "locale" / "es" / "LC_MESSAGES" / "parentinvolve.po"
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]+(?:'[A-Za-z]+)?")
 _STRIP = re.compile(
     r"https?://\S+|\b[\w.-]+@[\w.-]+|\S*[/\\]\S*|`[^`]*`|(?<![\w-])--?[a-z][\w-]*|\b\S+\.(?:yaml|json|md|html|txt|org|com)\b"

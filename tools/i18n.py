@@ -1,6 +1,6 @@
 """Maintainers' tool for translations. Run from the repository root with the project's venv:
 
-    .venv/bin/python tools/i18n.py extract            # interface text -> locale/parentinvolve.pot, merged into each .po
+    .venv/bin/python tools/i18n.py extract            # interface text -> i18n/locale/parentinvolve.pot, merged into each .po
     .venv/bin/python tools/i18n.py compile            # .po -> .mo beside it (the build hook does this for wheels)
     .venv/bin/python tools/i18n.py status [LANG]      # content entries missing or stale in LANG (default: all)
     .venv/bin/python tools/i18n.py skeleton LANG FILE # content/i18n/LANG/FILE.yaml: every missing or stale entry,
@@ -20,7 +20,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "parentinvolve"
-LOCALE = PACKAGE / "locale"
+LOCALE = PACKAGE / "i18n" / "locale"
 sys.path.insert(0, str(ROOT / "src"))
 
 from parentinvolve import pofile  # noqa: E402
