@@ -16,9 +16,10 @@ import pytest
 import yaml
 
 from conftest import CONTENT, ROOT, RunCli, edit
-from i18n_checks import english_ratio, english_sentences, fernandez_huerta
-from parentinvolve import engine, i18n, pofile
+from i18n_checks import english_ratio, english_sentences, fernandez_huerta, po_messages
+from parentinvolve import engine, i18n
 from parentinvolve import kb as kb_package
+from parentinvolve.i18n import catalogs
 from parentinvolve.kb import entries as kb_entries
 from parentinvolve.kb import i18n as kb_i18n
 from parentinvolve.kb import i18n_status
@@ -443,7 +444,7 @@ def test_the_catalog_lists_every_interface_string() -> None:
         return [line for line in catalog.splitlines() if not line.startswith("#:")]
 
     shipped = (ROOT / "src/parentinvolve/i18n/locale/parentinvolve.pot").read_text(encoding="utf-8")
-    assert messages_only(shipped) == messages_only(tool.write_po(tool.extract(), {}, tool.HEADER))
+    assert messages_only(shipped) == messages_only(tool.write_po(tool.extract(), None, tool.HEADER))
     messages = set(tool.extract())
     found = re.findall(r'^msgid "(.*)"$', PO.read_text(encoding="utf-8"), re.M)
     in_po = {m.replace('\\"', '"').replace("\\\\", "\\") for m in found if m}  # as the .po escapes them
@@ -459,7 +460,7 @@ def test_no_f_string_is_marked_for_translation() -> None:
 
 
 def test_every_placeholder_survives_translation() -> None:
-    catalog = pofile.parse(PO.read_text(encoding="utf-8"))
+    catalog = po_messages(PO)
     for msgid, msgstr in catalog.items():
         if msgid:
             for a, b in zip(msgid.split("\0"), msgstr.split("\0"), strict=True):
@@ -467,12 +468,43 @@ def test_every_placeholder_survives_translation() -> None:
 
 
 def test_po_files_compile_to_what_gettext_reads() -> None:
-    text = 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n#, fuzzy\nmsgid "Old"\nmsgstr "Viejo"\n\nmsgid "Hi"\nmsgstr ""\n"Ho" "la"\n\nmsgid "one"\nmsgid_plural "many"\nmsgstr[0] "uno"\nmsgstr[1] "muchos"\n'
-    catalog = gettext.GNUTranslations(io.BytesIO(pofile.to_mo(pofile.parse(text))))
+    text = 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n#, fuzzy\nmsgid "Old"\nmsgstr "Viejo"\n\nmsgid "Hi"\nmsgstr ""\n"Ho"\n"la"\n\nmsgid "one"\nmsgid_plural "many"\nmsgstr[0] "uno"\nmsgstr[1] "muchos"\n'
+    catalog = gettext.GNUTranslations(io.BytesIO(catalogs.compiled(catalogs.read(text))))
     assert (catalog.gettext("Hi"), catalog.gettext("Old"), catalog.gettext("Nope")) == ("Hola", "Old", "Nope")
     assert (catalog.ngettext("one", "many", 1), catalog.ngettext("one", "many", 3)) == ("uno", "muchos")
-    with pytest.raises(pofile.PoError, match="<po>:1"):
-        pofile.parse("msgid nope")
+    with pytest.raises(catalogs.CatalogError, match="<po>:1"):
+        catalogs.read("msgid nope")
+
+
+def test_clicks_backspace_is_written_and_read_as_the_c_escape() -> None:
+    """Click's `\\b` (keep this paragraph unwrapped) is in several help texts: Babel writes it raw unless told."""
+    catalog = catalogs.template([("Usage:\n\n\b\nExamples:", [("cli.py", 1)])])
+    text = catalogs.text(catalog, 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n')
+    assert '"\\b\\n"' in text and "\b" not in text
+    translated = text.rstrip("\n").removesuffix('msgstr ""') + 'msgstr "Uso:\\n\\n\\b\\nEjemplos:"\n'
+    catalog_es = gettext.GNUTranslations(io.BytesIO(catalogs.compiled(catalogs.read(translated))))
+    assert catalog_es.gettext("Usage:\n\n\b\nExamples:") == "Uso:\n\n\b\nEjemplos:"
+
+
+def test_a_run_without_babel_reads_the_mo_as_built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Babel is for building and developing: without it, a `.po` newer than its `.mo` is not compiled."""
+    import os
+
+    folder = tmp_path / "es" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    po, mo = folder / "parentinvolve.po", folder / "parentinvolve.mo"
+    mo.write_bytes(catalogs.compiled(catalogs.read('msgid "Usage:"\nmsgstr "Uso:"\n')))
+    po.write_text('msgid "Usage:"\nmsgstr "Modo de uso:"\n', encoding="utf-8")
+    later = mo.stat().st_mtime_ns + 60 * 10**9
+    os.utime(po, ns=(later, later))
+    assert i18n.catalog("es", tmp_path).gettext("Usage:") == "Modo de uso:"  # a development install
+    for name in ["babel", *(m for m in sys.modules if m.startswith("babel."))]:
+        monkeypatch.setitem(sys.modules, name, None)  # as if Babel were not installed
+    monkeypatch.delitem(sys.modules, "parentinvolve.i18n.catalogs")
+    monkeypatch.delattr(i18n, "catalogs")
+    assert i18n.catalog("es", tmp_path).gettext("Usage:") == "Uso:"
+    mo.unlink()
+    assert i18n.catalog("es", tmp_path).gettext("Usage:") == "Usage:"
 
 
 def test_the_section_headings_are_in_the_catalog() -> None:
@@ -548,7 +580,7 @@ def test_a_po_edited_after_the_mo_is_read_directly(tmp_path: Path) -> None:
     folder = tmp_path / "es" / "LC_MESSAGES"
     folder.mkdir(parents=True)
     po, mo = folder / "parentinvolve.po", folder / "parentinvolve.mo"
-    mo.write_bytes(pofile.to_mo({"Usage:": "Uso:"}))
+    mo.write_bytes(catalogs.compiled(catalogs.read('msgid "Usage:"\nmsgstr "Uso:"\n')))
     po.write_text('msgid "Usage:"\nmsgstr "Modo de uso:"\n', encoding="utf-8")
     import os
 

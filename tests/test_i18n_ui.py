@@ -251,10 +251,10 @@ def test_numbered_questions_speak_spanish_and_take_s_for_yes(spanish: None) -> N
 
 
 def test_every_msgstr_keeps_the_placeholders_and_is_not_english() -> None:
-    from parentinvolve import pofile
+    from i18n_checks import po_messages
 
     po = Path(i18n.LOCALE_DIR) / "es" / "LC_MESSAGES" / "parentinvolve.po"
-    catalog = pofile.parse(po.read_text(encoding="utf-8"), str(po))
+    catalog = po_messages(po)
     for msgid, msgstr in catalog.items():
         if not msgid:
             continue
@@ -269,7 +269,8 @@ def test_english_never_loads_a_catalog() -> None:
         "import sys; from parentinvolve.cli import main; "
         "main(['explain', 'pcit', '--format', 'plain']); "
         "from parentinvolve import i18n; "
-        "assert i18n._catalog is None and 'parentinvolve.pofile' not in sys.modules, 'catalog loaded'"
+        "assert i18n._catalog is None and 'parentinvolve.i18n.catalogs' not in sys.modules, 'catalog loaded'; "
+        "assert 'babel' not in sys.modules, 'Babel imported'"
     )
     env = {"PATH": "/usr/bin:/bin", "PARENTINVOLVE_LANG": "en"}
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)

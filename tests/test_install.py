@@ -119,6 +119,11 @@ def check_spanish(bin_dir: Path, cwd: Path) -> None:
     assert (r.returncode, r.stderr) == (2, "parentinvolve: There is no fr translation; available languages: en, es.\n")
     r = run(bin_dir / "python", "-m", "parentinvolve", "--help", cwd=cwd, env={"PARENTINVOLVE_LANG": "es"})
     assert r.stdout.startswith("Uso: parentinvolve") and "Opciones:" in r.stdout
+    # Babel compiles the catalogs when building, and only then: a run reads the .mo as built.
+    argv = ["--lang", "es", "explain", "pcit", "--format", "plain"]
+    without_babel = f"import sys; sys.modules['babel'] = None; sys.argv[1:] = {argv!r}; "
+    r = run(bin_dir / "python", "-c", without_babel + "from parentinvolve.__main__ import run; run()", cwd=cwd)
+    assert r.stdout.startswith("Terapia de interacción entre padres e hijos (PCIT") and "\nQué es\n" in r.stdout
 
 
 def test_wheel_installed_in_a_fresh_environment(tmp_path: Path, backend: Path | None) -> None:
@@ -127,6 +132,7 @@ def test_wheel_installed_in_a_fresh_environment(tmp_path: Path, backend: Path | 
         names = set(zf.namelist())
     assert {f"parentinvolve/content/{name}.yaml" for name in loader.FILES} <= names
     assert {MO, "parentinvolve/content/i18n/es/therapies.yaml"} <= names  # compiled by hatch_build.py
+    assert not [n for n in names if n.endswith((".po", ".pot"))]  # the catalogs' sources stay in the sdist
     bin_dir = fresh_venv(wheel, tmp_path / "venv")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

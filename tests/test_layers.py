@@ -27,6 +27,7 @@ def test_no_module_is_part_of_an_import_cycle() -> None:
         ("questionary", "parentinvolve.cli.prompts"),
         ("prompt_toolkit", "parentinvolve.cli.prompts"),
         ("rich", "parentinvolve.render.richtext"),
+        ("babel", "parentinvolve.i18n.catalogs"),
     ],
 )
 def test_one_adapter_per_library(library: str, allowed: str) -> None:

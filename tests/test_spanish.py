@@ -16,7 +16,8 @@ import pytest
 import yaml
 
 from conftest import CONTENT, ROOT, RunCli, edit
-from parentinvolve import engine, i18n, pofile
+from i18n_checks import po_messages
+from parentinvolve import engine, i18n
 from parentinvolve import kb as kb_package
 from parentinvolve.kb.entries import QUESTION_KINDS
 from parentinvolve.model import KnowledgeBase
@@ -212,7 +213,7 @@ def english_only_words() -> frozenset[str]:
     for path in CONTENT.glob("*.yaml"):
         if path.name != "sources.yaml":
             english |= _words(" ".join(_texts_of(yaml.safe_load(path.read_text(encoding="utf-8")))))
-    catalog = pofile.parse(PO.read_text(encoding="utf-8"), str(PO))
+    catalog = po_messages(PO)
     english |= _words(" ".join(str(k) for k in catalog))
     # The Spanish vocabulary leaves out what the Spanish text keeps in English on purpose (names said to be
     # English, the research citations), so that "the", "and" or "child" are still found where they leak.
@@ -495,7 +496,7 @@ def spanish_strings() -> list[tuple[str, str]]:
         for item in items:
             where = f"{path.name}:{item.get('id', '')}"
             out += [(where, t) for t in _texts_of({k: v for k, v in item.items() if k != "aliases"})]
-    catalog = pofile.parse(PO.read_text(encoding="utf-8"), str(PO))
+    catalog = po_messages(PO)
     for msgid, msgstr in catalog.items():
         if msgid:
             out += [(f"parentinvolve.po:{msgid[:40]!r}", t) for t in str(msgstr).split("\0")]
