@@ -21,8 +21,7 @@ from parentinvolve import engine, i18n
 from parentinvolve import kb as kb_package
 from parentinvolve.i18n import catalogs
 from parentinvolve.kb import entries as kb_entries
-from parentinvolve.kb import i18n as kb_i18n
-from parentinvolve.kb import i18n_status
+from parentinvolve.kb.translations import merge, source, status
 from parentinvolve.model import KnowledgeBase
 
 ES = CONTENT / "i18n" / "es"
@@ -235,15 +234,15 @@ def test_translated_regions_give_their_lines_and_steps_in_the_plan_and_in_explai
     def spanish(text: str) -> str:  # a stand-in translation that keeps every number, as validate requires
         return " ".join(["texto", *digits.findall(text)])
 
-    source = kb_i18n.english(kb, "crisis")
+    english = source.english(kb, "crisis")
     entries = [
         {
             "id": region.id,
-            "source_hash": kb_i18n.fingerprint(source[region.id]),
+            "source_hash": source.fingerprint(english[region.id]),
             "name": f"Región {region.id}",
             "lines": [{"name": spanish(ln.name), "contact": spanish(ln.contact)} for ln in region.lines],
             **({"steps": [spanish(step) for step in region.steps]} if region.steps else {}),
-            **({"emergency": spanish(source[region.id]["emergency"])} if "emergency" in source[region.id] else {}),
+            **({"emergency": spanish(english[region.id]["emergency"])} if "emergency" in english[region.id] else {}),
         }
         for region in kb.crisis.regions
     ]
@@ -251,7 +250,7 @@ def test_translated_regions_give_their_lines_and_steps_in_the_plan_and_in_explai
     entries += [i for i in spanish_entries("crisis") if i["id"] == "crisis"]  # the message and steps, as shipped
     (tmp_path / "es" / "crisis.yaml").write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
     es = kb_package.translate(kb, "es", [tmp_path])
-    assert not i18n_status.reports(kb, CONTENT, [tmp_path], ["es"])[0].problems
+    assert not status.reports(kb, CONTENT, [tmp_path], ["es"])[0].problems
     us = es.crisis.region("us")
     assert us is not None and us.name == "Región us" and us.steps and us.steps[0].startswith("texto")
     safety = engine.plan(es, {"child_age": 15, "concerns": ["self-harm"], "therapy": "dbt", "region": "us"}).safety
@@ -279,7 +278,7 @@ def test_translated_regions_give_their_lines_and_steps_in_the_plan_and_in_explai
 def test_changing_an_english_paragraph_makes_its_translation_stale(
     run_cli: RunCli, kb: KnowledgeBase, content_copy: Path
 ) -> None:
-    (before,) = i18n_status.reports(kb, CONTENT, [CONTENT / "i18n"], ["es"])
+    (before,) = status.reports(kb, CONTENT, [CONTENT / "i18n"], ["es"])
     edit(
         content_copy / "therapies.yaml",
         "PCIT suits children whose main difficulties",
@@ -319,8 +318,8 @@ def test_validate_lists_missing_translations_with_the_english_file_and_line(
     assert (
         f"{content_copy}/therapies.yaml:{line}:3: es: 'cbt' has no translation (English is shown) (warning)" in r.stderr
     )
-    (report,) = i18n_status.reports(kb, content_copy, [content_copy / "i18n"], ["es"])
-    total = sum(len(kb_i18n.english(kb, f)) for f in kb_i18n.FILES)
+    (report,) = status.reports(kb, content_copy, [content_copy / "i18n"], ["es"])
+    total = sum(len(source.english(kb, f)) for f in source.FILES)
     assert report.total == total and "cbt" not in spanish_entry_ids("therapies", content_copy / "i18n" / "es")
     assert f"es: {report.translated}/{total} entries, {report.stale} stale\n" in r.stdout
     assert len(r.stderr.splitlines()) == total - report.translated + report.stale
@@ -337,7 +336,7 @@ def test_a_malformed_translation_is_a_located_content_problem(
     lines[0]["contact"] = lines[0]["contact"] + " 7"  # a number the English line does not have
     entry = {
         "id": "uk",
-        "source_hash": kb_i18n.fingerprint(kb_i18n.english(kb, "crisis")["uk"]),
+        "source_hash": source.fingerprint(source.english(kb, "crisis")["uk"]),
         "name": "Reino Unido",
         "lines": lines,
         "steps": list(uk.steps),
@@ -389,8 +388,8 @@ def test_the_cache_is_per_language_and_sees_translation_changes(content_copy: Pa
 def test_a_clinic_folder_of_translations_overrides_the_shipped_one(kb: KnowledgeBase, tmp_path: Path) -> None:
     clinic = tmp_path / "clinic-i18n"
     (clinic / "es").mkdir(parents=True)
-    texts = kb_i18n.english(kb, "asks")["goals"]
-    entry = {"id": "goals", "source_hash": kb_i18n.fingerprint(texts), "text": "¿Cuáles son las metas?"}
+    texts = source.english(kb, "asks")["goals"]
+    entry = {"id": "goals", "source_hash": source.fingerprint(texts), "text": "¿Cuáles son las metas?"}
     (clinic / "es" / "asks.yaml").write_text(yaml.safe_dump([entry], allow_unicode=True), encoding="utf-8")
     both = kb_package.translate(kb, "es", [CONTENT / "i18n", clinic])
     shipped = kb_package.translate(kb, "es", [CONTENT / "i18n"])
@@ -404,15 +403,15 @@ def test_a_skeleton_holds_english_to_translate_and_counts_as_missing(kb: Knowled
     existing.write_text(yaml.safe_dump(pcit_es, allow_unicode=True), encoding="utf-8")
     target = tmp_path / "es" / "therapies.yaml"
     target.parent.mkdir()
-    target.write_text(i18n_status.skeleton(kb, "therapies", existing), encoding="utf-8")
+    target.write_text(status.skeleton(kb, "therapies", existing), encoding="utf-8")
     items = yaml.safe_load(target.read_text(encoding="utf-8"))
     assert [i["id"] for i in items] == [e.id for e in kb.entries_of("therapy")]
     pcit = next(i for i in items if i["id"] == "pcit")
-    assert pcit["source_hash"] == kb_i18n.fingerprint(kb_i18n.english(kb, "therapies")["pcit"])  # kept as translated
+    assert pcit["source_hash"] == source.fingerprint(source.english(kb, "therapies")["pcit"])  # kept as translated
     cbt, cbt_en = next(i for i in items if i["id"] == "cbt"), kb.entry("cbt")
     assert cbt_en is not None and cbt["source_hash"].startswith("TODO ") and cbt["summary"] == cbt_en.summary
     assert cbt["attendance"] == [{"weekly": list(band[3])} for band in cbt_en.bands]  # every band's weekly text
-    (report,) = i18n_status.reports(kb, CONTENT, [tmp_path], ["es"])
+    (report,) = status.reports(kb, CONTENT, [tmp_path], ["es"])
     assert report.stale == 0
     assert report.translated == 1  # pcit; the skeleton's TODO entries count as missing
     # The locked safety set, untranslated here, is an error each (never English instead), not a warning.
@@ -509,7 +508,7 @@ def test_a_run_without_babel_reads_the_mo_as_built(tmp_path: Path, monkeypatch: 
 
 def test_the_section_headings_are_in_the_catalog() -> None:
     headings = {h for _, h, _ in kb_entries.THERAPY_SECTIONS + kb_entries.MOMENT_SECTIONS}
-    assert headings | {kb_i18n.POLICY_HEADING} == set(kb_i18n.HEADINGS)
+    assert headings | {merge.POLICY_HEADING} == set(merge.HEADINGS)
 
 
 # --- the Spanish itself ---------------------------------------------------------------------------------------------
@@ -522,10 +521,10 @@ def glossary() -> list[dict[str, Any]]:
 def translated_texts(kb: KnowledgeBase) -> list[tuple[str, str, str]]:
     """(file:id, English text, Spanish text) of every shipped Spanish entry."""
     out = []
-    for file in kb_i18n.FILES:
+    for file in source.FILES:
         if not (ES / f"{file}.yaml").exists():
             continue
-        english = kb_i18n.english(kb, file)
+        english = source.english(kb, file)
         for item in yaml.safe_load((ES / f"{file}.yaml").read_text(encoding="utf-8")):
             spanish = {k: v for k, v in item.items() if k not in ("id", "source_hash", "aliases")}
             out.append((f"{file}:{item['id']}", flatten(english[item["id"]]), flatten(spanish)))

@@ -106,11 +106,11 @@ def cmd_compile() -> None:
 
 def cmd_status(langs: list[str]) -> None:
     from parentinvolve import kb
-    from parentinvolve.kb import i18n_status as kb_i18n
+    from parentinvolve.kb.translations import status
 
     content = ROOT / "content"
     base = kb.load(content, lang="en")
-    for report in kb_i18n.reports(base, content, [content / "i18n"], langs or None):
+    for report in status.reports(base, content, [content / "i18n"], langs or None):
         print(report.summary())
         for problem in report.problems:  # (the locked safety set untranslated: an error, never English)
             print(f"  {problem} (error)")
@@ -120,12 +120,12 @@ def cmd_status(langs: list[str]) -> None:
 
 def cmd_skeleton(lang: str, file: str) -> None:
     from parentinvolve import kb
-    from parentinvolve.kb import i18n_status as kb_i18n
+    from parentinvolve.kb.translations import status
 
     content = ROOT / "content"
     base = kb.load(content, lang="en")
     target = content / "i18n" / lang / f"{file}.yaml"
-    text = kb_i18n.skeleton(base, file, target)
+    text = status.skeleton(base, file, target)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     print(f"wrote {target.relative_to(ROOT)}: translate the text fields, keep ids and source_hash")

@@ -302,4 +302,4 @@ class Clinic(NamedTuple):
     disabled: tuple[str, ...] = ()
     reviewed: str = ""
     changes: tuple[Change, ...] = ()
-    english: tuple[str, ...] = ()  # in a translated plan, the parts still in English (kb/clinic_i18n.py)
+    english: tuple[str, ...] = ()  # in a translated plan, the parts still in English (kb/translations/clinic.py)

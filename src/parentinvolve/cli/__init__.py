@@ -368,7 +368,7 @@ def validate(
         raise ContentError(problems, root=str(target) if given or not clinic else "", clinic=str(clinic or ""))
     for warning in counts.warnings:  # a clinic's copy of an entry that has changed since: worth a look, not an error
         say(str(warning))
-    from parentinvolve.cli.translations import check_translations
+    from parentinvolve.cli.translation_report import check_translations
 
     assert found is not None  # no problems means a knowledge base
     languages = check_translations(found, target, strict=strict, clinic=clinic)

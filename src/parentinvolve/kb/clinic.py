@@ -13,13 +13,13 @@ import re
 from parentinvolve import phone
 from parentinvolve.i18n import _
 from parentinvolve.kb import lock
-from parentinvolve.kb.clinic_i18n import marked, marks
 from parentinvolve.kb.context import Context
 from parentinvolve.kb.entries import reviewed
 from parentinvolve.kb.fields import Reader
-from parentinvolve.kb.i18n import POLICY_HEADING, POLICY_OF, POLICY_OF_YOURS, crisis_sections
 from parentinvolve.kb.overlay import Layer, where
 from parentinvolve.kb.reader import Node
+from parentinvolve.kb.translations.clinic import marked, marks
+from parentinvolve.kb.translations.merge import POLICY_HEADING, POLICY_OF, POLICY_OF_YOURS, crisis_sections
 from parentinvolve.model import (
     AUDIENCES,
     CRISIS,
@@ -174,7 +174,9 @@ def _policies(r: Reader, node: Node | None, clinic: str, kb: KnowledgeBase | Non
         if not pid:
             continue
         taken.update({lookup_key(pid): pid, lookup_key(title): pid} if title else {lookup_key(pid): pid})
-        summary = POLICY_OF.format(clinic=clinic) if clinic else POLICY_OF_YOURS  # (translated by kb/i18n.py)
+        summary = (
+            POLICY_OF.format(clinic=clinic) if clinic else POLICY_OF_YOURS
+        )  # (translated by kb/translations/merge.py)
         out.append(Entry(POLICY, pid, title or pid, summary, (Section("policy", POLICY_HEADING, text),), ()))
         changes.append(Change("policy", "clinic", pid, "", where(item.loc)))
     return out, changes
