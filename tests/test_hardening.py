@@ -22,8 +22,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import CONTENT, ROOT, RunCli
-from parentinvolve import phone
 from parentinvolve.render.html import _phone
+from parentinvolve.text import phone
 
 EXAMPLE = ROOT / "examples" / "clinic"
 ANSWERS = "child_age: 15\nconcerns: [self-harm]\ntherapy: dbt\nstage: starting\nregion: us\n"

@@ -292,8 +292,8 @@ def explain(
 
 
 def _unknown_topic(kb: KnowledgeBase, topic: str) -> str:
-    from parentinvolve.didyoumean import close_matches
     from parentinvolve.model import lookup_key
+    from parentinvolve.text.didyoumean import close_matches
 
     shown = topic if len(topic) <= 40 else topic[:40] + "…"
     key = lookup_key(topic)

@@ -102,7 +102,7 @@ def _only(item: object, block: list[str], start: int, field: str, eid: str) -> l
     assert isinstance(item, Map)  # an entry is a mapping: it just loaded
     fields = [k for k in item.keys if k not in ("id",)]
     if field not in item.keys or field == "id":
-        from parentinvolve.didyoumean import did_you_mean
+        from parentinvolve.text.didyoumean import did_you_mean
 
         raise UsageError(
             _("{id} has no field {field}{suggestion}; its fields: {fields}.").format(

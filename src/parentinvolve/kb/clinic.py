@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 
-from parentinvolve import phone
 from parentinvolve.i18n import _
 from parentinvolve.kb import lock
 from parentinvolve.kb.context import Context
@@ -35,6 +34,7 @@ from parentinvolve.model import (
     Section,
     lookup_key,
 )
+from parentinvolve.text import phone
 
 FIELDS = ("website", "address", "contacts", "after_hours", "welcome", "policies", "disable", "reviewed")
 # What people write for a field of clinic.yaml, and the field they mean.

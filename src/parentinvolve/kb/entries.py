@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 import re
 
-from parentinvolve.didyoumean import did_you_mean
 from parentinvolve.i18n import _
 from parentinvolve.kb.conditions import parse_condition
 from parentinvolve.kb.context import Context
@@ -25,6 +24,7 @@ from parentinvolve.model import (
     Source,
     lookup_key,
 )
+from parentinvolve.text.didyoumean import did_you_mean
 
 # The questions the program itself relies on, and the kind each must be.
 REQUIRED_QUESTIONS = {

@@ -17,7 +17,6 @@ import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from parentinvolve.didyoumean import did_you_mean
 from parentinvolve.engine import SAFETY_RULE
 from parentinvolve.errors import Problem
 from parentinvolve.i18n import N_, _
@@ -25,6 +24,7 @@ from parentinvolve.kb import lock
 from parentinvolve.kb.reader import Loc, Map, Node, Scalar, Seq, parse_yaml, read_text, to_plain
 from parentinvolve.kb.textfiles import folder_problem, open_to_others
 from parentinvolve.model import Change
+from parentinvolve.text.didyoumean import did_you_mean
 
 LAYER_FILES = ("sources", "therapies", "moments", "topics", "asks", "rules", "crisis")
 NOT_LAYERED = ("questions", "attendance")

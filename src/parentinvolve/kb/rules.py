@@ -5,7 +5,6 @@ the parent's attendance for every age, and every rule can contribute to some pla
 from __future__ import annotations
 
 from parentinvolve.conditions import specificity
-from parentinvolve.didyoumean import did_you_mean
 from parentinvolve.engine import BUILT_IN
 from parentinvolve.i18n import AVAILABLE, ENGLISH, _
 from parentinvolve.kb import exclusive, reach
@@ -31,6 +30,7 @@ from parentinvolve.model import (
     Rule,
     Source,
 )
+from parentinvolve.text.didyoumean import did_you_mean
 
 RULE_ADDS = ("suggest", "moments", "confidentiality", "prepare", "ask", "why")
 

@@ -6,7 +6,7 @@ import re
 from datetime import date
 from html import escape
 
-from parentinvolve import i18n, phone
+from parentinvolve import i18n
 from parentinvolve.i18n import _
 from parentinvolve.render.doc import (
     MONTHS,
@@ -19,6 +19,7 @@ from parentinvolve.render.doc import (
     Para,
     Timeline,
 )
+from parentinvolve.text import phone
 
 NOTES_AFTER = QUESTIONS_HEADING  # the lined box for the answers goes after this section
 NOTE_LINES = 8

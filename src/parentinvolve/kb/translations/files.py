@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from parentinvolve.didyoumean import did_you_mean
 from parentinvolve.errors import Problem
 from parentinvolve.i18n import _
 from parentinvolve.kb import lock
 from parentinvolve.kb.reader import Loc, Map, Node, Scalar, Seq, parse_yaml, read_text
 from parentinvolve.kb.translations.source import FILES, Texts, english, fingerprint
 from parentinvolve.model import KnowledgeBase
+from parentinvolve.text.didyoumean import did_you_mean
 
 HASH = "source_hash"
 TODO = "TODO"  # a source_hash starting with it: written by `skeleton`, not translated yet
