@@ -138,8 +138,8 @@ def _entry_texts(e: Entry) -> Texts:
         out["sections"] = tuple({"heading": s.heading, "text": s.text} for s in e.sections)
     else:
         out.update((s.key, s.text) for s in e.sections)
-    if any(band[3] for band in e.bands):  # a therapy's weekly paragraphs, per age band, in the English order
-        out["attendance"] = tuple({"weekly": band[3]} if band[3] else {} for band in e.bands)
+    if any(band.weekly for band in e.bands):  # a therapy's weekly paragraphs, per age band, in the English order
+        out["attendance"] = tuple({"weekly": band.weekly} if band.weekly else {} for band in e.bands)
     return out
 
 
@@ -458,7 +458,10 @@ def _replace(
             )
             if "attendance" in t:
                 e = e._replace(
-                    bands=tuple((*b[:3], d.get("weekly", b[3])) for b, d in zip(e.bands, t["attendance"], strict=True)),
+                    bands=tuple(
+                        b._replace(weekly=d.get("weekly", b.weekly))
+                        for b, d in zip(e.bands, t["attendance"], strict=True)
+                    ),
                 )
         entries.append(e._replace(sections=sections))
     asks = {aid: a._replace(text=t["text"]) if (t := _texts(fresh, "asks", aid)) else a for aid, a in kb.asks.items()}
