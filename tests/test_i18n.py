@@ -410,7 +410,7 @@ def test_a_skeleton_holds_english_to_translate_and_counts_as_missing(kb: Knowled
     assert pcit["source_hash"] == source.fingerprint(source.english(kb, "therapies")["pcit"])  # kept as translated
     cbt, cbt_en = next(i for i in items if i["id"] == "cbt"), kb.entry("cbt")
     assert cbt_en is not None and cbt["source_hash"].startswith("TODO ") and cbt["summary"] == cbt_en.summary
-    assert cbt["attendance"] == [{"weekly": list(band[3])} for band in cbt_en.bands]  # every band's weekly text
+    assert cbt["attendance"] == [{"weekly": list(band.weekly)} for band in cbt_en.bands]  # every band's weekly text
     (report,) = status.reports(kb, CONTENT, [tmp_path], ["es"])
     assert report.stale == 0
     assert report.translated == 1  # pcit; the skeleton's TODO entries count as missing

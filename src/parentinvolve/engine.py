@@ -121,7 +121,7 @@ def plan(kb: KnowledgeBase, raw_answers: Mapping[Any, Any]) -> Plan:
     if chosen is not None:
         band = chosen.band(age)
         if band is not None:  # the loader checks that the bands cover every age
-            level, weekly = kb.attendance[band[2]], band[3]
+            level, weekly = kb.attendance[band.attendance], band.weekly
         because = _("you chose {therapy}, and your child is {age}").format(therapy=_in_a_sentence(chosen.name), age=age)
         therapy = TherapyPlan(
             chosen.id,
@@ -298,7 +298,7 @@ def _suggestions(kb: KnowledgeBase, rules: list[Rule], age: int) -> tuple[Sugges
             if entry is None or tid in out or not entry.fits(age):
                 continue
             band = entry.band(age)
-            level = kb.attendance.get(band[2]) if band else None
+            level = kb.attendance.get(band.attendance) if band else None
             out[tid] = Suggestion(
                 tid, entry.name, entry.summary, r.id, r.because, level, entry.ages, bool(entry.ages_source)
             )

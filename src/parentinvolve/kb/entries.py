@@ -336,13 +336,14 @@ def _bands(ctx: Context, node: Node | None, attendance: dict[str, Attendance], t
     out: list[Band] = []
     for item in node.items:
         f = ctx.r.fields(item, _("an attendance band"), ["level", "weekly"], ["ages"])
-        low, high = 0, _OPEN
+        low: int = 0
+        high: int | None = None  # no `max`: the band goes on for ever
         ages = f.get("ages")
         if isinstance(ages, Map):
             af = ctx.r.fields(ages, "a band's ages", [], ["min", "max"])
             low = ctx.r.integer(af.get("min"), "band min") or 0
             found = ctx.r.integer(af.get("max"), "band max")
-            high = _OPEN if found is None else found
+            high = found
             if not af:
                 ctx.r.error(ages.loc, _("a band's ages needs min, max or both"))
         elif ages is not None:
@@ -355,12 +356,11 @@ def _bands(ctx: Context, node: Node | None, attendance: dict[str, Attendance], t
                     level=repr(level), suggestion=did_you_mean(level, attendance)
                 ),
             )
-        out.append((low, high, level, ctx.r.paragraphs(f.get("weekly"), "weekly")))
+        out.append(Band(low, high, level, ctx.r.paragraphs(f.get("weekly"), "weekly")))
     ctx.band_locs[therapy] = node.loc
     return tuple(out)
 
 
-_OPEN = 10**6  # a band with no `max` goes on for ever
 
 
 def names(ctx: Context) -> dict[str, str]:

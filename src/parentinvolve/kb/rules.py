@@ -335,7 +335,7 @@ def _check_bands(
             continue
         loc = ctx.band_locs[e.id]
         for age in range(age_q.min, age_q.max + 1):
-            holding = [b for b in e.bands if b[0] <= age <= b[1]]
+            holding = [b for b in e.bands if b.holds(age)]
             if not holding:
                 ctx.r.error(
                     loc,

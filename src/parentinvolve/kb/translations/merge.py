@@ -210,7 +210,9 @@ def _named(e: Entry, t: Texts, aliases: tuple[str, ...]) -> Entry:
     if "attendance" not in t:
         return e
     return e._replace(
-        bands=tuple((*b[:3], d.get("weekly", b[3])) for b, d in zip(e.bands, t["attendance"], strict=True)),
+        bands=tuple(
+            b._replace(weekly=d.get("weekly", b.weekly)) for b, d in zip(e.bands, t["attendance"], strict=True)
+        ),
     )
 
 

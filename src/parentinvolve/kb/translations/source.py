@@ -85,8 +85,8 @@ def _entry(e: Entry) -> Texts:
         out["sections"] = tuple({"heading": s.heading, "text": s.text} for s in e.sections)
     else:
         out.update((s.key, s.text) for s in e.sections)
-    if any(band[3] for band in e.bands):  # a therapy's weekly paragraphs, per age band, in the English order
-        out["attendance"] = tuple({"weekly": band[3]} if band[3] else {} for band in e.bands)
+    if any(band.weekly for band in e.bands):  # a therapy's weekly paragraphs, per age band, in the English order
+        out["attendance"] = tuple({"weekly": band.weekly} if band.weekly else {} for band in e.bands)
     return out
 
 
