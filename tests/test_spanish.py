@@ -435,6 +435,32 @@ def test_every_error_is_spanish(run_cli: RunCli, tmp_path: Path, layer: Path, kb
         assert english_in(r.stderr, ids=_ids(kb_es)) == [], (args, r.stderr)
 
 
+def test_clinic_override_says_and_writes_spanish(run_cli: RunCli, tmp_path: Path, kb_es: KnowledgeBase) -> None:
+    """`clinic override` in Spanish: what it says, and the comments it writes into the layer's file (its header
+    and the stamp's note); the copied entry itself stays as shipped, in English, and the layer still validates."""
+    folder = tmp_path / "clinic"
+    assert run_cli("clinic", "init", str(folder), "--name", "Riverbend").exit_code == 0
+    r = run_cli("--lang", "es", "clinic", "override", "pcit", "--clinic", str(folder))
+    assert r.exit_code == 0 and r.stdout.startswith("Se copió pcit en "), r.stderr
+    assert english_in(r.stdout, ids=_ids(kb_es)) == [], r.stdout
+    lines = (folder / "therapies.yaml").read_text(encoding="utf-8").splitlines()
+    stamp = next(line for line in lines if "based_on:" in line)
+    assert lines[0] == (
+        "# therapies.yaml en la capa de una clínica: cada entrada cambia la entrada incluida que tiene el mismo id "
+        "(o agrega una nueva)."
+    )
+    assert stamp.endswith("  # el texto incluido del que partió esta copia; déjelo como está")
+    assert english_in(f"{lines[0]}\n{stamp.split('#', 1)[1]}") == []
+    assert run_cli("--lang", "es", "clinic", "override", "cbt", "summary", "--clinic", str(folder)).exit_code == 0
+    assert run_cli("validate", "--clinic", str(folder)).exit_code == 0
+    english = tmp_path / "english"
+    assert run_cli("clinic", "init", str(english), "--name", "Riverbend").exit_code == 0
+    assert run_cli("clinic", "override", "pcit", "--clinic", str(english)).exit_code == 0
+    assert (english / "therapies.yaml").read_text(encoding="utf-8").startswith(
+        "# therapies.yaml in a clinic's layer: each entry changes the shipped entry with the same id (or adds one).\n"
+    )
+
+
 def test_content_and_clinic_layer_problems_are_spanish(
     run_cli: RunCli, content_copy: Path, tmp_path: Path, kb_es: KnowledgeBase
 ) -> None:
