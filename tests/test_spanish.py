@@ -457,7 +457,10 @@ def test_clinic_override_says_and_writes_spanish(run_cli: RunCli, tmp_path: Path
     assert run_cli("clinic", "init", str(english), "--name", "Riverbend").exit_code == 0
     assert run_cli("clinic", "override", "pcit", "--clinic", str(english)).exit_code == 0
     first = (english / "therapies.yaml").read_text(encoding="utf-8").splitlines()[0]
-    assert first == "# therapies.yaml in a clinic's layer: each entry changes the shipped entry with the same id (or adds one)."
+    assert (
+        first
+        == "# therapies.yaml in a clinic's layer: each entry changes the shipped entry with the same id (or adds one)."
+    )
 
 
 def test_content_and_clinic_layer_problems_are_spanish(
