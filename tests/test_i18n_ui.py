@@ -120,8 +120,9 @@ def test_the_spanish_page_says_its_language_and_its_date_in_spanish(run_cli: Run
     assert re.search(r"Hecho el <time datetime=\"\d{4}-\d\d-\d\d\">\d{1,2} de [a-z]+ de \d{4}</time>", page)
     assert "<h3>Notas</h3>" in page
     from parentinvolve.render import html
+    from parentinvolve.render.doc import Doc, Timeline
 
-    with_date = html.render(html.Doc("t", (html.Timeline(()),)), made=date(2026, 12, 1))
+    with_date = html.render(Doc("t", (Timeline(()),)), made=date(2026, 12, 1))
     assert "1 December 2026" in with_date and 'lang="en"' in with_date  # English stays as it was
 
 

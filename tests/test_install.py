@@ -61,7 +61,7 @@ def backend(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
 def pip_wheel(source: Path, out: Path, cwd: Path, backend: Path | None) -> Path:
     """`pip wheel` as `pip install .` would build it, with the build backend found by `backend`."""
     offline = ["--no-index"] if backend is None else []
-    args = ["wheel", "--no-deps", "--no-build-isolation", *offline, "-q", "-w", out, source]
+    args: list[str | Path] = ["wheel", "--no-deps", "--no-build-isolation", *offline, "-q", "-w", out, source]
     run(PY, "-m", "pip", *args, cwd=cwd, path=backend)
     (wheel,) = out.glob("parentinvolve-*.whl")
     return wheel
@@ -71,7 +71,7 @@ def fresh_venv(wheel: Path, where: Path) -> Path:
     """A new virtual environment with `wheel` installed; returns its bin folder."""
     py = where / "bin" / "python"
     run(PY, "-m", "venv", "--without-pip", where, cwd=where.parent)
-    install = ["install", "--no-deps", "--no-index", "-q", wheel]
+    install: list[str | Path] = ["install", "--no-deps", "--no-index", "-q", wheel]
     done = run(PY, "-m", "pip", "--python", py, *install, cwd=where.parent, check=False)
     if done.returncode != 0 and "--python" in done.stderr:  # pip before 22.3: give the venv its own pip
         run(PY, "-m", "venv", where, cwd=where.parent)

@@ -385,7 +385,7 @@ def test_validate_and_clinic_show_are_spanish(run_cli: RunCli, layer: Path) -> N
 
 
 def _bad_answers(tmp_path: Path) -> dict[str, Path]:
-    files = {
+    files: dict[str, str | bytes] = {
         "empty.yaml": "",
         "bad.json": "{child_age: }",
         "bad.yaml": "child_age: [7\n",

@@ -361,8 +361,6 @@ def _bands(ctx: Context, node: Node | None, attendance: dict[str, Attendance], t
     return tuple(out)
 
 
-
-
 def names(ctx: Context) -> dict[str, str]:
     """Every way to name an entry (as `explain` compares them); a name that two entries claim is a problem."""
     out: dict[str, str] = {}

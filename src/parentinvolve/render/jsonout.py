@@ -11,8 +11,6 @@ if TYPE_CHECKING:  # `explain --format json` never loads the engine
     from parentinvolve.engine import Item, Plan
 
 
-
-
 def dumps(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
@@ -45,8 +43,7 @@ def entry(kb: KnowledgeBase, e: Entry) -> dict[str, Any]:
         data["attendance"] = e.bands[0].attendance
     if e.bands:
         data["attendance_by_age"] = [
-            {"min_age": b.min_age, "max_age": b.max_age, "attendance": b.attendance}
-            for b in e.bands
+            {"min_age": b.min_age, "max_age": b.max_age, "attendance": b.attendance} for b in e.bands
         ]
     if e.reviewed:
         data["reviewed"] = e.reviewed
