@@ -120,8 +120,8 @@ def po_messages(path: Path) -> dict[str, str]:
     a plural's forms joined by NUL on both sides, as gettext keys them; the header is the "" message."""
     out: dict[str, str] = {}
     for message in catalogs.read(path.read_text(encoding="utf-8"), str(path)):
-        ids = message.id if isinstance(message.id, tuple) else (message.id,)
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        ids = (message.id,) if isinstance(message.id, str) else tuple(message.id)
+        strings = (message.string or "",) if isinstance(message.string, str | None) else tuple(message.string)
         if all(strings) and (not message.fuzzy or not message.id):
             out["\0".join(ids)] = "\0".join(strings)
     return out

@@ -234,15 +234,15 @@ def test_translated_regions_give_their_lines_and_steps_in_the_plan_and_in_explai
     def spanish(text: str) -> str:  # a stand-in translation that keeps every number, as validate requires
         return " ".join(["texto", *digits.findall(text)])
 
-    english = source.english(kb, "crisis")
+    shipped = source.english(kb, "crisis")
     entries = [
         {
             "id": region.id,
-            "source_hash": source.fingerprint(english[region.id]),
+            "source_hash": source.fingerprint(shipped[region.id]),
             "name": f"Región {region.id}",
             "lines": [{"name": spanish(ln.name), "contact": spanish(ln.contact)} for ln in region.lines],
             **({"steps": [spanish(step) for step in region.steps]} if region.steps else {}),
-            **({"emergency": spanish(english[region.id]["emergency"])} if "emergency" in english[region.id] else {}),
+            **({"emergency": spanish(shipped[region.id]["emergency"])} if "emergency" in shipped[region.id] else {}),
         }
         for region in kb.crisis.regions
     ]

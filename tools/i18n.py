@@ -94,8 +94,15 @@ def cmd_extract() -> None:
         text = write_po(messages, catalogs.read(po.read_text(encoding="utf-8"), str(po)), po_header(lang))
         po.write_text(text, encoding="utf-8")
         new = catalogs.read(text, str(po))
-        done = sum(1 for m in new if m.id and (all(m.string) if m.pluralizable else m.string))
+        done = sum(1 for m in new if m.id and _translated(m.string))
         print(f"{po.relative_to(ROOT)}: {done}/{len(messages)} messages translated")
+
+
+def _translated(string: str | tuple[str, ...] | list[str] | None) -> bool:
+    """Whether a message's translation is there (every plural form of it)."""
+    if string is None or isinstance(string, str):
+        return bool(string)
+    return bool(string) and all(string)
 
 
 def cmd_compile() -> None:

@@ -18,11 +18,11 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
+from babel.messages.catalog import Catalog as Catalog  # (tools/i18n.py names it too)
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po, write_po
 
-Id = str | tuple[str, str]  # a message, or a plural's singular and plural
+Id = str | tuple[str, ...]  # a message, or a plural's singular and plural
 _FIXED_DATE = datetime(1980, 1, 1, tzinfo=timezone.utc)  # as a wheel's files are dated
 _UNWRAPPED = 1 << 30  # Babel's line width (0 still wraps comments at 76)
 
