@@ -55,7 +55,7 @@ def finish(ctx: Context, kb: KnowledgeBase | None, layer: Layer) -> KnowledgeBas
     node = layer.clinic
     if node is None:
         return None  # missing or unreadable: reported already
-    r = ctx.r
+    r = ctx.reader
     before = len(r.problems)
     f = r.fields(node, "clinic.yaml", ["name"], FIELDS, MEANT)
     name = r.text(f.get("name"), "name")
@@ -105,7 +105,7 @@ def finish(ctx: Context, kb: KnowledgeBase | None, layer: Layer) -> KnowledgeBas
 def _line(ctx: Context, node: Node, what: str, taken: dict[str, str], optional: list[str] | None = None) -> Line:
     """A contact or crisis line of the clinic's own: never under a shipped line's name; a number with letters
     among its digits is questioned (it is not linked for dialling)."""
-    r = ctx.r
+    r = ctx.reader
     f = r.fields(node, what, ["name", "contact"], [*(optional or []), "main", "main_in"])
     for key in ("main", "main_in"):
         if key in f:  # the crisis pointer names a shipped line, in every language: a layer cannot displace it
