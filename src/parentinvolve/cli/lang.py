@@ -53,6 +53,10 @@ _CLICK_ERRORS: tuple[tuple[re.Pattern[str], str], ...] = (
         re.compile(r"No such option: (?P<name>\S+) Did you mean (?P<options>.+)\?$"),
         N_("No such option: {name}. Did you mean {options}?"),
     ),
+    (
+        re.compile(r"No such option: (?P<name>\S+) \(Possible options: (?P<options>.+)\)$"),
+        N_("No such option: {name} (Possible options: {options})"),
+    ),
     (re.compile(r"No such option: (?P<name>\S+)$"), N_("No such option: {name}")),
     (
         re.compile(r"Got unexpected extra argument(?:s|\(s\))? \((?P<args>.*)\)$"),
