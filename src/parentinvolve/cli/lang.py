@@ -155,12 +155,13 @@ def help_row(text: str) -> str:
         return _(text)
     pieces = []
     for piece in found["extras"].split("; "):
-        known = next(((p.fullmatch(piece), msgid) for p, msgid in _EXTRA_WORDS if p.fullmatch(piece)), None)
-        if known is None:
-            return _(text)  # not Typer's extras: the whole text, as it is
-        match, msgid = known
-        assert match is not None
-        pieces.append(_(msgid).format(**match.groupdict()))
+        for pattern, msgid in _EXTRA_WORDS:
+            match = pattern.fullmatch(piece)
+            if match:
+                pieces.append(_(msgid).format(**match.groupdict()))
+                break
+        else:
+            return _(text)  # brackets that are not Typer's: the whole text, as it is
     words = _(found["text"]) if found["text"] else ""
     return f"{words}{found['gap']}[{'; '.join(pieces)}]"
 
