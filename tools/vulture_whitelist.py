@@ -15,3 +15,5 @@ erase_when_done  # noqa: B018, F821  (a prompt_toolkit Application setting, read
 end_on_sigint  # noqa: B018, F821  (a key handler in cli/prompts.py)
 suspend  # noqa: B018, F821  (a key handler in cli/prompts.py: Ctrl-Z)
 say_yes  # noqa: B018, F821  (a key handler in cli/prompts.py: the Spanish "s" at the save offer)
+context_class  # noqa: B018, F821  (cli/lang.py: set on Click's commands, read by Click's Command.make_context)
+make_formatter  # noqa: B018, F821  (cli/lang.py: HelpContext's, called by Click for every help and usage)
