@@ -18,3 +18,5 @@ say_yes  # noqa: B018, F821  (a key handler in cli/prompts.py: the Spanish "s" a
 merged  # noqa: B018, F821  (i18n/catalogs.py: used by tools/i18n.py extract)
 creation_date  # noqa: B018, F821  (i18n/catalogs.py: set for Babel, which writes it in a .mo's header)
 revision_date  # noqa: B018, F821  (i18n/catalogs.py: likewise)
+context_class  # noqa: B018, F821  (cli/lang.py: set on Click's commands, read by Click's Command.make_context)
+make_formatter  # noqa: B018, F821  (cli/lang.py: HelpContext's, called by Click for every help and usage)

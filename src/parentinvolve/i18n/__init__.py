@@ -143,9 +143,6 @@ def _(message: str) -> str:
     return _load().gettext(message)
 
 
-gettext = _
-
-
 def ngettext(singular: str, plural: str, n: int) -> str:
     if _current == ENGLISH:
         return singular if n == 1 else plural
