@@ -9,6 +9,7 @@ import html
 import json
 import re
 import shutil
+import sys
 from pathlib import Path
 from typing import ClassVar
 
@@ -575,6 +576,20 @@ def test_a_signal_is_reported_in_spanish() -> None:
     finally:
         i18n.activate(i18n.ENGLISH)
     assert startup.stopped_message(signal.SIGTERM, []) == "stopped by SIGTERM. Nothing was written."
+
+
+def test_a_signal_while_the_catalog_module_is_being_imported_is_reported_in_english(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A Ctrl-C can land while `parentinvolve.i18n` is in sys.modules but has not run yet (no `_`): one line in
+    English, never a traceback (seen by test_bad_inputs' Ctrl-C at random moments of start-up)."""
+    import signal
+    import types
+
+    from parentinvolve import startup
+
+    monkeypatch.setitem(sys.modules, "parentinvolve.i18n", types.ModuleType("parentinvolve.i18n"))
+    assert startup.stopped_message(signal.SIGINT, []) == "stopped. Nothing was saved."
 
 
 # --- a clinic's own words -------------------------------------------------------------------------------------
