@@ -286,3 +286,23 @@ def test_spanish_text_lines_open_a_message_with_the_keyword() -> None:
     assert '<a href="sms:988?&amp;body=AYUDA">envíe la palabra AYUDA por mensaje de texto al 988</a>' in line
     assert _phone("envíe AYUDA al 988").startswith('<a href="sms:988?&amp;body=AYUDA">')
     assert '<a href="tel:988">988</a>' in _phone("llame o envíe un mensaje de texto al 988")
+
+
+def test_every_metavariable_the_commands_show_is_in_the_catalog() -> None:
+    """A metavariable (`--port PORT`, `clinic set DIR FIELD VALUE`) is shown as written unless the catalog has
+    it: each one the commands declare is listed for translation, and Spanish has a word for it."""
+    import re
+    from pathlib import Path
+
+    from parentinvolve import i18n
+    from parentinvolve.cli import lang
+
+    cli = Path(lang.__file__).parent
+    declared = {m for f in cli.glob("*.py") for m in re.findall(r'metavar="([^"]+)"', f.read_text(encoding="utf-8"))}
+    assert declared and sorted(declared - set(lang.METAVARS)) == []
+    i18n.use("es")
+    try:
+        untranslated = [m for m in sorted(declared) if i18n._(m) == m and m not in ("ID", "URL")]
+    finally:
+        i18n.use(i18n.ENGLISH)
+    assert untranslated == []

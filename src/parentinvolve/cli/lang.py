@@ -93,6 +93,17 @@ METAVARS = (
     N_("[DIR]"),
     N_("ID"),
     N_("LANG"),
+    N_("[FILE]..."),
+    N_("FIELD"),
+    N_("[FIELD]"),
+    N_("VALUE"),
+    N_("TEXT"),
+    N_("NAME"),
+    N_("NUMBER"),
+    N_("ADDRESS"),
+    N_("PORT"),
+    N_("URL"),
+    N_("REGION"),
 )
 
 
