@@ -1,9 +1,11 @@
-"""Build hook: compile the gettext catalogs (`src/parentinvolve/locale/*/LC_MESSAGES/*.po`) into `.mo` files.
+"""Build hook: compile the gettext catalogs (`src/parentinvolve/i18n/locale/*/LC_MESSAGES/*.po`) into `.mo` files.
 
-A wheel gets each `.mo` added at its place in the package. An editable install gets the `.mo` written beside
-its `.po` in the checkout (git ignores it); after that, `parentinvolve.i18n` compiles a `.po` in memory
-whenever it is newer than its `.mo`, so an edited translation shows at once. The compiler is the package's
-own `pofile.py` (pure Python, loaded by path), so building needs nothing beyond hatchling, offline.
+A wheel gets each `.mo` added at its place in the package (and no `.po`: a user's run reads the `.mo` as
+built). An editable install gets the `.mo` written beside its `.po` in the checkout (git ignores it); after
+that, `parentinvolve.i18n` compiles a `.po` in memory whenever it is newer than its `.mo`, so an edited
+translation shows at once. The compiler is Babel, through the package's own `i18n/catalogs.py` (loaded by
+path, so the package need not be importable here): Babel is a build requirement and a development tool, never a
+dependency of an installed parentinvolve.
 """
 
 from __future__ import annotations
@@ -24,13 +26,13 @@ class CatalogBuildHook(BuildHookInterface):
         if self.target_name != "wheel":
             return
         package = Path(self.root) / "src" / "parentinvolve"
-        spec = importlib.util.spec_from_file_location("_parentinvolve_pofile", package / "pofile.py")
+        spec = importlib.util.spec_from_file_location("_parentinvolve_catalogs", package / "i18n" / "catalogs.py")
         assert spec is not None and spec.loader is not None
-        pofile = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(pofile)
+        catalogs = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(catalogs)
         self._tmp = "" if version == "editable" else tempfile.mkdtemp(prefix="parentinvolve-mo-")
-        for po in sorted(package.glob("locale/*/LC_MESSAGES/*.po")):
-            data = pofile.to_mo(pofile.parse(po.read_text(encoding="utf-8"), str(po)))
+        for po in sorted(package.glob("i18n/locale/*/LC_MESSAGES/*.po")):
+            data = catalogs.compile_file(po)
             relative = po.with_suffix(".mo").relative_to(package.parent)
             if version == "editable":
                 po.with_suffix(".mo").write_bytes(data)

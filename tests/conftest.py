@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -92,7 +93,7 @@ def _compose_each_text_once() -> Iterator[None]:
     def compose(text: str, loader: type) -> object:
         return real(text, Loader=loader)
 
-    def cached(stream: object, Loader: type = yaml.SafeLoader) -> object:
+    def cached(stream: str | bytes | IO[str] | IO[bytes], Loader: type = yaml.SafeLoader) -> object:
         return compose(stream, Loader) if isinstance(stream, str) else real(stream, Loader=Loader)
 
     with pytest.MonkeyPatch.context() as mp:

@@ -4,11 +4,15 @@
   prose is around 40%; Spanish prose is 0%. Names, acronyms, ids and web addresses do not count as words.
 - `fernandez_huerta(text)`: Spanish readability (Fernández-Huerta, like Flesch: 70+ is easy), with textstat
   0.7.4, which syllabifies with pyphen's Spanish dictionary and works offline.
+- `po_messages(path)`: a `.po` file's translated messages, read with Babel, keyed as a `.mo` file keys them.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
+
+from parentinvolve.i18n import catalogs
 
 # English words that are not also Spanish words ("a", "no", "me", "he", "son" ... are left out).
 ENGLISH_STOPWORDS = frozenset(
@@ -109,3 +113,15 @@ def fernandez_huerta(text: str) -> float:
         return float(textstat.fernandez_huerta(text))
     finally:
         textstat.set_lang("en_US")
+
+
+def po_messages(path: Path) -> dict[str, str]:
+    """The translated messages of a `.po` file (fuzzy and empty ones left out, as in the `.mo`), msgid -> msgstr;
+    a plural's forms joined by NUL on both sides, as gettext keys them; the header is the "" message."""
+    out: dict[str, str] = {}
+    for message in catalogs.read(path.read_text(encoding="utf-8"), str(path)):
+        ids = (message.id,) if isinstance(message.id, str) else tuple(message.id)
+        strings = (message.string or "",) if isinstance(message.string, str | None) else tuple(message.string)
+        if all(strings) and (not message.fuzzy or not message.id):
+            out["\0".join(ids)] = "\0".join(strings)
+    return out

@@ -15,6 +15,7 @@ from parentinvolve.model import (
     THERAPY,
     Ask,
     Attendance,
+    Band,
     Choice,
     Crisis,
     Entry,
@@ -41,7 +42,7 @@ def therapy(tid: str, low: int = 0, high: int = 17, level: str = "some-sessions"
         ("src",),
         ages=(low, high),
         ages_source="src",
-        bands=((0, 17, level, (f"Weekly in {tid}.",)),),
+        bands=(Band(0, 17, level, (f"Weekly in {tid}.",)),),
     )
 
 

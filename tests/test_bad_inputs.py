@@ -54,7 +54,7 @@ class Result:
     seconds: float
 
 
-Setup = Callable[[Path], "Mapping[str, str] | None"]
+Setup = Callable[[Path], object]  # may return a mapping of values for the expected lines
 
 
 @dataclass(frozen=True)
@@ -107,13 +107,31 @@ def content_copy(work: Path) -> Path:
     return Path(shutil.copytree(CONTENT, work / "c"))
 
 
-def with_content(change: Callable[[Path], Mapping[str, str] | None]) -> Setup:
-    """A copy of the shipped content at `c/`, changed by `change(c)`."""
+def with_content(change: Callable[[Path], object]) -> Setup:
+    """A copy of the shipped content at `c/`, changed by `change(c)` (which may offer values for the expected
+    lines as a mapping; anything else it returns is ignored)."""
 
     def setup(work: Path) -> Mapping[str, str] | None:
-        return change(content_copy(work))
+        offered = change(content_copy(work))
+        return offered if isinstance(offered, Mapping) else None
 
     return setup
+
+
+def swap(name: str, make: Callable[[Path], None]) -> Callable[[Path], None]:
+    """Replace a content file by what `make(path)` puts in its place (a FIFO, a link...)."""
+
+    def change(c: Path) -> None:
+        (c / name).unlink()
+        make(c / name)
+
+    return change
+
+
+def add_to(path: Path, text: str) -> None:
+    """Append `text` to a file."""
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(text)
 
 
 def replace_in(name: str, old: str, new: str, *, at: str = "") -> Callable[[Path], Mapping[str, str]]:
@@ -528,12 +546,7 @@ CASES: list[Case] = [
         1,
         ("duplicate attendance id 'every-session'",),
         setup=with_content(
-            lambda c: (
-                (c / "attendance.yaml")
-                .open("a")
-                .write("\n- id: every-session\n  label: Again\n  description: Again.\n")
-                and None
-            )
+            lambda c: add_to(c / "attendance.yaml", "\n- id: every-session\n  label: Again\n  description: Again.\n")
         ),
         max_lines=4,
     ),
@@ -893,7 +906,9 @@ def both(*setups: Setup) -> Setup:
     def setup(work: Path) -> Mapping[str, str] | None:
         values: dict[str, str] = {}
         for one in setups:
-            values.update(one(work) or {})
+            offered = one(work)
+            if isinstance(offered, Mapping):
+                values.update(offered)
         return values
 
     return setup
@@ -1058,7 +1073,7 @@ def many_problems(count: int) -> Setup:
     return setup
 
 
-def many_keys(count: int) -> dict[str, str]:
+def many_keys(count: int) -> dict[str, str | bytes]:
     return answers(OK_ANSWERS + "".join(f"unknown{i}: 1\n" for i in range(count)))
 
 
@@ -1265,7 +1280,7 @@ CASES += [
             ("--content", "c", *cmd),
             0,
             out=("A good year.",),
-            setup=lambda work: markdown_content(work) or ((work / "ok.yaml").write_text(OK_ANSWERS) and None),
+            setup=both(markdown_content, lambda work: (work / "ok.yaml").write_text(OK_ANSWERS)),
             check=markdown_safe(("1986.", "+ x", "---", "===", "# Injected", "> Injected", "```", "~~~", "1)")),
             writes=(),
         )
@@ -1379,7 +1394,7 @@ CASES += [
             cmd,
             1,
             (f"c/rules.yaml:1:1: this is a {FIFO_WORDS}, not a regular file",),
-            setup=with_content(lambda c: (c / "rules.yaml").unlink() or os.mkfifo(c / "rules.yaml")),
+            setup=with_content(swap("rules.yaml", os.mkfifo)),
             max_seconds=10,
             max_lines=2,
         )
@@ -1391,7 +1406,7 @@ CASES += [
             ("validate", "c"),
             1,
             ("c/rules.yaml:1:1: this is a", "not a regular file"),
-            setup=with_content(lambda c: (c / "rules.yaml").unlink() or os.symlink("/dev/stdin", c / "rules.yaml")),
+            setup=with_content(swap("rules.yaml", lambda p: os.symlink("/dev/stdin", p))),
             stdin=stdin,
             max_seconds=10,
             max_lines=2,
@@ -1403,7 +1418,7 @@ CASES += [
         ("validate", "c"),
         1,
         ("c/rules.yaml:1:1: this is a symbolic link that loops back on itself",),
-        setup=with_content(lambda c: (c / "rules.yaml").unlink() or os.symlink("rules.yaml", c / "rules.yaml")),
+        setup=with_content(swap("rules.yaml", lambda p: os.symlink("rules.yaml", p))),
         max_lines=2,
     ),
     *(
@@ -1823,8 +1838,11 @@ def run(case: Case, work: Path, home: Path) -> Result:
         preexec_fn=limit_memory if case.limit_memory else None,
     )
     seconds = time.monotonic() - start
-    decode = lambda b: b.decode("utf-8", "surrogateescape")  # noqa: E731
-    return Result(proc.returncode, decode(proc.stdout), decode(proc.stderr), seconds)
+    return Result(proc.returncode, _decode(proc.stdout), _decode(proc.stderr), seconds)
+
+
+def _decode(data: bytes) -> str:
+    return data.decode("utf-8", "surrogateescape")
 
 
 def run_here(case: Case, work: Path, home: Path, monkeypatch: pytest.MonkeyPatch) -> Result:
@@ -1865,7 +1883,11 @@ def mount(kind: str, target: Path) -> Callable[[], None]:
                     fh.flush()
             except OSError as exc:
                 assert exc.errno == errno.ENOSPC
-    return lambda: subprocess.run(["umount", "-l", str(target)], check=True)
+
+    def unmount() -> None:
+        subprocess.run(["umount", "-l", str(target)], check=True)
+
+    return unmount
 
 
 @pytest.fixture(scope="session")
@@ -1904,7 +1926,8 @@ def test_bad_input(case: Case, tmp_path: Path, warm_home: Path, monkeypatch: pyt
     for name, body in case.files.items():
         (work / name).parent.mkdir(parents=True, exist_ok=True)
         (work / name).write_bytes(body if isinstance(body, bytes) else body.encode("utf-8"))
-    values = dict(case.setup(work) or {}) if case.setup else {}
+    offered = case.setup(work) if case.setup else None
+    values = dict(offered) if isinstance(offered, Mapping) else {}
     cleanup = mount(case.needs, work / ("full" if case.needs == "tmpfs" else "locked")) if case.needs else None
     try:
         before, shipped = snapshot(work), snapshot(CONTENT)

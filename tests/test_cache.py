@@ -290,7 +290,7 @@ def test_a_cache_not_written_by_us_is_never_decoded(
         decoded.append(data)  # (what it raises is swallowed: a payload that fails to decode is a miss)
         raise AssertionError("a cache file we did not write was decoded")
 
-    monkeypatch.setattr(cache.marshal, "loads", refuse)
+    monkeypatch.setattr(marshal, "loads", refuse)  # (the module cache.py reads with)
     assert cache.load(CONTENT, cache.content_key(CONTENT) or b"") is None
     assert not decoded, "a cache file we did not write was decoded"
 
@@ -308,7 +308,7 @@ def test_an_oversized_cache_file_is_refused_before_it_is_read(warm_home: Path, m
         assert n <= cache._SECRET_BYTES + 1, f"read {n} bytes of a file that is too big"
         return real_read(fd, n)
 
-    monkeypatch.setattr(cache.os, "read", watched)
+    monkeypatch.setattr(os, "read", watched)  # (the module cache.py reads with)
     assert cache.load(CONTENT, key) is None
 
 

@@ -32,7 +32,7 @@ def test_readme_documents_every_json_key(run_cli: RunCli, tmp_path: Path) -> Non
 
 
 def test_readme_has_the_two_set_up_commands_and_ci_runs_the_test_one() -> None:
-    blocks = re.findall(r"```\n(python3 -m venv .venv[^\n]*)\n```", README)
+    blocks = re.findall(r"```\n(python3 -m venv [^\n]*)\n```", README)
     assert len(blocks) == 2, blocks
     main_job, test_command = blocks
     assert main_job.endswith("parentinvolve ask")
@@ -97,3 +97,20 @@ def test_readme_figures_come_from_the_content(monkeypatch: pytest.MonkeyPatch) -
 def test_readme_says_how_the_bare_command_works_after_set_up() -> None:
     set_up = README.split("## Set up", 1)[1].split("\n## ", 1)[0]
     assert "source .venv/bin/activate" in set_up and "`.venv/bin/parentinvolve`" in set_up
+
+
+def test_pre_commit_runs_what_ci_runs() -> None:
+    """Each check `.ci/run` makes after the tests (the coverage floor, validate, the linters) is a hook of
+    .pre-commit-config.yaml, with the same command, and so are the tests."""
+    import yaml
+
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    checks = [
+        line.split(" >/dev/null")[0].split(" || ")[0]
+        for line in ci.split(".venv/bin/python -m pytest\n", 1)[1].splitlines()
+        if line.startswith(".venv/bin/")
+    ]
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    entries = [hook["entry"] for repo in config["repos"] for hook in repo["hooks"]]
+    assert checks and [c for c in checks if c not in entries] == []
+    assert any(e.startswith(".venv/bin/python -m pytest") for e in entries)

@@ -244,6 +244,8 @@ def test_no_plan_in_the_grid_says_two_things_that_exclude_each_other(kb: Knowled
         for rid in used & set(excludes):
             assert not used & excludes[rid], (answers, rid, used & excludes[rid])
         assert not used & by_level.get(p.attendance.id, set()), (answers, p.attendance.id)
+        # the one-line summary leans on this: a plan with the crisis lines also has the pointer to them
+        assert p.safety is None or p.crisis_pointer, answers
         n += 1
     assert n > 20_000
 

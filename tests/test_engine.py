@@ -90,12 +90,12 @@ def test_every_therapy_age_and_concern_gives_a_sound_plan(kb: KnowledgeBase) -> 
                 entry = kb.entry(s.id)
                 assert entry is not None and entry.fits(age), where
                 band = entry.band(age)
-                assert band is not None and s.attendance is not None and s.attendance.id == band[2], where
+                assert band is not None and s.attendance is not None and s.attendance.id == band.attendance, where
         else:
             entry = kb.entry(therapy)
             assert entry is not None and p.therapy is not None and p.therapy.id == therapy
             band = entry.band(age)
-            assert band is not None and data["attendance"] == band[2], where
+            assert band is not None and data["attendance"] == band.attendance, where
             assert (data["therapy"]["age_note"] is None) == entry.fits(age), where
             assert not data["suggested_therapies"]
         cited = {s["id"] for s in data["sources"]}
@@ -126,9 +126,9 @@ def test_the_plan_for_a_therapy_matches_what_explain_says_about_it(kb: Knowledge
         for age in AGES:
             p = plan(kb, {"child_age": age, "concerns": ["other"], "therapy": entry.id})
             band = entry.band(age)
-            assert band is not None and p.attendance.id == band[2], (entry.id, age)
+            assert band is not None and p.attendance.id == band.attendance, (entry.id, age)
             weekly = next(m for m in p.moments if m.id == "weekly")
-            assert [i.text for i in weekly.items][: len(band[3])] == list(band[3]), (entry.id, age)
+            assert [i.text for i in weekly.items][: len(band.weekly)] == list(band.weekly), (entry.id, age)
 
 
 # --- attendance: one decision, from the therapy and the age together ------------------------------------------

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from parentinvolve.cli import answers_file, private_files
+from parentinvolve.conditions import AnswerValue
 from parentinvolve.errors import AnswersError, OutputError, UsageError
 
 TEXT = "Your plan — with “quotes” and ünïcödé\n"
@@ -226,7 +227,12 @@ def test_missing_file_and_not_a_mapping(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", ["saved.yaml", "saved.json"])
 def test_answers_text_reads_back_to_the_same_answers(tmp_path: Path, name: str) -> None:
-    answers = {"child_age": 15, "concerns": ("self-harm", "anxiety"), "therapy": "dbt", "region": "uk"}
+    answers: dict[str, AnswerValue] = {
+        "child_age": 15,
+        "concerns": ("self-harm", "anxiety"),
+        "therapy": "dbt",
+        "region": "uk",
+    }
     path = tmp_path / name
     private_files.write_private(path, answers_file.answers_text(answers, path), force=False)
     assert answers_file.read_answers(path) == {**answers, "concerns": ["self-harm", "anxiety"]}

@@ -10,6 +10,7 @@ import pytest
 
 from conftest import RunCli
 from parentinvolve.cli import prompts
+from parentinvolve.cli.numbered import wrap
 from parentinvolve.errors import Interrupted
 from parentinvolve.kb import load as load_kb
 from parentinvolve.model import KnowledgeBase
@@ -118,7 +119,7 @@ def test_the_therapy_menu_fits_a_small_screen(
     assert (" ".join(full.split()) in menu_text) == whole
     assert full.split(" — ")[0] in seen and therapy.label("unsure") in seen and therapy.help in seen
     if not whole:
-        menu = 2 + len(therapy.choices) + len(prompts._wrap(therapy.help, "  ", "  ").splitlines())
+        menu = 2 + len(therapy.choices) + len(wrap(therapy.help, "  ", "  ").splitlines())
         assert menu <= 20 - 2  # the question, its hint and every choice at once
 
 

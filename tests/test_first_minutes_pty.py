@@ -20,7 +20,7 @@ pytestmark = [
 CTRL_C = "\x03"
 
 
-def expect_words(child: pexpect.spawn, text: str) -> None:
+def expect_words(child: pexpect.spawn[str], text: str) -> None:
     """Wait for `text`, wherever the terminal's width wrapped it."""
     child.expect(r"\s+".join(re.escape(word) for word in text.split()))
 

@@ -22,8 +22,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import CONTENT, ROOT, RunCli
-from parentinvolve import phone
+from parentinvolve.errors import OutputError
 from parentinvolve.render.html import _phone
+from parentinvolve.text import phone
 
 EXAMPLE = ROOT / "examples" / "clinic"
 ANSWERS = "child_age: 15\nconcerns: [self-harm]\ntherapy: dbt\nstage: starting\nregion: us\n"
@@ -178,7 +179,7 @@ def test_init_that_fails_leaves_nothing_behind(
     def fail_second(path: Path, text: str) -> None:
         calls.append(path)
         if len(calls) == 2:
-            raise private_files.OutputError(private_files._could_not(path, OSError(errno.ENOSPC, "full")))
+            raise OutputError(private_files._could_not(path, OSError(errno.ENOSPC, "full")))
         real(path, text)
 
     monkeypatch.setattr(private_files, "replace_file", fail_second)
@@ -346,7 +347,7 @@ def test_a_read_only_file_system_is_named(run_cli: RunCli, tmp_path: Path, monke
 def test_the_cache_makes_nothing_outside_an_existing_home(
     home: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from parentinvolve.kb import cache
+    from parentinvolve.kb import cache, cache_files
 
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
     monkeypatch.setenv("HOME", home)
@@ -354,7 +355,7 @@ def test_the_cache_makes_nothing_outside_an_existing_home(
     assert cache.folder() is None
     monkeypatch.setenv("XDG_CACHE_HOME", "/nonexistent/x")
     slot = cache.folder()
-    assert slot is not None and cache.open_folder(slot, create=True) is None
+    assert slot is not None and cache_files.open_folder(slot, create=True) is None
     assert not Path("/nonexistent").exists() and list(tmp_path.iterdir()) == []
 
 

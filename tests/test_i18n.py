@@ -16,16 +16,16 @@ import pytest
 import yaml
 
 from conftest import CONTENT, ROOT, RunCli, edit
-from i18n_checks import english_ratio, english_sentences, fernandez_huerta
-from parentinvolve import engine, i18n, pofile
+from i18n_checks import english_ratio, english_sentences, fernandez_huerta, po_messages
+from parentinvolve import engine, i18n
 from parentinvolve import kb as kb_package
+from parentinvolve.i18n import catalogs
 from parentinvolve.kb import entries as kb_entries
-from parentinvolve.kb import i18n as kb_i18n
-from parentinvolve.kb import i18n_status
+from parentinvolve.kb.translations import merge, source, status
 from parentinvolve.model import KnowledgeBase
 
 ES = CONTENT / "i18n" / "es"
-PO = ROOT / "src" / "parentinvolve" / "locale" / "es" / "LC_MESSAGES" / "parentinvolve.po"
+PO = ROOT / "src" / "parentinvolve" / "i18n" / "locale" / "es" / "LC_MESSAGES" / "parentinvolve.po"
 NO_LOCALE = {"PARENTINVOLVE_LANG": None, "LANGUAGE": None, "LC_ALL": None, "LC_MESSAGES": None, "LANG": None}
 
 
@@ -234,15 +234,15 @@ def test_translated_regions_give_their_lines_and_steps_in_the_plan_and_in_explai
     def spanish(text: str) -> str:  # a stand-in translation that keeps every number, as validate requires
         return " ".join(["texto", *digits.findall(text)])
 
-    source = kb_i18n.english(kb, "crisis")
+    shipped = source.english(kb, "crisis")
     entries = [
         {
             "id": region.id,
-            "source_hash": kb_i18n.fingerprint(source[region.id]),
+            "source_hash": source.fingerprint(shipped[region.id]),
             "name": f"Región {region.id}",
             "lines": [{"name": spanish(ln.name), "contact": spanish(ln.contact)} for ln in region.lines],
             **({"steps": [spanish(step) for step in region.steps]} if region.steps else {}),
-            **({"emergency": spanish(source[region.id]["emergency"])} if "emergency" in source[region.id] else {}),
+            **({"emergency": spanish(shipped[region.id]["emergency"])} if "emergency" in shipped[region.id] else {}),
         }
         for region in kb.crisis.regions
     ]
@@ -250,7 +250,7 @@ def test_translated_regions_give_their_lines_and_steps_in_the_plan_and_in_explai
     entries += [i for i in spanish_entries("crisis") if i["id"] == "crisis"]  # the message and steps, as shipped
     (tmp_path / "es" / "crisis.yaml").write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
     es = kb_package.translate(kb, "es", [tmp_path])
-    assert not i18n_status.reports(kb, CONTENT, [tmp_path], ["es"])[0].problems
+    assert not status.reports(kb, CONTENT, [tmp_path], ["es"])[0].problems
     us = es.crisis.region("us")
     assert us is not None and us.name == "Región us" and us.steps and us.steps[0].startswith("texto")
     safety = engine.plan(es, {"child_age": 15, "concerns": ["self-harm"], "therapy": "dbt", "region": "us"}).safety
@@ -278,7 +278,7 @@ def test_translated_regions_give_their_lines_and_steps_in_the_plan_and_in_explai
 def test_changing_an_english_paragraph_makes_its_translation_stale(
     run_cli: RunCli, kb: KnowledgeBase, content_copy: Path
 ) -> None:
-    (before,) = i18n_status.reports(kb, CONTENT, [CONTENT / "i18n"], ["es"])
+    (before,) = status.reports(kb, CONTENT, [CONTENT / "i18n"], ["es"])
     edit(
         content_copy / "therapies.yaml",
         "PCIT suits children whose main difficulties",
@@ -318,8 +318,8 @@ def test_validate_lists_missing_translations_with_the_english_file_and_line(
     assert (
         f"{content_copy}/therapies.yaml:{line}:3: es: 'cbt' has no translation (English is shown) (warning)" in r.stderr
     )
-    (report,) = i18n_status.reports(kb, content_copy, [content_copy / "i18n"], ["es"])
-    total = sum(len(kb_i18n.english(kb, f)) for f in kb_i18n.FILES)
+    (report,) = status.reports(kb, content_copy, [content_copy / "i18n"], ["es"])
+    total = sum(len(source.english(kb, f)) for f in source.FILES)
     assert report.total == total and "cbt" not in spanish_entry_ids("therapies", content_copy / "i18n" / "es")
     assert f"es: {report.translated}/{total} entries, {report.stale} stale\n" in r.stdout
     assert len(r.stderr.splitlines()) == total - report.translated + report.stale
@@ -336,7 +336,7 @@ def test_a_malformed_translation_is_a_located_content_problem(
     lines[0]["contact"] = lines[0]["contact"] + " 7"  # a number the English line does not have
     entry = {
         "id": "uk",
-        "source_hash": kb_i18n.fingerprint(kb_i18n.english(kb, "crisis")["uk"]),
+        "source_hash": source.fingerprint(source.english(kb, "crisis")["uk"]),
         "name": "Reino Unido",
         "lines": lines,
         "steps": list(uk.steps),
@@ -388,8 +388,8 @@ def test_the_cache_is_per_language_and_sees_translation_changes(content_copy: Pa
 def test_a_clinic_folder_of_translations_overrides_the_shipped_one(kb: KnowledgeBase, tmp_path: Path) -> None:
     clinic = tmp_path / "clinic-i18n"
     (clinic / "es").mkdir(parents=True)
-    texts = kb_i18n.english(kb, "asks")["goals"]
-    entry = {"id": "goals", "source_hash": kb_i18n.fingerprint(texts), "text": "¿Cuáles son las metas?"}
+    texts = source.english(kb, "asks")["goals"]
+    entry = {"id": "goals", "source_hash": source.fingerprint(texts), "text": "¿Cuáles son las metas?"}
     (clinic / "es" / "asks.yaml").write_text(yaml.safe_dump([entry], allow_unicode=True), encoding="utf-8")
     both = kb_package.translate(kb, "es", [CONTENT / "i18n", clinic])
     shipped = kb_package.translate(kb, "es", [CONTENT / "i18n"])
@@ -403,15 +403,15 @@ def test_a_skeleton_holds_english_to_translate_and_counts_as_missing(kb: Knowled
     existing.write_text(yaml.safe_dump(pcit_es, allow_unicode=True), encoding="utf-8")
     target = tmp_path / "es" / "therapies.yaml"
     target.parent.mkdir()
-    target.write_text(i18n_status.skeleton(kb, "therapies", existing), encoding="utf-8")
+    target.write_text(status.skeleton(kb, "therapies", existing), encoding="utf-8")
     items = yaml.safe_load(target.read_text(encoding="utf-8"))
     assert [i["id"] for i in items] == [e.id for e in kb.entries_of("therapy")]
     pcit = next(i for i in items if i["id"] == "pcit")
-    assert pcit["source_hash"] == kb_i18n.fingerprint(kb_i18n.english(kb, "therapies")["pcit"])  # kept as translated
+    assert pcit["source_hash"] == source.fingerprint(source.english(kb, "therapies")["pcit"])  # kept as translated
     cbt, cbt_en = next(i for i in items if i["id"] == "cbt"), kb.entry("cbt")
     assert cbt_en is not None and cbt["source_hash"].startswith("TODO ") and cbt["summary"] == cbt_en.summary
-    assert cbt["attendance"] == [{"weekly": list(band[3])} for band in cbt_en.bands]  # every band's weekly text
-    (report,) = i18n_status.reports(kb, CONTENT, [tmp_path], ["es"])
+    assert cbt["attendance"] == [{"weekly": list(band.weekly)} for band in cbt_en.bands]  # every band's weekly text
+    (report,) = status.reports(kb, CONTENT, [tmp_path], ["es"])
     assert report.stale == 0
     assert report.translated == 1  # pcit; the skeleton's TODO entries count as missing
     # The locked safety set, untranslated here, is an error each (never English instead), not a warning.
@@ -442,8 +442,8 @@ def test_the_catalog_lists_every_interface_string() -> None:
     def messages_only(catalog: str) -> list[str]:
         return [line for line in catalog.splitlines() if not line.startswith("#:")]
 
-    shipped = (ROOT / "src/parentinvolve/locale/parentinvolve.pot").read_text(encoding="utf-8")
-    assert messages_only(shipped) == messages_only(tool.write_po(tool.extract(), {}, tool.HEADER))
+    shipped = (ROOT / "src/parentinvolve/i18n/locale/parentinvolve.pot").read_text(encoding="utf-8")
+    assert messages_only(shipped) == messages_only(tool.write_po(tool.extract(), None, tool.HEADER))
     messages = set(tool.extract())
     found = re.findall(r'^msgid "(.*)"$', PO.read_text(encoding="utf-8"), re.M)
     in_po = {m.replace('\\"', '"').replace("\\\\", "\\") for m in found if m}  # as the .po escapes them
@@ -459,7 +459,7 @@ def test_no_f_string_is_marked_for_translation() -> None:
 
 
 def test_every_placeholder_survives_translation() -> None:
-    catalog = pofile.parse(PO.read_text(encoding="utf-8"))
+    catalog = po_messages(PO)
     for msgid, msgstr in catalog.items():
         if msgid:
             for a, b in zip(msgid.split("\0"), msgstr.split("\0"), strict=True):
@@ -467,17 +467,48 @@ def test_every_placeholder_survives_translation() -> None:
 
 
 def test_po_files_compile_to_what_gettext_reads() -> None:
-    text = 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n#, fuzzy\nmsgid "Old"\nmsgstr "Viejo"\n\nmsgid "Hi"\nmsgstr ""\n"Ho" "la"\n\nmsgid "one"\nmsgid_plural "many"\nmsgstr[0] "uno"\nmsgstr[1] "muchos"\n'
-    catalog = gettext.GNUTranslations(io.BytesIO(pofile.to_mo(pofile.parse(text))))
+    text = 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n#, fuzzy\nmsgid "Old"\nmsgstr "Viejo"\n\nmsgid "Hi"\nmsgstr ""\n"Ho"\n"la"\n\nmsgid "one"\nmsgid_plural "many"\nmsgstr[0] "uno"\nmsgstr[1] "muchos"\n'
+    catalog = gettext.GNUTranslations(io.BytesIO(catalogs.compiled(catalogs.read(text))))
     assert (catalog.gettext("Hi"), catalog.gettext("Old"), catalog.gettext("Nope")) == ("Hola", "Old", "Nope")
     assert (catalog.ngettext("one", "many", 1), catalog.ngettext("one", "many", 3)) == ("uno", "muchos")
-    with pytest.raises(pofile.PoError, match="<po>:1"):
-        pofile.parse("msgid nope")
+    with pytest.raises(catalogs.CatalogError, match="<po>:1"):
+        catalogs.read("msgid nope")
+
+
+def test_clicks_backspace_is_written_and_read_as_the_c_escape() -> None:
+    """Click's `\\b` (keep this paragraph unwrapped) is in several help texts: Babel writes it raw unless told."""
+    catalog = catalogs.template([("Usage:\n\n\b\nExamples:", [("cli.py", 1)])])
+    text = catalogs.text(catalog, 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n')
+    assert '"\\b\\n"' in text and "\b" not in text
+    translated = text.rstrip("\n").removesuffix('msgstr ""') + 'msgstr "Uso:\\n\\n\\b\\nEjemplos:"\n'
+    catalog_es = gettext.GNUTranslations(io.BytesIO(catalogs.compiled(catalogs.read(translated))))
+    assert catalog_es.gettext("Usage:\n\n\b\nExamples:") == "Uso:\n\n\b\nEjemplos:"
+
+
+def test_a_run_without_babel_reads_the_mo_as_built(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Babel is for building and developing: without it, a `.po` newer than its `.mo` is not compiled."""
+    import os
+
+    folder = tmp_path / "es" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    po, mo = folder / "parentinvolve.po", folder / "parentinvolve.mo"
+    mo.write_bytes(catalogs.compiled(catalogs.read('msgid "Usage:"\nmsgstr "Uso:"\n')))
+    po.write_text('msgid "Usage:"\nmsgstr "Modo de uso:"\n', encoding="utf-8")
+    later = mo.stat().st_mtime_ns + 60 * 10**9
+    os.utime(po, ns=(later, later))
+    assert i18n.catalog("es", tmp_path).gettext("Usage:") == "Modo de uso:"  # a development install
+    for name in ["babel", *(m for m in sys.modules if m.startswith("babel."))]:
+        monkeypatch.setitem(sys.modules, name, None)  # as if Babel were not installed
+    monkeypatch.delitem(sys.modules, "parentinvolve.i18n.catalogs")
+    monkeypatch.delattr(i18n, "catalogs")
+    assert i18n.catalog("es", tmp_path).gettext("Usage:") == "Uso:"
+    mo.unlink()
+    assert i18n.catalog("es", tmp_path).gettext("Usage:") == "Usage:"
 
 
 def test_the_section_headings_are_in_the_catalog() -> None:
     headings = {h for _, h, _ in kb_entries.THERAPY_SECTIONS + kb_entries.MOMENT_SECTIONS}
-    assert headings | {kb_i18n.POLICY_HEADING} == set(kb_i18n.HEADINGS)
+    assert headings | {merge.POLICY_HEADING} == set(merge.HEADINGS)
 
 
 # --- the Spanish itself ---------------------------------------------------------------------------------------------
@@ -490,10 +521,10 @@ def glossary() -> list[dict[str, Any]]:
 def translated_texts(kb: KnowledgeBase) -> list[tuple[str, str, str]]:
     """(file:id, English text, Spanish text) of every shipped Spanish entry."""
     out = []
-    for file in kb_i18n.FILES:
+    for file in source.FILES:
         if not (ES / f"{file}.yaml").exists():
             continue
-        english = kb_i18n.english(kb, file)
+        english = source.english(kb, file)
         for item in yaml.safe_load((ES / f"{file}.yaml").read_text(encoding="utf-8")):
             spanish = {k: v for k, v in item.items() if k not in ("id", "source_hash", "aliases")}
             out.append((f"{file}:{item['id']}", flatten(english[item["id"]]), flatten(spanish)))
@@ -548,7 +579,7 @@ def test_a_po_edited_after_the_mo_is_read_directly(tmp_path: Path) -> None:
     folder = tmp_path / "es" / "LC_MESSAGES"
     folder.mkdir(parents=True)
     po, mo = folder / "parentinvolve.po", folder / "parentinvolve.mo"
-    mo.write_bytes(pofile.to_mo({"Usage:": "Uso:"}))
+    mo.write_bytes(catalogs.compiled(catalogs.read('msgid "Usage:"\nmsgstr "Uso:"\n')))
     po.write_text('msgid "Usage:"\nmsgstr "Modo de uso:"\n', encoding="utf-8")
     import os
 

@@ -26,13 +26,20 @@ DOWN, ENTER, SPACE = "\x1b[B", "\r", " "
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 
 
+def before(child: pexpect.spawn[str]) -> str:
+    """What the terminal showed before the last match."""
+    text = child.before
+    assert isinstance(text, str)
+    return text
+
+
 def command(args: str) -> str:
     exe = Path(sys.executable).parent / "parentinvolve"
     parts = [str(exe)] if exe.exists() else [sys.executable, "-m", "parentinvolve"]
     return " ".join(shlex.quote(p) for p in parts) + " " + args
 
 
-def spawn(args: str, cwd: Path, term: str = "xterm") -> pexpect.spawn:
+def spawn(args: str, cwd: Path, term: str = "xterm") -> pexpect.spawn[str]:
     env = {k: v for k, v in os.environ.items() if k not in {"NO_COLOR", "FORCE_COLOR", "PARENTINVOLVE_LANG"}}
     env.update(PROMPT_TOOLKIT_NO_CPR="1", TERM=term, COLUMNS="100", LINES="40", PAGER="cat")
     return pexpect.spawn(
@@ -77,7 +84,7 @@ def test_the_whole_interview_in_spanish_from_the_first_question_to_the_plan(tmp_
     child.expect_exact("Cambiar: ")
     child.send(ENTER)
     child.expect_exact("¿Guardar una copia para imprimir de este plan (una página web)")
-    shown = ANSI.sub("", child.before)
+    shown = ANSI.sub("", before(child))
     child.send("n")
     child.expect(pexpect.EOF)
     child.close()
@@ -110,7 +117,7 @@ def test_numbered_questions_on_a_dumb_terminal_in_spanish(tmp_path: Path) -> Non
     child.expect_exact("Oprima Enter para ver su plan o escriba un número para cambiar esa respuesta:")
     child.send(ENTER)
     child.expect_exact("Escriba s o n (Enter para no):")
-    shown = child.before
+    shown = before(child)
     child.send("n" + ENTER)
     child.expect(pexpect.EOF)
     child.close()

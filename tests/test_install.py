@@ -26,7 +26,7 @@ from parentinvolve.kb import build as loader
 pytestmark = pytest.mark.slow
 PY = sys.executable
 EXPECTED = "A therapy for young children's behavior, built around coaching you as you play with your child."
-MO = "parentinvolve/locale/es/LC_MESSAGES/parentinvolve.mo"
+MO = "parentinvolve/i18n/locale/es/LC_MESSAGES/parentinvolve.mo"
 
 
 def run(
@@ -61,7 +61,7 @@ def backend(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
 def pip_wheel(source: Path, out: Path, cwd: Path, backend: Path | None) -> Path:
     """`pip wheel` as `pip install .` would build it, with the build backend found by `backend`."""
     offline = ["--no-index"] if backend is None else []
-    args = ["wheel", "--no-deps", "--no-build-isolation", *offline, "-q", "-w", out, source]
+    args: list[str | Path] = ["wheel", "--no-deps", "--no-build-isolation", *offline, "-q", "-w", out, source]
     run(PY, "-m", "pip", *args, cwd=cwd, path=backend)
     (wheel,) = out.glob("parentinvolve-*.whl")
     return wheel
@@ -71,7 +71,7 @@ def fresh_venv(wheel: Path, where: Path) -> Path:
     """A new virtual environment with `wheel` installed; returns its bin folder."""
     py = where / "bin" / "python"
     run(PY, "-m", "venv", "--without-pip", where, cwd=where.parent)
-    install = ["install", "--no-deps", "--no-index", "-q", wheel]
+    install: list[str | Path] = ["install", "--no-deps", "--no-index", "-q", wheel]
     done = run(PY, "-m", "pip", "--python", py, *install, cwd=where.parent, check=False)
     if done.returncode != 0 and "--python" in done.stderr:  # pip before 22.3: give the venv its own pip
         run(PY, "-m", "venv", where, cwd=where.parent)
@@ -119,6 +119,11 @@ def check_spanish(bin_dir: Path, cwd: Path) -> None:
     assert (r.returncode, r.stderr) == (2, "parentinvolve: There is no fr translation; available languages: en, es.\n")
     r = run(bin_dir / "python", "-m", "parentinvolve", "--help", cwd=cwd, env={"PARENTINVOLVE_LANG": "es"})
     assert r.stdout.startswith("Uso: parentinvolve") and "Opciones:" in r.stdout
+    # Babel compiles the catalogs when building, and only then: a run reads the .mo as built.
+    argv = ["--lang", "es", "explain", "pcit", "--format", "plain"]
+    without_babel = f"import sys; sys.modules['babel'] = None; sys.argv[1:] = {argv!r}; "
+    r = run(bin_dir / "python", "-c", without_babel + "from parentinvolve.__main__ import run; run()", cwd=cwd)
+    assert r.stdout.startswith("Terapia de interacción entre padres e hijos (PCIT") and "\nQué es\n" in r.stdout
 
 
 def test_wheel_installed_in_a_fresh_environment(tmp_path: Path, backend: Path | None) -> None:
@@ -127,6 +132,7 @@ def test_wheel_installed_in_a_fresh_environment(tmp_path: Path, backend: Path | 
         names = set(zf.namelist())
     assert {f"parentinvolve/content/{name}.yaml" for name in loader.FILES} <= names
     assert {MO, "parentinvolve/content/i18n/es/therapies.yaml"} <= names  # compiled by hatch_build.py
+    assert not [n for n in names if n.endswith((".po", ".pot"))]  # the catalogs' sources stay in the sdist
     bin_dir = fresh_venv(wheel, tmp_path / "venv")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()

@@ -1,4 +1,5 @@
-"""The package's shape (issue 9): no module imports another that imports it back, at any depth.
+"""The package's shape (issue 9): no module imports another that imports it back, at any depth; and (issue 25)
+no more than ten modules at the package root.
 
 `lint-imports` (in .ci/run) checks the declared layers; this checks every pair of modules, function-level
 and TYPE_CHECKING imports included, so a cycle cannot hide inside one layer either.
@@ -6,8 +7,12 @@ and TYPE_CHECKING imports included, so a cycle cannot hide inside one layer eith
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import grimp
 import pytest
+
+import parentinvolve
 
 
 def test_no_module_is_part_of_an_import_cycle() -> None:
@@ -27,6 +32,7 @@ def test_no_module_is_part_of_an_import_cycle() -> None:
         ("questionary", "parentinvolve.cli.prompts"),
         ("prompt_toolkit", "parentinvolve.cli.prompts"),
         ("rich", "parentinvolve.render.richtext"),
+        ("babel", "parentinvolve.i18n.catalogs"),
     ],
 )
 def test_one_adapter_per_library(library: str, allowed: str) -> None:
@@ -39,3 +45,10 @@ def test_one_adapter_per_library(library: str, allowed: str) -> None:
         if m.startswith("parentinvolve")
     }
     assert importers <= {allowed}
+
+
+def test_the_package_root_holds_at_most_ten_modules() -> None:
+    """The core (model, conditions, answers, engine) reads at a glance: helpers live in sub-packages named for
+    what they hold (`text/`, `i18n/`, `kb/` ...), not beside it (issue 25)."""
+    modules = sorted(p.name for p in Path(parentinvolve.__file__).parent.glob("*.py"))
+    assert len(modules) <= 10, f"{len(modules)} modules at the package root: {', '.join(modules)}"

@@ -23,7 +23,7 @@ from conftest import CONTENT, ROOT, RunCli
 from parentinvolve import engine
 from parentinvolve import kb as kb_package
 from parentinvolve.errors import ContentError
-from parentinvolve.kb import i18n as kb_i18n
+from parentinvolve.kb.translations import files as translation_files
 from parentinvolve.model import KnowledgeBase
 
 EXAMPLE = ROOT / "examples" / "clinic"
@@ -368,7 +368,7 @@ def test_no_layer_changes_the_locked_set_or_its_order(
         entries = yaml.safe_load((CONTENT / "i18n" / "es" / f"{file}.yaml").read_text(encoding="utf-8"))
         for entry in entries:  # reworded, hashes kept
             for key, value in entry.items():
-                if isinstance(value, str) and key not in ("id", kb_i18n.HASH):
+                if isinstance(value, str) and key not in ("id", translation_files.HASH):
                     entry[key] = "Texto cambiado"
         (folder / "i18n" / "es" / f"{file}.yaml").write_text(yaml.safe_dump(entries, allow_unicode=True), "utf-8")
     for lang in ("en", "es"):

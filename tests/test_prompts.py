@@ -28,6 +28,7 @@ from prompt_toolkit.output import DummyOutput
 
 from conftest import CONTENT, edit
 from parentinvolve.cli import prompts
+from parentinvolve.conditions import AnswerValue
 from parentinvolve.engine import plan
 from parentinvolve.errors import Interrupted
 from parentinvolve.kb import load as load_kb
@@ -324,7 +325,7 @@ def test_a_change_in_the_review_that_makes_a_when_fail_drops_that_answer(conditi
 
 
 def test_fill_asks_only_what_is_missing(knowledge: KnowledgeBase) -> None:
-    start = {"child_age": 15, "concerns": ("self-harm",), "therapy": "dbt"}
+    start: dict[str, AnswerValue] = {"child_age": 15, "concerns": ("self-harm",), "therapy": "dbt"}
     answers, seen = drive(
         lambda: prompts.fill(knowledge, start), [(ASKING + STAGE, DOWN + ENTER), (ASKING + REGION, ENTER)]
     )

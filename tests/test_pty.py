@@ -27,6 +27,13 @@ pytestmark = [
 ]
 
 
+def before(child: pexpect.spawn[str]) -> str:
+    """What the terminal showed before the last match."""
+    text = child.before
+    assert isinstance(text, str)
+    return text
+
+
 def script() -> list[str]:
     exe = Path(sys.executable).parent / "parentinvolve"
     return [str(exe)] if exe.exists() else [sys.executable, "-m", "parentinvolve"]
@@ -43,7 +50,7 @@ def terminal_env() -> dict[str, str]:
     return env
 
 
-def spawn(command: str, cwd: Path) -> pexpect.spawn:
+def spawn(command: str, cwd: Path) -> pexpect.spawn[str]:
     """Run a shell command line in a new pseudo-terminal, 100 columns wide."""
     return pexpect.spawn(
         "bash",
@@ -59,21 +66,21 @@ def spawn(command: str, cwd: Path) -> pexpect.spawn:
 SAVE_OFFER = "Save a printable copy of this plan"
 
 
-def finish(child: pexpect.spawn, save: str = "n") -> tuple[int, str]:
+def finish(child: pexpect.spawn[str], save: str = "n") -> tuple[int, str]:
     """Wait for the end (answering `save` when offered a printable copy); the exit status and everything
     the terminal showed since the last expect."""
     shown = ""
     if child.expect_exact([SAVE_OFFER, pexpect.EOF]) == 0:
-        shown = child.before + SAVE_OFFER
+        shown = before(child) + SAVE_OFFER
         child.send(save + ENTER)
         child.expect(pexpect.EOF)
-    shown = ANSI.sub("", shown + child.before)
+    shown = ANSI.sub("", shown + before(child))
     child.close()
     assert child.exitstatus is not None, f"killed by signal {child.signalstatus}"
     return child.exitstatus, shown
 
 
-def answer_everything(child: pexpect.spawn) -> None:
+def answer_everything(child: pexpect.spawn[str]) -> None:
     """A 15-year-old, self-harm, DBT, just starting, in the UK: every question, with real keys."""
     child.expect_exact("How old is your child?")
     child.send("15" + ENTER)
@@ -118,7 +125,7 @@ def test_the_review_shows_the_answers_in_words(tmp_path: Path) -> None:
     child.send(DOWN + ENTER)  # us -> uk
     child.expect_exact("Your answers:")
     child.expect_exact("Is this right?")
-    review = ANSI.sub("", child.before)
+    review = ANSI.sub("", before(child))
     assert "How old is your child? 9" in review
     assert "Anxiety or a lot of worry" in review
     assert "Under way" in review
@@ -208,7 +215,7 @@ def test_a_partial_answers_file_on_a_terminal_asks_only_what_is_missing(tmp_path
     (tmp_path / "partial.yaml").write_text("child_age: 15\nconcerns: [self-harm]\ntherapy: dbt\n")
     child = spawn(command("ask --answers partial.yaml --format json > plan.json"), tmp_path)
     child.expect_exact("How far along are you?")
-    asked_first = ANSI.sub("", child.before)
+    asked_first = ANSI.sub("", before(child))
     child.send(DOWN + ENTER)  # under way
     child.expect_exact("Which country do you live in?")
     child.send(DOWN * 4 + ENTER)  # ie
@@ -241,7 +248,7 @@ def test_an_answers_file_without_a_region_on_a_terminal_asks_only_the_region(tmp
     (tmp_path / "a.yaml").write_text("child_age: 16\nconcerns: [anxiety]\ntherapy: cbt\nstage: ongoing\n")
     child = spawn(command("ask --answers a.yaml --format json > plan.json"), tmp_path)
     child.expect_exact("Which country do you live in?")
-    asked_first = ANSI.sub("", child.before)
+    asked_first = ANSI.sub("", before(child))
     child.send(DOWN + ENTER)  # us -> uk
     code, shown = finish(child)
     assert code == 0
@@ -296,6 +303,7 @@ def prompt_then_signal(tmp_path: Path, signum: int, at: str) -> tuple[int, str, 
     import time
 
     child = spawn(command('ask > plan.txt; echo "EXIT=$?"; stty -a'), tmp_path)
+    assert child.pid is not None
     pid = program_pid(child.pid)
     child.expect_exact("How old is your child?")
     if at != "text":
@@ -307,10 +315,11 @@ def prompt_then_signal(tmp_path: Path, signum: int, at: str) -> tuple[int, str, 
     time.sleep(0.3)
     os.kill(pid, signum)
     child.expect(r"EXIT=(\d+)")
+    assert isinstance(child.match, re.Match)
     code = int(child.match.group(1))
-    said = ANSI.sub("", child.before)
+    said = ANSI.sub("", before(child))
     child.expect(pexpect.EOF)
-    stty = child.before
+    stty = before(child)
     child.close()
     assert signals.Signals(signum)  # (a real signal number)
     return code, said, stty
@@ -358,7 +367,7 @@ def test_pasting_thousands_of_digits_at_the_age_prompt(tmp_path: Path) -> None:
     child.send(CTRL_C)
     code, shown = finish(child)
     assert code == 130
-    assert "Traceback" not in ANSI.sub("", child.before or "") + shown
+    assert "Traceback" not in ANSI.sub("", before(child) or "") + shown
     assert STOPPED in shown
 
 

@@ -53,10 +53,10 @@ def paragraphs(kb: KnowledgeBase) -> Iterator[tuple[str, str]]:
             yield f"crisis steps {region.id}", t
     yield "disclaimer", DISCLAIMER
     # What the engine writes itself: the age note and the crisis pointer, for every region.
-    for region in kb.question("region").choice_ids():
-        p = plan(kb, {"child_age": 15, "concerns": ["depression"], "therapy": "pcit", "region": region})
+    for region_id in kb.question("region").choice_ids():
+        p = plan(kb, {"child_age": 15, "concerns": ["depression"], "therapy": "pcit", "region": region_id})
         assert p.crisis_pointer and p.therapy and p.therapy.age_note
-        yield f"pointer {region}", p.crisis_pointer
+        yield f"pointer {region_id}", p.crisis_pointer
         yield "age note", p.therapy.age_note
 
 

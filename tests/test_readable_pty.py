@@ -32,7 +32,7 @@ def command(args: str) -> str:
     return " ".join(shlex.quote(p) for p in parts) + " " + args
 
 
-def spawn(args: str, cwd: Path, rows: int = 24, **env: str) -> tuple[pexpect.spawn, io.StringIO]:
+def spawn(args: str, cwd: Path, rows: int = 24, **env: str) -> tuple[pexpect.spawn[str], io.StringIO]:
     """`parentinvolve ARGS` in a new pseudo-terminal; also a log of every byte it showed."""
     full = {k: v for k, v in os.environ.items() if k not in {"NO_COLOR", "FORCE_COLOR", "PAGER", "LESS"}}
     full.update({"PROMPT_TOOLKIT_NO_CPR": "1", "TERM": "xterm", "COLUMNS": "80", "LINES": str(rows), **env})
@@ -44,7 +44,7 @@ def spawn(args: str, cwd: Path, rows: int = 24, **env: str) -> tuple[pexpect.spa
     return child, log
 
 
-def end(child: pexpect.spawn) -> int:
+def end(child: pexpect.spawn[str]) -> int:
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus is not None, f"killed by signal {child.signalstatus}"

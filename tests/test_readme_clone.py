@@ -73,7 +73,7 @@ def clean_env(home: Path) -> dict[str, str]:
     return env
 
 
-def answer_numbered(child: pexpect.spawn) -> int:
+def answer_numbered(child: pexpect.spawn[str]) -> int:
     """Answer numbered questions (TERM=dumb) as a parent would: an age, then the first choice or Enter's."""
     first = True
     while True:
@@ -123,7 +123,9 @@ def test_the_readme_set_up_and_every_example_work_as_written(tmp_path: Path) -> 
     assert child.exitstatus == 130
 
     assert "source .venv/bin/activate" in README  # how the bare `parentinvolve` of the examples works
-    (clone / "teen.yaml").write_text(re.search(r"<!-- answers-file -->\n```yaml\n(.*?)```", README, re.S)[1])
+    answers_file = re.search(r"<!-- answers-file -->\n```yaml\n(.*?)```", README, re.S)
+    assert answers_file is not None, "the README shows an answers file"
+    (clone / "teen.yaml").write_text(answers_file[1])
     for name in ("family.yaml", "ana.yaml", "ben.yaml"):  # the answers files "For clinics" names
         shutil.copyfile(clone / "teen.yaml", clone / name)
     (clone / "families.csv").write_text(  # as "Many families at once" describes it

@@ -25,7 +25,9 @@ EXAMPLE_CLINIC = Path(__file__).resolve().parent.parent / "examples" / "clinic"
 
 
 def schema(name: str) -> Draft202012Validator:
-    text = resources.files("parentinvolve").joinpath("schemas", f"{name}.schema.json").read_text(encoding="utf-8")
+    text = (
+        resources.files("parentinvolve").joinpath("schemas").joinpath(f"{name}.schema.json").read_text(encoding="utf-8")
+    )
     data = json.loads(text)
     Draft202012Validator.check_schema(data)
     return Draft202012Validator(data)

@@ -9,6 +9,7 @@ import html
 import json
 import re
 import shutil
+import sys
 from pathlib import Path
 from typing import ClassVar
 
@@ -16,7 +17,8 @@ import pytest
 import yaml
 
 from conftest import CONTENT, ROOT, RunCli, edit
-from parentinvolve import engine, i18n, pofile
+from i18n_checks import po_messages
+from parentinvolve import engine, i18n
 from parentinvolve import kb as kb_package
 from parentinvolve.kb.entries import QUESTION_KINDS
 from parentinvolve.model import KnowledgeBase
@@ -168,7 +170,7 @@ def test_the_pager_is_told_the_text_is_utf8(monkeypatch: pytest.MonkeyPatch, pre
 
 ES = CONTENT / "i18n" / "es"
 EXAMPLE_CLINIC = ROOT / "examples" / "clinic"
-PO = ROOT / "src" / "parentinvolve" / "locale" / "es" / "LC_MESSAGES" / "parentinvolve.po"
+PO = ROOT / "src" / "parentinvolve" / "i18n" / "locale" / "es" / "LC_MESSAGES" / "parentinvolve.po"
 _WORD = re.compile(r"[A-Za-zÀ-ÿ]+(?:'[A-Za-z]+)?")
 _STRIP = re.compile(
     r"https?://\S+|\b[\w.-]+@[\w.-]+|\S*[/\\]\S*|`[^`]*`|(?<![\w-])--?[a-z][\w-]*|\b\S+\.(?:yaml|json|md|html|txt|org|com)\b"
@@ -206,7 +208,7 @@ def english_only_words() -> frozenset[str]:
     for path in CONTENT.glob("*.yaml"):
         if path.name != "sources.yaml":
             english |= _words(" ".join(_texts_of(yaml.safe_load(path.read_text(encoding="utf-8")))))
-    catalog = pofile.parse(PO.read_text(encoding="utf-8"), str(PO))
+    catalog = po_messages(PO)
     english |= _words(" ".join(str(k) for k in catalog))
     # The Spanish vocabulary leaves out what the Spanish text keeps in English on purpose (names said to be
     # English, the research citations), so that "the", "and" or "child" are still found where they leak.
@@ -378,7 +380,7 @@ def test_validate_and_clinic_show_are_spanish(run_cli: RunCli, layer: Path) -> N
 
 
 def _bad_answers(tmp_path: Path) -> dict[str, Path]:
-    files = {
+    files: dict[str, str | bytes] = {
         "empty.yaml": "",
         "bad.json": "{child_age: }",
         "bad.yaml": "child_age: [7\n",
@@ -426,6 +428,34 @@ def test_every_error_is_spanish(run_cli: RunCli, tmp_path: Path, layer: Path, kb
         assert r.exit_code != 0, args
         assert r.stderr.startswith("parentinvolve: ") or ":" in r.stderr, args
         assert english_in(r.stderr, ids=_ids(kb_es)) == [], (args, r.stderr)
+
+
+def test_clinic_override_says_and_writes_spanish(run_cli: RunCli, tmp_path: Path, kb_es: KnowledgeBase) -> None:
+    """`clinic override` in Spanish: what it says, and the comments it writes into the layer's file (its header
+    and the stamp's note); the copied entry itself stays as shipped, in English, and the layer still validates."""
+    folder = tmp_path / "clinic"
+    assert run_cli("clinic", "init", str(folder), "--name", "Riverbend").exit_code == 0
+    r = run_cli("--lang", "es", "clinic", "override", "pcit", "--clinic", str(folder))
+    assert r.exit_code == 0 and r.stdout.startswith("Se copió pcit en "), r.stderr
+    assert english_in(r.stdout, ids=_ids(kb_es)) == [], r.stdout
+    lines = (folder / "therapies.yaml").read_text(encoding="utf-8").splitlines()
+    stamp = next(line for line in lines if "based_on:" in line)
+    assert lines[0] == (
+        "# therapies.yaml en la capa de una clínica: cada entrada cambia la entrada incluida que tiene el mismo id "
+        "(o agrega una nueva)."
+    )
+    assert stamp.endswith("  # el texto incluido del que partió esta copia; déjelo como está")
+    assert english_in(f"{lines[0]}\n{stamp.split('#', 1)[1]}") == []
+    assert run_cli("--lang", "es", "clinic", "override", "cbt", "summary", "--clinic", str(folder)).exit_code == 0
+    assert run_cli("validate", "--clinic", str(folder)).exit_code == 0
+    english = tmp_path / "english"
+    assert run_cli("clinic", "init", str(english), "--name", "Riverbend").exit_code == 0
+    assert run_cli("clinic", "override", "pcit", "--clinic", str(english)).exit_code == 0
+    first = (english / "therapies.yaml").read_text(encoding="utf-8").splitlines()[0]
+    assert (
+        first
+        == "# therapies.yaml in a clinic's layer: each entry changes the shipped entry with the same id (or adds one)."
+    )
 
 
 def test_content_and_clinic_layer_problems_are_spanish(
@@ -489,7 +519,7 @@ def spanish_strings() -> list[tuple[str, str]]:
         for item in items:
             where = f"{path.name}:{item.get('id', '')}"
             out += [(where, t) for t in _texts_of({k: v for k, v in item.items() if k != "aliases"})]
-    catalog = pofile.parse(PO.read_text(encoding="utf-8"), str(PO))
+    catalog = po_messages(PO)
     for msgid, msgstr in catalog.items():
         if msgid:
             out += [(f"parentinvolve.po:{msgid[:40]!r}", t) for t in str(msgstr).split("\0")]
@@ -540,6 +570,20 @@ def test_a_signal_is_reported_in_spanish() -> None:
     finally:
         i18n.activate(i18n.ENGLISH)
     assert startup.stopped_message(signal.SIGTERM, []) == "stopped by SIGTERM. Nothing was written."
+
+
+def test_a_signal_while_the_catalog_module_is_being_imported_is_reported_in_english(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A Ctrl-C can land while `parentinvolve.i18n` is in sys.modules but has not run yet (no `_`): one line in
+    English, never a traceback (seen by test_bad_inputs' Ctrl-C at random moments of start-up)."""
+    import signal
+    import types
+
+    from parentinvolve import startup
+
+    monkeypatch.setitem(sys.modules, "parentinvolve.i18n", types.ModuleType("parentinvolve.i18n"))
+    assert startup.stopped_message(signal.SIGINT, []) == "stopped. Nothing was saved."
 
 
 # --- a clinic's own words -------------------------------------------------------------------------------------

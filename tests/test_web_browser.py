@@ -34,6 +34,7 @@ class Server(NamedTuple):
     process: subprocess.Popen[str]
     port: int
     log: list[str]  # its stderr (the access log), read as it comes, so the pipe never fills and blocks it
+    reader: threading.Thread  # the thread that reads it
 
 
 def free_port() -> int:
@@ -63,9 +64,11 @@ def start(*args: str, host: str = "127.0.0.1") -> Server:
         except OSError:
             time.sleep(0.05)
     log: list[str] = []
-    assert process.stderr is not None
-    threading.Thread(target=lambda: log.extend(iter(process.stderr.readline, "")), daemon=True).start()  # type: ignore[union-attr]
-    return Server(f"http://127.0.0.1:{port}", process, port, log)
+    errors = process.stderr
+    assert errors is not None
+    reader = threading.Thread(target=lambda: log.extend(iter(errors.readline, "")), daemon=True)
+    reader.start()
+    return Server(f"http://127.0.0.1:{port}", process, port, log, reader)
 
 
 def stop(server: Server) -> tuple[int, str, str]:
@@ -73,7 +76,10 @@ def stop(server: Server) -> tuple[int, str, str]:
     assert server.process.stdout is not None
     out = server.process.stdout.read()  # to the end: the process has closed it
     server.process.wait(timeout=15)
-    time.sleep(0.1)  # the log reader's last lines
+    server.reader.join(timeout=5)  # the log's last lines
+    server.process.stdout.close()
+    if server.process.stderr is not None:
+        server.process.stderr.close()
     return server.process.returncode, out, "".join(server.log)
 
 
@@ -226,6 +232,7 @@ def test_ctrl_c_stops_it_with_one_line_and_exit_0(plain: Server) -> None:
     conn = HTTPConnection("127.0.0.1", server.port, timeout=5)
     conn.request("POST", "/plan", body=FORM_BODY, headers={"content-type": "application/x-www-form-urlencoded"})
     assert conn.getresponse().status == 200
+    conn.close()
     code, out, err = stop(server)
     assert code == 0
     assert out == "The plan page has stopped.\n"

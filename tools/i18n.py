@@ -1,6 +1,6 @@
 """Maintainers' tool for translations. Run from the repository root with the project's venv:
 
-    .venv/bin/python tools/i18n.py extract            # interface text -> locale/parentinvolve.pot, merged into each .po
+    .venv/bin/python tools/i18n.py extract            # interface text -> i18n/locale/parentinvolve.pot, merged into each .po
     .venv/bin/python tools/i18n.py compile            # .po -> .mo beside it (the build hook does this for wheels)
     .venv/bin/python tools/i18n.py status [LANG]      # content entries missing or stale in LANG (default: all)
     .venv/bin/python tools/i18n.py skeleton LANG FILE # content/i18n/LANG/FILE.yaml: every missing or stale entry,
@@ -10,6 +10,8 @@
 docstrings of Typer commands (`@app.command()`, `@app.callback()`: Typer shows them as the command's help); and
 the `help=` strings of `typer.Option`/`typer.Argument`. It keeps existing translations and drops messages that are
 gone. No f-strings in translatable text: use named placeholders, `_("Hello {name}").format(name=...)`.
+Finding the messages is ours (Typer's docstrings and `help=` are not calls Babel's extractor knows); the catalogs
+are Babel's (`parentinvolve.i18n.catalogs`: read, merged, written and compiled), a development dependency.
 """
 
 from __future__ import annotations
@@ -20,10 +22,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "parentinvolve"
-LOCALE = PACKAGE / "locale"
+LOCALE = PACKAGE / "i18n" / "locale"
 sys.path.insert(0, str(ROOT / "src"))
 
-from parentinvolve import pofile  # noqa: E402
+from parentinvolve.i18n import catalogs  # noqa: E402
 
 _CALLS = {"_": 1, "N_": 1, "gettext": 1, "ngettext": 2}
 _TYPER_PARAMS = {"Option", "Argument"}
@@ -33,14 +35,14 @@ def _literal(node: ast.AST) -> str | None:
     return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
 
 
-def extract(package: Path = PACKAGE) -> dict[str, list[str]]:
-    """msgid (plural joined by NUL) -> where it is used, in source order."""
-    found: dict[str, list[str]] = {}
+def extract(package: Path = PACKAGE) -> dict[str, list[tuple[str, int]]]:
+    """msgid (plural joined by NUL) -> where it is used (file, line), in source order."""
+    found: dict[str, list[tuple[str, int]]] = {}
     for path in sorted(package.rglob("*.py")):
         rel = path.relative_to(package.parent.parent).as_posix()
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
         for node in ast.walk(tree):
-            where = f"{rel}:{getattr(node, 'lineno', 0)}"
+            where = (rel, getattr(node, "lineno", 0))
             if isinstance(node, ast.Call):
                 name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
                 if name in _CALLS and len(node.args) >= _CALLS[name]:
@@ -64,30 +66,10 @@ def _is_typer_command(node: ast.AST) -> bool:
     return isinstance(func, ast.Attribute) and func.attr in ("command", "callback")
 
 
-def _quote(text: str) -> str:
-    body = text.replace("\\", "\\\\").replace('"', '\\"').replace("\t", "\\t").replace("\x08", "\\b")
-    lines = body.split("\n")
-    if len(lines) == 1:
-        return f'"{body}"'
-    parts = [line + "\\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
-    return '""\n' + "\n".join(f'"{p}"' for p in parts)
-
-
-def write_po(messages: dict[str, list[str]], old: pofile.Catalog, header: str) -> str:
-    out = [header.rstrip("\n"), ""]
-    for msgid, where in messages.items():
-        out.append("#: " + " ".join(dict.fromkeys(where)))
-        if "{" in msgid:
-            out.append("#, python-brace-format")
-        if "\0" in msgid:
-            singular, plural = msgid.split("\0")
-            forms = old.get(msgid, "\0").split("\0")
-            out += [f"msgid {_quote(singular)}", f"msgid_plural {_quote(plural)}"]
-            out += [f"msgstr[{n}] {_quote(f)}" for n, f in enumerate(forms)]
-        else:
-            out += [f"msgid {_quote(msgid)}", f"msgstr {_quote(old.get(msgid, ''))}"]
-        out.append("")
-    return "\n".join(out)
+def write_po(messages: dict[str, list[tuple[str, int]]], old: catalogs.Catalog | None, header: str) -> str:
+    """The `.po` text of `messages` (a `.pot` when there is no `old` catalog), with `old`'s translations kept."""
+    new = catalogs.template((tuple(m.split("\0")) if "\0" in m else m, where) for m, where in messages.items())
+    return catalogs.text(catalogs.merged(old, new) if old is not None else new, header)
 
 
 HEADER = """# Interface text of parentinvolve. Regenerate with `python tools/i18n.py extract`; translate the msgstr lines.
@@ -106,28 +88,36 @@ def po_header(lang: str) -> str:
 
 def cmd_extract() -> None:
     messages = extract()
-    (LOCALE / "parentinvolve.pot").write_text(write_po(messages, {}, HEADER), encoding="utf-8")
+    (LOCALE / "parentinvolve.pot").write_text(write_po(messages, None, HEADER), encoding="utf-8")
     for po in sorted(LOCALE.glob("*/LC_MESSAGES/parentinvolve.po")):
         lang = po.parent.parent.name
-        old = pofile.parse(po.read_text(encoding="utf-8"), str(po))
-        po.write_text(write_po(messages, old, po_header(lang)), encoding="utf-8")
-        done = sum(1 for m in messages if old.get(m))
+        text = write_po(messages, catalogs.read(po.read_text(encoding="utf-8"), str(po)), po_header(lang))
+        po.write_text(text, encoding="utf-8")
+        new = catalogs.read(text, str(po))
+        done = sum(1 for m in new if m.id and _translated(m.string))
         print(f"{po.relative_to(ROOT)}: {done}/{len(messages)} messages translated")
+
+
+def _translated(string: str | tuple[str, ...] | list[str] | None) -> bool:
+    """Whether a message's translation is there (every plural form of it)."""
+    if string is None or isinstance(string, str):
+        return bool(string)
+    return bool(string) and all(string)
 
 
 def cmd_compile() -> None:
     for po in sorted(LOCALE.glob("*/LC_MESSAGES/parentinvolve.po")):
-        po.with_suffix(".mo").write_bytes(pofile.to_mo(pofile.parse(po.read_text(encoding="utf-8"), str(po))))
+        po.with_suffix(".mo").write_bytes(catalogs.compile_file(po))
         print(f"wrote {po.with_suffix('.mo').relative_to(ROOT)}")
 
 
 def cmd_status(langs: list[str]) -> None:
     from parentinvolve import kb
-    from parentinvolve.kb import i18n_status as kb_i18n
+    from parentinvolve.kb.translations import status
 
     content = ROOT / "content"
     base = kb.load(content, lang="en")
-    for report in kb_i18n.reports(base, content, [content / "i18n"], langs or None):
+    for report in status.reports(base, content, [content / "i18n"], langs or None):
         print(report.summary())
         for problem in report.problems:  # (the locked safety set untranslated: an error, never English)
             print(f"  {problem} (error)")
@@ -137,12 +127,12 @@ def cmd_status(langs: list[str]) -> None:
 
 def cmd_skeleton(lang: str, file: str) -> None:
     from parentinvolve import kb
-    from parentinvolve.kb import i18n_status as kb_i18n
+    from parentinvolve.kb.translations import status
 
     content = ROOT / "content"
     base = kb.load(content, lang="en")
     target = content / "i18n" / lang / f"{file}.yaml"
-    text = kb_i18n.skeleton(base, file, target)
+    text = status.skeleton(base, file, target)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     print(f"wrote {target.relative_to(ROOT)}: translate the text fields, keep ids and source_hash")

@@ -91,10 +91,11 @@ def therapy_table() -> str:
         ages = f"{e.ages[0]}–{e.ages[1]}" if e.ages else "—"
         source = kb.sources[e.ages_source].title if e.ages_source in kb.sources else "none gives a range"
         parts = []
-        for low, high, level, _weekly in e.bands:
-            label = kb.attendance[level].label.lower()
-            whole = low <= (age_q.min or 0) and high >= oldest
-            parts.append(label if whole else f"{low}–{min(high, oldest)}: {label}")
+        for band in e.bands:
+            label = kb.attendance[band.attendance].label.lower()
+            high = oldest if band.max_age is None else min(band.max_age, oldest)
+            whole = band.min_age <= (age_q.min or 0) and high >= oldest
+            parts.append(label if whole else f"{band.min_age}–{high}: {label}")
         rows.append(f"| `{e.id}` {e.name} | {ages} | {source} | {'; '.join(parts)} |")
     return "\n".join(rows) + "\n"
 

@@ -8,10 +8,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from parentinvolve.conditions import AnswerValue, holds
-from parentinvolve.didyoumean import did_you_mean
 from parentinvolve.errors import AnswersError
 from parentinvolve.i18n import _
 from parentinvolve.model import KnowledgeBase, Question
+from parentinvolve.text.didyoumean import did_you_mean
 
 
 def asked(question: Question, answers: Mapping[str, AnswerValue]) -> bool:

@@ -110,59 +110,29 @@ def plan(kb: KnowledgeBase, raw_answers: Mapping[Any, Any]) -> Plan:
     answers = normalise(kb, raw_answers)
     age = answers.get("child_age")
     age = age if isinstance(age, int) else 0
-
-    chosen = kb.entry(str(answers.get("therapy", "")))
-    if chosen is not None and chosen.kind != THERAPY:
-        chosen = None
-    therapy = None
-    level = kb.attendance[DEPENDS]
-    because = _("you're not sure yet which therapy your child will have")
-    weekly: tuple[str, ...] = ()
-    if chosen is not None:
-        band = chosen.band(age)
-        if band is not None:  # the loader checks that the bands cover every age
-            level, weekly = kb.attendance[band[2]], band[3]
-        because = _("you chose {therapy}, and your child is {age}").format(therapy=_in_a_sentence(chosen.name), age=age)
-        therapy = TherapyPlan(
-            chosen.id,
-            chosen.name,
-            chosen.summary,
-            chosen.section("parent_role"),
-            chosen.section("length"),
-            chosen.ages,
-            _age_note(chosen, age),
-        )
+    chosen = _chosen(kb, answers, age)
     # A rule may fit what the plan says of the parent's part: the level is added to the answers it checks.
-    fired = _fired(kb.rules, {**answers, ATTENDANCE: level.id} if ATTENDANCE not in answers else answers)
+    fired = _fired(kb.rules, {**answers, ATTENDANCE: chosen.level.id} if ATTENDANCE not in answers else answers)
     used, overruled = _resolve_groups(fired)
 
-    cited: set[str] = set(chosen.sources if chosen else ())
+    cited: set[str] = set()
     # Within each section the stronger rules speak first: a therapy's own arrangement before the general note.
     # A locked rule (the safety set) speaks first whatever another rule's priority: nothing can displace it.
     by_priority = sorted(used, key=_SPEAKS_FIRST, reverse=True)  # (stable, reverse too: file order kept)
     places = _collect(by_priority, cited)
-    if weekly:  # the therapy's own arrangement for this age comes first in the weekly sessions
-        first = [Item(t, ATTENDANCE_RULE, because) for t in weekly]
-        places["weekly"] = first + [i for i in places.get("weekly", ()) if i.text not in weekly]
+    if chosen.weekly:  # the therapy's own arrangement for this age comes first in the weekly sessions
+        first = [Item(t, ATTENDANCE_RULE, chosen.because) for t in chosen.weekly]
+        places["weekly"] = first + [i for i in places.get("weekly", ()) if i.text not in chosen.weekly]
     region = _region(kb, answers)
     safety = _safety(kb, answers, region)
     pointer = _pointer(kb, answers, age, region)
-    if safety is not None:
-        cited.update(kb.crisis.sources)
-    if safety is not None or pointer is not None:
-        cited.update(region.sources)
-    if pointer is not None and kb.crisis.pointer_signs and kb.crisis.pointer_signs in pointer:
-        cited.update(kb.crisis.pointer_sources)
-    suggested = _suggestions(kb, used, age) if therapy is None else ()
-    cautioned = [chosen] if chosen is not None else []
-    for s in suggested:
-        entry = kb.entry(s.id)
-        if entry is not None:
-            cited.update(entry.sources)
-            cautioned.append(entry)
+    cited.update(_crisis_sources(kb, region, safety, pointer))
+    suggested = _suggestions(kb, used, age) if chosen.plan is None else ()
+    therapies = [e for e in (chosen.entry, *(kb.entry(s.id) for s in suggested)) if e is not None]
+    cited.update(sid for e in therapies for sid in e.sources)  # a suggested therapy's, as a chosen one's
     # A therapy's safety note goes wherever the therapy does: chosen, or only suggested (family therapy's
     # "before any joint session" is as true for a family that has not chosen it yet).
-    cautions = [Item(t, CAUTION_RULE, e.name) for e in cautioned for t in e.section(CAUTION)]
+    cautions = [Item(t, CAUTION_RULE, e.name) for e in therapies for t in e.section(CAUTION)]
     if cautions:
         places["weekly"] = [*places.get("weekly", ()), *cautions]
 
@@ -175,11 +145,11 @@ def plan(kb: KnowledgeBase, raw_answers: Mapping[Any, Any]) -> Plan:
     return Plan(
         answers=answers,
         safety=safety,
-        attendance=level,
+        attendance=chosen.level,
         attendance_rule=ATTENDANCE_RULE,
-        attendance_because=because,
+        attendance_because=chosen.because,
         crisis_pointer=pointer,
-        therapy=therapy,
+        therapy=chosen.plan,
         suggested=suggested,
         moments=tuple(MomentPlan(m.id, m.name, m.summary, tuple(places.get(m.id, ()))) for m in kb.entries_of(MOMENT)),
         confidentiality=tuple(places.get(CONFIDENTIALITY, ())),
@@ -192,6 +162,49 @@ def plan(kb: KnowledgeBase, raw_answers: Mapping[Any, Any]) -> Plan:
         trace=built_in + tuple([r.id for r in used]),
         overruled=tuple(overruled),
     )
+
+
+class _Chosen(NamedTuple):
+    """The therapy the parent chose (if any, and a therapy) and what it means for the parent's part."""
+
+    entry: Entry | None
+    plan: TherapyPlan | None
+    level: Attendance  # the parent's attendance: the therapy's band for this age, else DEPENDS
+    because: str  # why that level
+    weekly: tuple[str, ...]  # the therapy's own words on the weekly sessions at this age
+
+
+def _chosen(kb: KnowledgeBase, answers: Mapping[str, AnswerValue], age: int) -> _Chosen:
+    entry = kb.entry(str(answers.get("therapy", "")))
+    if entry is None or entry.kind != THERAPY:
+        return _Chosen(
+            None, None, kb.attendance[DEPENDS], _("you're not sure yet which therapy your child will have"), ()
+        )
+    band = entry.band(age)  # the loader checks that the bands cover every age
+    level = kb.attendance[band.attendance] if band is not None else kb.attendance[DEPENDS]
+    because = _("you chose {therapy}, and your child is {age}").format(therapy=_in_a_sentence(entry.name), age=age)
+    therapy = TherapyPlan(
+        entry.id,
+        entry.name,
+        entry.summary,
+        entry.section("parent_role"),
+        entry.section("length"),
+        entry.ages,
+        _age_note(entry, age),
+    )
+    return _Chosen(entry, therapy, level, because, band.weekly if band is not None else ())
+
+
+def _crisis_sources(kb: KnowledgeBase, region: Region, safety: Safety | None, pointer: str | None) -> set[str]:
+    """The sources behind the crisis help the plan shows: the crisis block's, the region's lines, the signs."""
+    out: set[str] = set()
+    if safety is not None:
+        out.update(kb.crisis.sources)
+    if safety is not None or pointer is not None:
+        out.update(region.sources)
+    if pointer is not None and kb.crisis.pointer_signs and kb.crisis.pointer_signs in pointer:
+        out.update(kb.crisis.pointer_sources)
+    return out
 
 
 def _in_a_sentence(name: str) -> str:
@@ -298,7 +311,7 @@ def _suggestions(kb: KnowledgeBase, rules: list[Rule], age: int) -> tuple[Sugges
             if entry is None or tid in out or not entry.fits(age):
                 continue
             band = entry.band(age)
-            level = kb.attendance.get(band[2]) if band else None
+            level = kb.attendance.get(band.attendance) if band else None
             out[tid] = Suggestion(
                 tid, entry.name, entry.summary, r.id, r.because, level, entry.ages, bool(entry.ages_source)
             )

@@ -27,8 +27,6 @@ AUDIENCE_WORDS = {
     "parents": N_(" — for parents"),
     "anyone": "",
 }  # after a line
-# One band of a therapy's attendance: (lowest age, highest age, attendance id, the plan's weekly paragraphs).
-Band = tuple[int, int, str, tuple[str, ...]]
 
 
 def audience_words(audience: str) -> str:
@@ -64,6 +62,19 @@ class Source(NamedTuple):
         return not self.regions or region in self.regions
 
 
+class Band(NamedTuple):
+    """One band of a therapy's attendance: the ages it holds, the parent's attendance level there, and what the plan
+    says of the weekly sessions at those ages."""
+
+    min_age: int
+    max_age: int | None  # None: and older (a band with no `max`)
+    attendance: str  # an attendance level's id
+    weekly: tuple[str, ...]
+
+    def holds(self, age: int) -> bool:
+        return self.min_age <= age and (self.max_age is None or age <= self.max_age)
+
+
 class Section(NamedTuple):
     key: str
     heading: str
@@ -96,7 +107,7 @@ class Entry(NamedTuple):
 
     def band(self, age: int) -> Band | None:
         """The attendance band for a child of `age` (the first band that holds it)."""
-        return next((b for b in self.bands if b[0] <= age <= b[1]), None)
+        return next((b for b in self.bands if b.holds(age)), None)
 
     def fits(self, age: int) -> bool:
         """Whether `age` is within the typical ages (a therapy without declared ages fits every age)."""
@@ -302,4 +313,4 @@ class Clinic(NamedTuple):
     disabled: tuple[str, ...] = ()
     reviewed: str = ""
     changes: tuple[Change, ...] = ()
-    english: tuple[str, ...] = ()  # in a translated plan, the parts still in English (kb/clinic_i18n.py)
+    english: tuple[str, ...] = ()  # in a translated plan, the parts still in English (kb/translations/clinic.py)

@@ -153,9 +153,10 @@ def _on_signal(signum: int, _frame: object) -> None:
 def stopped_message(signum: int, finished: list[str]) -> str:
     """What a signal stopped, in the language of the run (the catalog is loaded by then, if it is needed)."""
     i18n = sys.modules.get("parentinvolve.i18n")  # never imported here: a signal may come before it is
+    translate = getattr(i18n, "_", None)  # ...or while it is: a module being imported has no `_` yet
 
     def _(text: str) -> str:
-        return str(i18n._(text)) if i18n is not None else text
+        return str(translate(text)) if translate is not None else text
 
     if finished:
         tail = _("{files} was written; nothing else was.").format(files=", ".join(finished))

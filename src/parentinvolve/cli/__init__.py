@@ -292,8 +292,8 @@ def explain(
 
 
 def _unknown_topic(kb: KnowledgeBase, topic: str) -> str:
-    from parentinvolve.didyoumean import close_matches
     from parentinvolve.model import lookup_key
+    from parentinvolve.text.didyoumean import close_matches
 
     shown = topic if len(topic) <= 40 else topic[:40] + "…"
     key = lookup_key(topic)
@@ -368,7 +368,7 @@ def validate(
         raise ContentError(problems, root=str(target) if given or not clinic else "", clinic=str(clinic or ""))
     for warning in counts.warnings:  # a clinic's copy of an entry that has changed since: worth a look, not an error
         say(str(warning))
-    from parentinvolve.cli.translations import check_translations
+    from parentinvolve.cli.translation_report import check_translations
 
     assert found is not None  # no problems means a knowledge base
     languages = check_translations(found, target, strict=strict, clinic=clinic)
@@ -388,7 +388,9 @@ def serve(
     host: str = typer.Option(
         "127.0.0.1", "--host", help="Listen on this address; 0.0.0.0 for the whole network.", metavar="ADDRESS"
     ),
-    port: int = typer.Option(8000, "--port", help="Listen on this port.", metavar="PORT"),
+    # a string, checked by serve.run: one message for every bad port, in the run's language (Typer's own
+    # integer check words it in English, and differently from one release to the next)
+    port: str = typer.Option("8000", "--port", help="Listen on this port.", metavar="PORT"),
     open_browser: bool = typer.Option(False, "--open", help="Open the page in your web browser."),
     exit_url: Optional[str] = typer.Option(
         None,
@@ -423,7 +425,7 @@ def serve(
         content=obj.get("content"),
         clinic=obj.get("clinic"),
         host=host,
-        port=port,
+        port_given=port,
         open_browser=open_browser,
         exit_url=exit_url,
         allow_host=allow_host,
@@ -436,22 +438,11 @@ def _command(language: str) -> Any:
     one process)."""
     from typer.main import get_command
 
-    from parentinvolve.cli.lang import translate_commands
+    from parentinvolve.cli.lang import prepare
 
     command = get_command(app)
-    if language != i18n.ENGLISH:
-        translate_commands(command)  # first: the usage line below shows the translated metavariables
-    _plain_usage(command)
+    prepare(command, language)
     return command
-
-
-def _plain_usage(command: object) -> None:
-    """Usage lines say `explain [OPTIONS] TOPIC`, as most tools do, not Typer's `{TOPIC}`."""
-    for sub in getattr(command, "commands", {}).values():
-        for param in sub.params:
-            metavar = param.metavar
-            if param.param_type_name == "argument" and metavar:
-                setattr(param, "make_metavar", lambda *_args, shown=metavar, **_kwargs: shown)  # noqa: B010
 
 
 MAX_SHOWN = 200  # problems listed one per line; the rest are counted
@@ -534,7 +525,7 @@ def main(argv: Optional[list[str]] = None) -> int:
                 "parentinvolve: " + _("could not use {path}: {reason}.").format(path=shown(exc.filename), reason=reason)
             )
         return EXIT_ERROR
-    except Exception as exc:  # the vendored click's exceptions, without importing them eagerly
+    except Exception as exc:  # Click's and Typer's exceptions (cli/errors.py), and bugs
         return click_error(exc)
     if result == EXIT_INTERRUPTED:  # click's answer to Ctrl-C outside a prompt: say what happened
         say("parentinvolve: " + _("stopped. Nothing was saved."), fresh_line=True)

@@ -69,7 +69,7 @@ def _rows(kb: KnowledgeBase, path: Path) -> Iterator[Family]:
     name_column = next((c for c in columns if c.lower() in NAME_COLUMNS), None)
     unknown = [c for c in columns if c and c not in questions and c != name_column]
     if unknown:
-        from parentinvolve.didyoumean import did_you_mean
+        from parentinvolve.text.didyoumean import did_you_mean
 
         first = unknown[0]
         raise UsageError(

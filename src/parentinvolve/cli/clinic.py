@@ -32,7 +32,7 @@ KINDS = {
     "crisis": N_("crisis line"),
     "clinic": N_("policy"),
 }
-MAX_TRANSLATION_BYTES = 32 * 1024 * 1024  # as kb/i18n.py reads them
+MAX_TRANSLATION_BYTES = 32 * 1024 * 1024  # as kb/translations/files.py reads them
 NO_CLINIC = N_("Give the clinic's folder with --clinic DIR (or set PARENTINVOLVE_CLINIC).")
 
 README = """\

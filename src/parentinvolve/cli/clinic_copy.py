@@ -10,10 +10,12 @@ from pathlib import Path
 
 from parentinvolve.cli.terminal import shown
 from parentinvolve.errors import UsageError
-from parentinvolve.i18n import _
+from parentinvolve.i18n import N_, _
 
 FILES = {"therapy": "therapies", "moment": "moments", "topic": "topics"}
-HEADER = "# {file}.yaml in a clinic's layer: each entry changes the shipped entry with the same id (or adds one).\n"
+# The comments written into the layer's file, in the run's language (YAML comments: the file reads the same).
+HEADER = N_("{file}.yaml in a clinic's layer: each entry changes the shipped entry with the same id (or adds one).")
+STAMP = N_("the shipped text this copy started from; leave as is")
 
 
 def copy_entry(content: Path | None, clinic: Path, wanted: str, field: str | None = None) -> tuple[Path, int]:
@@ -55,7 +57,7 @@ def copy_entry(content: Path | None, clinic: Path, wanted: str, field: str | Non
     while block and (not block[-1].strip() or block[-1].lstrip().startswith("#")):
         block.pop()  # blank lines and the next section's comments are not part of this entry
     indent = " " * (items[at].loc.col - 1)
-    stamp = f"{indent}{BASED_ON}: {fingerprint(items[at])}  # the shipped text this copy started from; leave as is"
+    stamp = f"{indent}{BASED_ON}: {fingerprint(items[at])}  # {_(STAMP)}"
     block.insert(1, stamp)
     if field is not None:
         block = _only(items[at], block, start, field, entry.id)
@@ -74,7 +76,7 @@ def copy_entry(content: Path | None, clinic: Path, wanted: str, field: str | Non
             )
         )
     with folder_locked(clinic):  # read, add and write back while no other run can
-        before = _read(target) if target.exists() or target.is_symlink() else HEADER.format(file=file)
+        before = _read(target) if target.exists() or target.is_symlink() else f"# {_(HEADER).format(file=file)}\n"
         if any(line.strip() and not line.lstrip().startswith("#") for line in before.splitlines()):
             have, problems = parse_yaml(before, str(target))
             if problems or not isinstance(have, Seq):
@@ -102,7 +104,7 @@ def _only(item: object, block: list[str], start: int, field: str, eid: str) -> l
     assert isinstance(item, Map)  # an entry is a mapping: it just loaded
     fields = [k for k in item.keys if k not in ("id",)]
     if field not in item.keys or field == "id":
-        from parentinvolve.didyoumean import did_you_mean
+        from parentinvolve.text.didyoumean import did_you_mean
 
         raise UsageError(
             _("{id} has no field {field}{suggestion}; its fields: {fields}.").format(

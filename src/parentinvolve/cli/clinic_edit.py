@@ -227,7 +227,7 @@ def changed_values(values: dict[str, Plain], field: str, value: str) -> dict[str
 
 
 def unknown_field(field: str) -> UsageError:
-    from parentinvolve.didyoumean import did_you_mean
+    from parentinvolve.text.didyoumean import did_you_mean
 
     return UsageError(
         _("There is no field {field}{suggestion}. The fields: {fields}.").format(

@@ -31,7 +31,8 @@ def bands(kb: KnowledgeBase) -> list[tuple[str, str, int, int]]:
             continue
         low, high = e.ages or (0, 17)
         for band in e.bands:
-            lo, hi = max(band[0], low), min(band[1], high)
+            lo = max(band.min_age, low)
+            hi = high if band.max_age is None else min(band.max_age, high)
             if lo <= hi:
                 out.append((e.id, e.name, lo, hi))
     return out

@@ -65,26 +65,29 @@ def drop_stream(stream: Any) -> None:
 
 
 def click_error(exc: Exception) -> int:
-    from typer._click.exceptions import ClickException, NoArgsIsHelpError
-    from typer.exceptions import Abort, Exit
+    """What Click and Typer raise, without naming their classes (Typer does not export Click's exceptions): an
+    exit, an abort, or an error that says itself (`format_message()`, `exit_code`: Click's public interface)."""
+    import typer
 
-    if isinstance(exc, NoArgsIsHelpError):  # `parentinvolve` alone: show the help, as asked
-        sys.stdout.write(exc.format_message().rstrip() + "\n")
-        return EXIT_OK
-    if isinstance(exc, Exit):
+    if isinstance(exc, typer.Exit):
         return exc.exit_code
-    if isinstance(exc, Abort):
+    if isinstance(exc, typer.Abort):
         say("parentinvolve: " + _("stopped. Nothing was saved."), fresh_line=True)
         return EXIT_INTERRUPTED
-    if isinstance(exc, ClickException):
+    format_message, exit_code = getattr(exc, "format_message", None), getattr(exc, "exit_code", None)
+    if callable(format_message) and isinstance(exit_code, int):
+        text = format_message()
+        ctx = getattr(exc, "ctx", None)
+        if ctx is not None and text == ctx.get_help():  # `parentinvolve` alone (no_args_is_help): the help, as asked
+            sys.stdout.write(text.rstrip() + "\n")
+            return EXIT_OK
         from parentinvolve.cli.lang import click_message
 
-        message = click_message(" ".join(exc.format_message().split())).rstrip(".")
-        ctx = getattr(exc, "ctx", None)
+        message = click_message(" ".join(text.split())).rstrip(".")
         where = ctx.command_path if ctx is not None and ctx.command_path else "parentinvolve"
         end = "" if message.endswith(("?", "!")) else "."  # "Did you mean 'explain'?" takes no extra full stop
         say(f"parentinvolve: {message}{end} " + _("Try `{command} --help`.").format(command=where))
-        return EXIT_USAGE if exc.exit_code == 2 else exc.exit_code
+        return EXIT_USAGE if exit_code == 2 else exit_code
     if os.environ.get("PARENTINVOLVE_DEBUG"):
         raise exc
     # A bug, not a bad input: still one line, with what to do.

@@ -30,8 +30,8 @@ def pick_format(fmt: Optional[str], allowed: tuple[str, ...], *, plain_text: boo
         return "plain" if "NO_COLOR" in os.environ else "rich"
     fmt = fmt.strip().lower()
     if fmt not in allowed:
-        from parentinvolve.didyoumean import did_you_mean
         from parentinvolve.i18n import _
+        from parentinvolve.text.didyoumean import did_you_mean
 
         raise UsageError(
             _("Unknown format {name}{suggestion}. Choose one of: {formats}.").format(

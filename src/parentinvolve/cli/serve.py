@@ -77,7 +77,7 @@ def run(
     content: Path | None,
     clinic: Path | None,
     host: str,
-    port: int,
+    port_given: str,
     open_browser: bool,
     exit_url: str | None,
     allow_host: list[str],
@@ -86,6 +86,7 @@ def run(
     every command does, so a mistake in the content is reported before anything listens."""
     if web_extra_missing():
         raise UsageError(_("serve needs the web extra: {command}").format(command=EXTRA))
+    port = int(port_given) if port_given.isascii() and port_given.isdigit() else 0
     if not 0 < port < 65536:
         raise UsageError(_("--port must be a number from 1 to 65535."))
     check()

@@ -3,7 +3,7 @@
 Nothing outside this package reads content files. Its interface is five functions: `shipped()` (where the
 built-in content is), `load()` (the validated, cached `KnowledgeBase`, in a language), `check()` (every problem
 in a folder, for `validate`), `translation_folders()` and `translate()` (the translations that apply, and
-applying them). (`cli` still reaches into `kb.reader`, `kb.overlay` and `kb.i18n_status` for `validate` and
+applying them). (`cli` still reaches into `kb.reader`, `kb.overlay` and `kb.translations` for `validate` and
 the clinic commands: issue 25 asks for one interface.)
 """
 
@@ -73,12 +73,12 @@ def translate(kb: KnowledgeBase, lang: str, folders: list[Path]) -> KnowledgeBas
     """`kb` with the up-to-date translations of `lang` in `folders` applied (later folders win), English
     for every entry without one. A clinic layer passes the shipped folder, then its own."""
     from parentinvolve import i18n
-    from parentinvolve.kb import i18n as kb_i18n
+    from parentinvolve.kb.translations import merge
 
     catalog = i18n.catalog(lang)
-    fixed = (*kb_i18n.HEADINGS, kb_i18n.POLICY_OF, kb_i18n.POLICY_OF_YOURS, CLINIC_LINE, AFTER_HOURS_LINE)
+    fixed = (*merge.HEADINGS, merge.POLICY_OF, merge.POLICY_OF_YOURS, CLINIC_LINE, AFTER_HOURS_LINE)
     headings = {h: catalog.gettext(h) for h in fixed}
-    return kb_i18n.apply(kb, lang, folders, headings)
+    return merge.apply(kb, lang, folders, headings)
 
 
 def check(folder: Path, clinic: Path | None = None) -> tuple[KnowledgeBase | None, list[Problem], Counts]:

@@ -157,7 +157,7 @@ def _check(root: Path, clinic: Path | None) -> tuple[KnowledgeBase | None, list[
         kb = finish(ctx, kb, layer)
     if kb is not None:  # the rules are final (a clinic's layer may have changed them): their items, once
         kb = kb._replace(rules=said.index(kb.rules))
-    problems += ctx.r.problems
+    problems += ctx.reader.problems
     counts.warnings = list(dict.fromkeys([*counts.warnings, *ctx.warnings]))  # the clinic's, then the content's
     # One problem can be reported twice (a duplicate key seen from both sides); keep one of each.
     unique = list(dict.fromkeys(problems))
@@ -175,7 +175,7 @@ def _build(ctx: Context) -> tuple[KnowledgeBase | None, dict[str, int]]:
     crisis = build_rules.crisis(ctx, sources, questions)
     for entry_id, name, loc in ctx.name_locs:  # `explain crisis` is made from crisis.yaml, and no entry takes it
         if entry_id == name == CRISIS:
-            ctx.r.error(loc, lock.id_taken(CRISIS))
+            ctx.reader.error(loc, lock.id_taken(CRISIS))
     if crisis is not None:
         entries = (*entries, _crisis_entry(ctx, crisis))
     rules = build_rules.rules(ctx, sources, questions, attendance, entries, asks)
@@ -189,7 +189,7 @@ def _build(ctx: Context) -> tuple[KnowledgeBase | None, dict[str, int]]:
         "questions to ask": len(asks),
         "rules": len(rules),
     }
-    if ctx.r.problems or crisis is None:
+    if ctx.reader.problems or crisis is None:
         return None, counts
     kb = KnowledgeBase(
         root=str(ctx.root),

@@ -39,6 +39,7 @@ from parentinvolve.kb.cache_files import write_new as _write_new
 from parentinvolve.model import (
     Ask,
     Attendance,
+    Band,
     Change,
     Choice,
     Clinic,
@@ -54,7 +55,7 @@ from parentinvolve.model import (
     Source,
 )
 
-FORMAT = 2
+FORMAT = 3
 ENV_OFF = "PARENTINVOLVE_NO_CACHE"
 MAGIC = b"parentinvolve-kb-cache\n"
 MAX_CACHE_BYTES = 64 * 1024 * 1024  # checked (fstat) before reading; a real cache is far smaller
@@ -69,6 +70,7 @@ _CLASSES: dict[str, type[Any]] = {
         Choice,
         Attendance,
         Entry,
+        Band,
         Section,
         Ask,
         Crisis,

@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import re
 
-from parentinvolve import phone
 from parentinvolve.i18n import _
 from parentinvolve.kb import lock
-from parentinvolve.kb.clinic_i18n import marked, marks
 from parentinvolve.kb.context import Context
 from parentinvolve.kb.entries import reviewed
 from parentinvolve.kb.fields import Reader
-from parentinvolve.kb.i18n import POLICY_HEADING, POLICY_OF, POLICY_OF_YOURS, crisis_sections
 from parentinvolve.kb.overlay import Layer, where
 from parentinvolve.kb.reader import Node
+from parentinvolve.kb.translations.clinic import marked, marks
+from parentinvolve.kb.translations.merge import POLICY_HEADING, POLICY_OF, POLICY_OF_YOURS, crisis_sections
 from parentinvolve.model import (
     AUDIENCES,
     CRISIS,
@@ -35,6 +34,7 @@ from parentinvolve.model import (
     Section,
     lookup_key,
 )
+from parentinvolve.text import phone
 
 FIELDS = ("website", "address", "contacts", "after_hours", "welcome", "policies", "disable", "reviewed")
 # What people write for a field of clinic.yaml, and the field they mean.
@@ -55,7 +55,7 @@ def finish(ctx: Context, kb: KnowledgeBase | None, layer: Layer) -> KnowledgeBas
     node = layer.clinic
     if node is None:
         return None  # missing or unreadable: reported already
-    r = ctx.r
+    r = ctx.reader
     before = len(r.problems)
     f = r.fields(node, "clinic.yaml", ["name"], FIELDS, MEANT)
     name = r.text(f.get("name"), "name")
@@ -105,7 +105,7 @@ def finish(ctx: Context, kb: KnowledgeBase | None, layer: Layer) -> KnowledgeBas
 def _line(ctx: Context, node: Node, what: str, taken: dict[str, str], optional: list[str] | None = None) -> Line:
     """A contact or crisis line of the clinic's own: never under a shipped line's name; a number with letters
     among its digits is questioned (it is not linked for dialling)."""
-    r = ctx.r
+    r = ctx.reader
     f = r.fields(node, what, ["name", "contact"], [*(optional or []), "main", "main_in"])
     for key in ("main", "main_in"):
         if key in f:  # the crisis pointer names a shipped line, in every language: a layer cannot displace it
@@ -174,7 +174,9 @@ def _policies(r: Reader, node: Node | None, clinic: str, kb: KnowledgeBase | Non
         if not pid:
             continue
         taken.update({lookup_key(pid): pid, lookup_key(title): pid} if title else {lookup_key(pid): pid})
-        summary = POLICY_OF.format(clinic=clinic) if clinic else POLICY_OF_YOURS  # (translated by kb/i18n.py)
+        summary = (
+            POLICY_OF.format(clinic=clinic) if clinic else POLICY_OF_YOURS
+        )  # (translated by kb/translations/merge.py)
         out.append(Entry(POLICY, pid, title or pid, summary, (Section("policy", POLICY_HEADING, text),), ()))
         changes.append(Change("policy", "clinic", pid, "", where(item.loc)))
     return out, changes

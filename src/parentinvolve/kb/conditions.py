@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 
 from parentinvolve.conditions import All, AnyOf, Condition, Includes, InRange, Is, Not
-from parentinvolve.didyoumean import did_you_mean
 from parentinvolve.i18n import _
 from parentinvolve.kb.fields import Reader
 from parentinvolve.kb.reader import Map, Node, Scalar, Seq, kind_of
 from parentinvolve.model import Question
+from parentinvolve.text.didyoumean import did_you_mean
 
 COMBINATORS = ("all", "any", "not")
 

@@ -27,7 +27,7 @@ class Context:
         self.root = root
         self.docs = docs
         self.today = today or datetime.date.today()
-        self.r = Reader()
+        self.reader = Reader()
         self.warnings: list[Problem] = []  # reported by `validate`, which still passes
         self.band_locs: dict[str, Loc] = {}  # therapy id -> where its attendance bands are written
         self.ages_locs: dict[str, Loc] = {}  # therapy id -> where its typical ages are written
@@ -44,7 +44,7 @@ class Context:
 
     def own_id(self, node: Node | None, what: str, file: str) -> str:
         """The id of an entry of `file`; a malformed one is remembered so references to it are not reported too."""
-        value = self.r.ident(node, what)
+        value = self.reader.ident(node, what)
         if not value and isinstance(node, Scalar) and node.kind == "str":
             self.bad_ids.setdefault(file, set()).add(_loose(str(node.value)))
         return value
@@ -58,11 +58,13 @@ class Context:
 
     def refs(self, pairs: Iterable[tuple[str, Loc]], known: Iterable[str], what: str, file: str) -> tuple[str, ...]:
         known = list(known)
-        return self.r.refs(((v, loc) for v, loc in pairs if v in known or self.missing(v, known, file)), known, what)
+        return self.reader.refs(
+            ((v, loc) for v, loc in pairs if v in known or self.missing(v, known, file)), known, what
+        )
 
     def entries(self, name: str) -> tuple[Node, ...]:
         node = self.docs.get(name)
-        return self.r.items(node, f"{name}.yaml") if node is not None else ()
+        return self.reader.items(node, f"{name}.yaml") if node is not None else ()
 
     def unique(self, pairs: Iterable[tuple[str, Loc]], what: str, note: str = "") -> None:
         seen: dict[str, Loc] = {}
@@ -71,7 +73,7 @@ class Context:
                 continue
             if value in seen:
                 first = seen[value]
-                self.r.error(
+                self.reader.error(
                     loc,
                     _("duplicate {what} {value} (also at {path}:{line}){note}").format(
                         what=what, value=repr(value), path=first.path, line=first.line, note=note
@@ -82,7 +84,7 @@ class Context:
 
     def source_refs(self, fields: dict[str, Node], what: str, sources: dict[str, Source]) -> tuple[str, ...]:
         node = fields.get("sources")
-        pairs = self.r.idents(node, f"{what} sources")
+        pairs = self.reader.idents(node, f"{what} sources")
         if isinstance(node, Seq) and not node.items:
-            self.r.error(node.loc, _("{what} needs at least one source id").format(what=what))
+            self.reader.error(node.loc, _("{what} needs at least one source id").format(what=what))
         return self.refs(pairs, sources, _("source"), "sources")

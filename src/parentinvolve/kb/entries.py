@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 import re
 
-from parentinvolve.didyoumean import did_you_mean
 from parentinvolve.i18n import _
 from parentinvolve.kb.conditions import parse_condition
 from parentinvolve.kb.context import Context
@@ -25,6 +24,7 @@ from parentinvolve.model import (
     Source,
     lookup_key,
 )
+from parentinvolve.text.didyoumean import did_you_mean
 
 # The questions the program itself relies on, and the kind each must be.
 REQUIRED_QUESTIONS = {
@@ -65,24 +65,24 @@ def sources(ctx: Context) -> dict[str, Source]:
     out: dict[str, Source] = {}
     pairs = []
     for node in ctx.entries("sources"):
-        f = ctx.r.fields(node, _("a source"), ["id", "title", "url"], ["publisher", "citation", "note", "regions"])
+        f = ctx.reader.fields(node, _("a source"), ["id", "title", "url"], ["publisher", "citation", "note", "regions"])
         sid = ctx.own_id(f.get("id"), "source id", "sources")
         url_node = f.get("url")
-        url = ctx.r.text(url_node, "url")
+        url = ctx.reader.text(url_node, "url")
         if url and url_node is not None and not _URL.match(url):
-            ctx.r.error(
+            ctx.reader.error(
                 url_node.loc, _("url {url} should be a public web address starting with https://").format(url=repr(url))
             )
         pairs.append((sid, node.loc))
-        regions = ctx.r.idents(f.get("regions"), "regions")
+        regions = ctx.reader.idents(f.get("regions"), "regions")
         ctx.region_locs += [(sid, region, loc) for region, loc in regions]
         src = Source(
             id=sid,
-            title=ctx.r.text(f.get("title"), "title"),
-            publisher=ctx.r.text(f.get("publisher"), "publisher"),
-            citation=ctx.r.text(f.get("citation"), "citation"),
+            title=ctx.reader.text(f.get("title"), "title"),
+            publisher=ctx.reader.text(f.get("publisher"), "publisher"),
+            citation=ctx.reader.text(f.get("citation"), "citation"),
             url=url,
-            note=ctx.r.text(f.get("note"), "note"),
+            note=ctx.reader.text(f.get("note"), "note"),
             regions=tuple(region for region, _ in regions),
         )
         if sid and sid not in out:
@@ -100,89 +100,110 @@ def questions(ctx: Context) -> dict[str, Question]:
         if isinstance(node, Map) and isinstance(id_node := node.items.get("id"), Scalar)
     }
     for node in ctx.entries("questions"):
-        f = ctx.r.fields(
-            node, _("a question"), ["id", "kind", "prompt", "help"], ["choices", "min", "max", "default", "when"]
-        )
-        qid = ctx.r.ident(f.get("id"), "question id")
-        kind = ctx.r.text(f.get("kind"), "kind")
-        if kind and kind not in QUESTION_KINDS:
-            ctx.r.error(
-                f["kind"].loc,
-                _("kind {kind} should be one of {names}{suggestion}").format(
-                    kind=repr(kind), names=", ".join(QUESTION_KINDS), suggestion=did_you_mean(kind, QUESTION_KINDS)
-                ),
-            )
-        choices = _choices(ctx, f.get("choices"), kind, qid, node.loc)
-        low, high = ctx.r.integer(f.get("min"), "min"), ctx.r.integer(f.get("max"), "max")
-        if kind != "integer" and (low is not None or high is not None):
-            ctx.r.error(node.loc, _("question {qid}: min and max are for integer questions only").format(qid=repr(qid)))
-        if low is not None and high is not None and low > high:
-            ctx.r.error(
+        q = _question(ctx, node, out, all_ids)
+        if q.id in out:
+            ctx.reader.error(
                 node.loc,
-                _("question {qid}: min {low} is larger than max {high}").format(qid=repr(qid), low=low, high=high),
+                _("duplicate question id {qid} (also at line {line})").format(qid=repr(q.id), line=locs[q.id].line),
             )
-        default = ctx.r.text(f.get("default"), "default") or None
-        if default is not None and kind != "select":
-            ctx.r.error(
-                f["default"].loc, _("question {qid}: only select questions take a default").format(qid=repr(qid))
-            )
-        elif default is not None and default not in [c.id for c in choices]:
-            ctx.r.error(
-                f["default"].loc,
-                _("default {default} is not a choice of {qid}{suggestion}").format(
-                    default=repr(default), qid=qid, suggestion=did_you_mean(default, [c.id for c in choices])
-                ),
-            )
-        when = parse_condition(f["when"], out, ctx.r, later=all_ids) if "when" in f else None
-        if qid in out:
-            ctx.r.error(
-                node.loc,
-                _("duplicate question id {qid} (also at line {line})").format(qid=repr(qid), line=locs[qid].line),
-            )
-            continue
-        q = Question(
-            qid,
-            kind,
-            ctx.r.text(f.get("prompt"), "prompt"),
-            ctx.r.text(f.get("help"), "help"),
-            choices,
-            low,
-            high,
-            default,
-            when,
-        )
-        if qid:
-            out[qid], locs[qid] = q, node.loc
+        elif q.id:
+            out[q.id], locs[q.id] = q, node.loc
     where = ctx.docs.get("questions")
     if where is not None:
-        for qid, kind in REQUIRED_QUESTIONS.items():
-            if qid not in out:
-                ctx.r.error(
-                    where.loc,
-                    _("questions.yaml must have the question {qid} ({kind}); the program relies on it").format(
-                        qid=repr(qid), kind=kind
-                    ),
-                )
-            elif out[qid].kind != kind:
-                ctx.r.error(locs[qid], _("question {qid} must be of kind {kind}").format(qid=repr(qid), kind=kind))
+        _check_required(ctx, where.loc, out, locs)
     return out
+
+
+def _question(ctx: Context, node: Node, earlier: dict[str, Question], all_ids: set[str]) -> Question:
+    """One question; its `when` may name the questions before it (`earlier`), and is told apart from a typo by
+    `all_ids` (a question asked later)."""
+    f = ctx.reader.fields(
+        node, _("a question"), ["id", "kind", "prompt", "help"], ["choices", "min", "max", "default", "when"]
+    )
+    qid = ctx.reader.ident(f.get("id"), "question id")
+    kind = ctx.reader.text(f.get("kind"), "kind")
+    if kind and kind not in QUESTION_KINDS:
+        ctx.reader.error(
+            f["kind"].loc,
+            _("kind {kind} should be one of {names}{suggestion}").format(
+                kind=repr(kind), names=", ".join(QUESTION_KINDS), suggestion=did_you_mean(kind, QUESTION_KINDS)
+            ),
+        )
+    choices = _choices(ctx, f.get("choices"), kind, qid, node.loc)
+    low, high = _range(ctx, f, kind, qid, node.loc)
+    default = _default(ctx, f.get("default"), kind, qid, choices)
+    when = parse_condition(f["when"], earlier, ctx.reader, later=all_ids) if "when" in f else None
+    return Question(
+        qid,
+        kind,
+        ctx.reader.text(f.get("prompt"), "prompt"),
+        ctx.reader.text(f.get("help"), "help"),
+        choices,
+        low,
+        high,
+        default,
+        when,
+    )
+
+
+def _range(ctx: Context, f: dict[str, Node], kind: str, qid: str, loc: Loc) -> tuple[int | None, int | None]:
+    """An integer question's `min` and `max`."""
+    low, high = ctx.reader.integer(f.get("min"), "min"), ctx.reader.integer(f.get("max"), "max")
+    if kind != "integer" and (low is not None or high is not None):
+        ctx.reader.error(loc, _("question {qid}: min and max are for integer questions only").format(qid=repr(qid)))
+    if low is not None and high is not None and low > high:
+        ctx.reader.error(
+            loc, _("question {qid}: min {low} is larger than max {high}").format(qid=repr(qid), low=low, high=high)
+        )
+    return low, high
+
+
+def _default(ctx: Context, node: Node | None, kind: str, qid: str, choices: tuple[Choice, ...]) -> str | None:
+    """A select question's preselected choice."""
+    default = ctx.reader.text(node, "default") or None
+    if node is None or default is None:
+        return default
+    if kind != "select":
+        ctx.reader.error(node.loc, _("question {qid}: only select questions take a default").format(qid=repr(qid)))
+    elif default not in [c.id for c in choices]:
+        ctx.reader.error(
+            node.loc,
+            _("default {default} is not a choice of {qid}{suggestion}").format(
+                default=repr(default), qid=qid, suggestion=did_you_mean(default, [c.id for c in choices])
+            ),
+        )
+    return default
+
+
+def _check_required(ctx: Context, loc: Loc, out: dict[str, Question], locs: dict[str, Loc]) -> None:
+    """The questions the program itself relies on are there, each of the kind it expects."""
+    for qid, kind in REQUIRED_QUESTIONS.items():
+        if qid not in out:
+            ctx.reader.error(
+                loc,
+                _("questions.yaml must have the question {qid} ({kind}); the program relies on it").format(
+                    qid=repr(qid), kind=kind
+                ),
+            )
+        elif out[qid].kind != kind:
+            ctx.reader.error(locs[qid], _("question {qid} must be of kind {kind}").format(qid=repr(qid), kind=kind))
 
 
 def _choices(ctx: Context, node: Node | None, kind: str, qid: str, loc: Loc) -> tuple[Choice, ...]:
     if kind in ("select", "multi") and node is None:
-        ctx.r.error(loc, _("question {qid} needs a list of choices").format(qid=repr(qid)))
+        ctx.reader.error(loc, _("question {qid} needs a list of choices").format(qid=repr(qid)))
     if kind == "integer" and node is not None:
-        ctx.r.error(node.loc, _("question {qid}: an integer question has no choices").format(qid=repr(qid)))
+        ctx.reader.error(node.loc, _("question {qid}: an integer question has no choices").format(qid=repr(qid)))
     out = []
     pairs = []
-    for item in ctx.r.items(node, "choices"):
-        f = ctx.r.fields(item, _("a choice"), ["id", "label"])
-        cid = ctx.r.ident(f.get("id"), "choice id")
+    for item in ctx.reader.items(node, "choices"):
+        f = ctx.reader.fields(item, _("a choice"), ["id", "label"])
+        cid = ctx.reader.ident(f.get("id"), "choice id")
         pairs.append((cid, item.loc))
         ctx.choice_locs.setdefault((qid, cid), f["id"].loc if "id" in f else item.loc)
-        out.append(Choice(cid, ctx.r.text(f.get("label"), "label")))
+        out.append(Choice(cid, ctx.reader.text(f.get("label"), "label")))
     if kind in ("select", "multi") and isinstance(node, Seq) and not node.items:
-        ctx.r.error(node.loc, _("question {qid} needs at least one choice").format(qid=repr(qid)))
+        ctx.reader.error(node.loc, _("question {qid} needs at least one choice").format(qid=repr(qid)))
     ctx.unique(pairs, _("choice of {id}").format(id=qid))
     return tuple(out)
 
@@ -191,18 +212,18 @@ def attendance_levels(ctx: Context) -> dict[str, Attendance]:
     out: dict[str, Attendance] = {}
     pairs = []
     for node in ctx.entries("attendance"):
-        f = ctx.r.fields(node, _("an attendance level"), ["id", "label", "description"], ["excludes"])
+        f = ctx.reader.fields(node, _("an attendance level"), ["id", "label", "description"], ["excludes"])
         aid = ctx.own_id(f.get("id"), "attendance id", "attendance")
         pairs.append((aid, node.loc))
-        excludes = ctx.r.idents(f.get("excludes"), "excludes")
+        excludes = ctx.reader.idents(f.get("excludes"), "excludes")
         if excludes and aid:
             ctx.excludes_locs[f"attendance:{aid}"] = list(excludes)
         out.setdefault(
             aid,
             Attendance(
                 aid,
-                ctx.r.text(f.get("label"), "label"),
-                ctx.r.text(f.get("description"), "description"),
+                ctx.reader.text(f.get("label"), "label"),
+                ctx.reader.text(f.get("description"), "description"),
                 tuple(v for v, _ in excludes),
             ),
         )
@@ -218,8 +239,8 @@ def explain_entries(ctx: Context, sources: dict[str, Source], attendance: dict[s
         for node in ctx.entries(file):
             req = [k for k, _, needed in sections if needed] + (["ages", "attendance"] if kind == THERAPY else [])
             opt = ["aliases"] + [k for k, _, needed in sections if not needed]
-            f = ctx.r.fields(node, f"a {kind}", common + req, opt)
-            secs = tuple(Section(k, h, ctx.r.paragraphs(f.get(k), k)) for k, h, _ in sections if k in f)
+            f = ctx.reader.fields(node, f"a {kind}", common + req, opt)
+            secs = tuple(Section(k, h, ctx.reader.paragraphs(f.get(k), k)) for k, h, _ in sections if k in f)
             entry = _entry(ctx, kind, f, secs, sources)
             if kind == THERAPY:
                 ages, ages_source = _ages(ctx, f.get("ages"), sources, entry.id)
@@ -228,12 +249,12 @@ def explain_entries(ctx: Context, sources: dict[str, Source], attendance: dict[s
             out.append(entry)
             pairs.append((out[-1].id, node.loc))
     for node in ctx.entries("topics"):
-        f = ctx.r.fields(node, _("a topic"), [*common, "sections"], ["aliases"])
+        f = ctx.reader.fields(node, _("a topic"), [*common, "sections"], ["aliases"])
         topic_secs: list[Section] = []
-        for item in ctx.r.items(f.get("sections"), "sections"):
-            sf = ctx.r.fields(item, _("a section"), ["heading", "text"])
-            heading = ctx.r.text(sf.get("heading"), "heading")
-            topic_secs.append(Section(lookup_key(heading), heading, ctx.r.paragraphs(sf.get("text"), "text")))
+        for item in ctx.reader.items(f.get("sections"), "sections"):
+            sf = ctx.reader.fields(item, _("a section"), ["heading", "text"])
+            heading = ctx.reader.text(sf.get("heading"), "heading")
+            topic_secs.append(Section(lookup_key(heading), heading, ctx.reader.paragraphs(sf.get("text"), "text")))
         out.append(_entry(ctx, TOPIC, f, tuple(topic_secs), sources))
         pairs.append((out[-1].id, node.loc))
     ctx.unique(pairs, "id", _("; therapies, moments and topics share one set of ids"))
@@ -241,10 +262,10 @@ def explain_entries(ctx: Context, sources: dict[str, Source], attendance: dict[s
 
 
 def _entry(ctx: Context, kind: str, f: dict[str, Node], secs: tuple[Section, ...], sources: dict[str, Source]) -> Entry:
-    alias_nodes = ctx.r.items(f.get("aliases"), "aliases")
-    aliases = tuple(ctx.r.text(a, "alias") for a in alias_nodes)
+    alias_nodes = ctx.reader.items(f.get("aliases"), "aliases")
+    aliases = tuple(ctx.reader.text(a, "alias") for a in alias_nodes)
     entry_id = ctx.own_id(f.get("id"), f"{kind} id", {THERAPY: "therapies", MOMENT: "moments"}.get(kind, "topics"))
-    name = ctx.r.text(f.get("name"), "name")
+    name = ctx.reader.text(f.get("name"), "name")
     for value, key in ((entry_id, "id"), (name, "name")):
         if value:
             ctx.name_locs.append((entry_id, value, f[key].loc))
@@ -253,7 +274,7 @@ def _entry(ctx: Context, kind: str, f: dict[str, Node], secs: tuple[Section, ...
         kind=kind,
         id=entry_id,
         name=name,
-        summary=ctx.r.text(f.get("summary"), "summary"),
+        summary=ctx.reader.text(f.get("summary"), "summary"),
         sections=secs,
         sources=ctx.source_refs(f, _("this {kind}").format(kind=_(kind)), sources),
         aliases=tuple(a for a in aliases if a),
@@ -267,15 +288,15 @@ def reviewed(ctx: Context, node: Node | None, what: str) -> str:
         return ""
     raw = str(node.raw) if isinstance(node, Scalar) else ""
     if not isinstance(node, Scalar) or node.kind not in ("timestamp", "str") or not _DATE.match(raw):
-        ctx.r.error(node.loc, _("reviewed should be a date written YYYY-MM-DD, like 2026-11-30"))
+        ctx.reader.error(node.loc, _("reviewed should be a date written YYYY-MM-DD, like 2026-11-30"))
         return ""
     try:
         day = datetime.date.fromisoformat(raw)
     except ValueError:
-        ctx.r.error(node.loc, _("reviewed {raw} is not a real date; write it YYYY-MM-DD").format(raw=repr(raw)))
+        ctx.reader.error(node.loc, _("reviewed {raw} is not a real date; write it YYYY-MM-DD").format(raw=repr(raw)))
         return ""
     if day > ctx.today:
-        ctx.r.error(
+        ctx.reader.error(
             node.loc, _("reviewed {raw} is in the future; give the date the text was last checked").format(raw=raw)
         )
     elif (ctx.today - day).days > STALE_AFTER_DAYS:
@@ -296,15 +317,15 @@ def _ages(
     if node is None:
         return None, ""
     if not isinstance(node, Map):
-        ctx.r.error(node.loc, _("ages should be a mapping like {min: 2, max: 7, source: a-source-id}"))
+        ctx.reader.error(node.loc, _("ages should be a mapping like {min: 2, max: 7, source: a-source-id}"))
         return None, ""
-    f = ctx.r.fields(node, "ages", ["min", "max"], ["source"])
-    low, high = ctx.r.integer(f.get("min"), "ages min"), ctx.r.integer(f.get("max"), "ages max")
+    f = ctx.reader.fields(node, "ages", ["min", "max"], ["source"])
+    low, high = ctx.reader.integer(f.get("min"), "ages min"), ctx.reader.integer(f.get("max"), "ages max")
     source = ""
     if "source" in f:
-        source = ctx.r.ident(f["source"], "ages source")
+        source = ctx.reader.ident(f["source"], "ages source")
         if ctx.missing(source, sources, "sources"):
-            ctx.r.error(
+            ctx.reader.error(
                 f["source"].loc,
                 _("unknown source {source}{suggestion}").format(
                     source=repr(source), suggestion=did_you_mean(source, sources)
@@ -314,7 +335,7 @@ def _ages(
     if low is None or high is None:
         return None, source
     if low > high:
-        ctx.r.error(node.loc, _("ages: min {low} is larger than max {high}").format(low=low, high=high))
+        ctx.reader.error(node.loc, _("ages: min {low} is larger than max {high}").format(low=low, high=high))
         return None, source
     ctx.ages_locs[therapy] = node.loc
     return (low, high), source
@@ -326,41 +347,39 @@ def _bands(ctx: Context, node: Node | None, attendance: dict[str, Attendance], t
     if node is None:
         return ()
     if not isinstance(node, Seq):
-        ctx.r.error(
+        ctx.reader.error(
             node.loc,
             _("attendance should be a list of bands like [{ages: {max: 6}, level: every-session, weekly: [...]}]"),
         )
         return ()
     if not node.items:
-        ctx.r.error(node.loc, _("attendance needs at least one band"))
+        ctx.reader.error(node.loc, _("attendance needs at least one band"))
     out: list[Band] = []
     for item in node.items:
-        f = ctx.r.fields(item, _("an attendance band"), ["level", "weekly"], ["ages"])
-        low, high = 0, _OPEN
+        f = ctx.reader.fields(item, _("an attendance band"), ["level", "weekly"], ["ages"])
+        low: int = 0
+        high: int | None = None  # no `max`: the band goes on for ever
         ages = f.get("ages")
         if isinstance(ages, Map):
-            af = ctx.r.fields(ages, "a band's ages", [], ["min", "max"])
-            low = ctx.r.integer(af.get("min"), "band min") or 0
-            found = ctx.r.integer(af.get("max"), "band max")
-            high = _OPEN if found is None else found
+            af = ctx.reader.fields(ages, "a band's ages", [], ["min", "max"])
+            low = ctx.reader.integer(af.get("min"), "band min") or 0
+            found = ctx.reader.integer(af.get("max"), "band max")
+            high = found
             if not af:
-                ctx.r.error(ages.loc, _("a band's ages needs min, max or both"))
+                ctx.reader.error(ages.loc, _("a band's ages needs min, max or both"))
         elif ages is not None:
-            ctx.r.error(ages.loc, _("a band's ages should be a mapping like {min: 7} or {min: 3, max: 6}"))
-        level = ctx.r.ident(f.get("level"), "attendance level")
+            ctx.reader.error(ages.loc, _("a band's ages should be a mapping like {min: 7} or {min: 3, max: 6}"))
+        level = ctx.reader.ident(f.get("level"), "attendance level")
         if ctx.missing(level, attendance, "attendance"):
-            ctx.r.error(
+            ctx.reader.error(
                 f["level"].loc,
                 _("unknown attendance {level}{suggestion}").format(
                     level=repr(level), suggestion=did_you_mean(level, attendance)
                 ),
             )
-        out.append((low, high, level, ctx.r.paragraphs(f.get("weekly"), "weekly")))
+        out.append(Band(low, high, level, ctx.reader.paragraphs(f.get("weekly"), "weekly")))
     ctx.band_locs[therapy] = node.loc
     return tuple(out)
-
-
-_OPEN = 10**6  # a band with no `max` goes on for ever
 
 
 def names(ctx: Context) -> dict[str, str]:
@@ -375,7 +394,7 @@ def names(ctx: Context) -> dict[str, str]:
         first.setdefault(key, loc)
         if other != entry_id:
             was = first[key]
-            ctx.r.error(
+            ctx.reader.error(
                 loc,
                 _(
                     "the name or alias {name} of {entry_id} is already used by {other} (at {path}:{line}); names must be unique, ignoring case, hyphens and spaces"
@@ -388,10 +407,10 @@ def asks(ctx: Context, sources: dict[str, Source]) -> dict[str, Ask]:
     out: dict[str, Ask] = {}
     pairs = []
     for node in ctx.entries("asks"):
-        f = ctx.r.fields(node, _("a question to ask"), ["id", "text", "sources"], ["locked"])
+        f = ctx.reader.fields(node, _("a question to ask"), ["id", "text", "sources"], ["locked"])
         aid = ctx.own_id(f.get("id"), "id", "asks")
         pairs.append((aid, node.loc))
-        text, refs = ctx.r.text(f.get("text"), "text"), ctx.source_refs(f, _("this question"), sources)
-        out.setdefault(aid, Ask(aid, text, refs, ctx.r.flag(f.get("locked"), "locked")))
+        text, refs = ctx.reader.text(f.get("text"), "text"), ctx.source_refs(f, _("this question"), sources)
+        out.setdefault(aid, Ask(aid, text, refs, ctx.reader.flag(f.get("locked"), "locked")))
     ctx.unique(pairs, _("question id"))
     return out

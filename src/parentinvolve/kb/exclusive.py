@@ -36,7 +36,7 @@ class Families:
         therapy = self.therapies.get(str(answers.get(THERAPY_Q, "")))
         age = answers.get(AGE)
         band = therapy.band(age) if therapy is not None and isinstance(age, int) else None
-        return band[2] if band is not None else DEPENDS
+        return band.attendance if band is not None else DEPENDS
 
     def search(self, conds: Sequence[Condition]) -> Iterator[dict[str, AnswerValue]] | None:
         """Every family that could make a difference to `conds` (None when there are too many to try), each
@@ -53,7 +53,14 @@ class Families:
             domain = _domain(self.questions[q], list(conds))
             if q == AGE and derived:  # the edges of every therapy's bands matter too
                 low, high = self.questions[q].min or 0, self.questions[q].max or 0
-                edges = {n + d for e in self.therapies.values() for b in e.bands for n in b[:2] for d in (-1, 0, 1)}
+                edges = {
+                    n + d
+                    for e in self.therapies.values()
+                    for b in e.bands
+                    for n in (b.min_age, b.max_age)
+                    if n is not None
+                    for d in (-1, 0, 1)
+                }
                 domain = sorted({*domain, *(n for n in edges if low <= n <= high)})
             domains.append(domain)
         total = 1

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 
-from parentinvolve.didyoumean import did_you_mean
 from parentinvolve.errors import Problem
 from parentinvolve.i18n import _
 from parentinvolve.kb.reader import Loc, Map, Node, Scalar, Seq, kind_of
+from parentinvolve.text.didyoumean import did_you_mean
 
 ID = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 # Terminal escape sequences (CSI, OSC, other ESC) and control characters are stripped from all text,

@@ -17,7 +17,6 @@ import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from parentinvolve.didyoumean import did_you_mean
 from parentinvolve.engine import SAFETY_RULE
 from parentinvolve.errors import Problem
 from parentinvolve.i18n import N_, _
@@ -25,6 +24,7 @@ from parentinvolve.kb import lock
 from parentinvolve.kb.reader import Loc, Map, Node, Scalar, Seq, parse_yaml, read_text, to_plain
 from parentinvolve.kb.textfiles import folder_problem, open_to_others
 from parentinvolve.model import Change
+from parentinvolve.text.didyoumean import did_you_mean
 
 LAYER_FILES = ("sources", "therapies", "moments", "topics", "asks", "rules", "crisis")
 NOT_LAYERED = ("questions", "attendance")
@@ -142,15 +142,15 @@ def read(folder: Path, max_bytes: int) -> Layer:
 
 def translations(folder: Path, max_bytes: int) -> list[Change]:
     """The layer's own translations (`i18n/<lang>/<file>.yaml`), entry by entry, for `clinic show`: they are
-    applied (and checked) with the shipped ones by kb/i18n.py, never over the locked safety set."""
-    from parentinvolve.kb.i18n import FILES as TRANSLATED
+    applied (and checked) with the shipped ones by kb/translations/, never over the locked safety set."""
+    from parentinvolve.kb.translations.source import FILES as TRANSLATED
 
     out: list[Change] = []
     base = folder / "i18n"
     try:
         langs = sorted(p for p in base.iterdir() if p.is_dir()) if base.is_dir() else []
     except OSError:
-        return out  # unreadable: kb/i18n.py says so, once
+        return out  # unreadable: kb/translations/files.py says so, once
     for lang in langs:
         for name in TRANSLATED:
             path = lang / f"{name}.yaml"
@@ -176,7 +176,7 @@ def _layer_paths(folder: Path) -> list[Path]:
         langs = [p for p in i18n.iterdir() if p.is_dir()] if i18n.is_dir() else []
         out += [i18n, *langs, *(f for lang in langs for f in lang.iterdir() if f.suffix == ".yaml")]
     except OSError:
-        pass  # unreadable translations are named where they are read (kb/i18n.py)
+        pass  # unreadable translations are named where they are read (kb/translations/files.py)
     return [p for p in out if p.exists()]
 
 

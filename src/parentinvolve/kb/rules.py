@@ -5,7 +5,6 @@ the parent's attendance for every age, and every rule can contribute to some pla
 from __future__ import annotations
 
 from parentinvolve.conditions import specificity
-from parentinvolve.didyoumean import did_you_mean
 from parentinvolve.engine import BUILT_IN
 from parentinvolve.i18n import AVAILABLE, ENGLISH, _
 from parentinvolve.kb import exclusive, reach
@@ -31,6 +30,7 @@ from parentinvolve.model import (
     Rule,
     Source,
 )
+from parentinvolve.text.didyoumean import did_you_mean
 
 RULE_ADDS = ("suggest", "moments", "confidentiality", "prepare", "ask", "why")
 
@@ -39,104 +39,108 @@ def crisis(ctx: Context, sources: dict[str, Source], questions: dict[str, Questi
     node = ctx.docs.get("crisis")
     if node is None:
         return None
-    f = ctx.r.fields(
+    f = ctx.reader.fields(
         node,
         "crisis.yaml",
         ["message", "safety_plan", "sources", "reviewed", "regions"],
         ["warning_signs", "pointer_signs", "pointer_sources"],
     )
-    regions = []
-    for item in ctx.r.items(f.get("regions"), "regions"):
-        rf = ctx.r.fields(item, _("a region"), ["id", "name", "emergency", "lines"], ["steps", "sources"])
-        lines = []
-        for line in ctx.r.items(rf.get("lines"), "lines"):
-            lf = ctx.r.fields(line, _("a crisis line"), ["name", "contact", "audience"], ["main", "main_in"])
-            audience = ctx.r.text(lf.get("audience"), "audience")
-            if audience and audience not in AUDIENCES:
-                ctx.r.error(
-                    lf["audience"].loc,
-                    _("audience {audience} should be one of {names}{suggestion}").format(
-                        audience=repr(audience),
-                        names=", ".join(AUDIENCES),
-                        suggestion=did_you_mean(audience, AUDIENCES),
-                    ),
-                )
-            main = lf.get("main")
-            if main is not None and not (isinstance(main, Scalar) and main.kind == "bool"):
-                ctx.r.error(main.loc, _("main should be true or false"))
-            main_in = ctx.r.idents(lf.get("main_in"), "main_in") if "main_in" in lf else ()
-            for lang, loc in main_in:
-                if lang not in AVAILABLE or lang == ENGLISH:
-                    others = [a for a in AVAILABLE if a != ENGLISH]
-                    ctx.r.error(
-                        loc,
-                        _("main_in: {lang} should be a language code: {names}").format(
-                            lang=repr(lang), names=", ".join(others)
-                        ),
-                    )
-            lines.append(
-                Line(
-                    ctx.r.text(lf.get("name"), "name"),
-                    ctx.r.text(lf.get("contact"), "contact"),
-                    audience or "anyone",
-                    isinstance(main, Scalar) and main.value is True,
-                    main_in=tuple(lang for lang, _ in main_in),
-                )
-            )
-        if not lines and "lines" in rf:
-            ctx.r.error(rf["lines"].loc, _("a region needs at least one crisis line"))
-        if sum(line.main for line in lines) > 1:
-            ctx.r.error(item.loc, _("a region can have at most one main line (main: true)"))
-        marked = [lang for line in lines for lang in line.main_in]
-        for lang in sorted({lang for lang in marked if marked.count(lang) > 1}):
-            ctx.r.error(
-                item.loc, _("a region can have at most one main line for {lang} (main_in)").format(lang=repr(lang))
-            )
-        regions.append(
-            (
-                Region(
-                    ctx.r.ident(rf.get("id"), "region id"),
-                    ctx.r.text(rf.get("name"), "name"),
-                    ctx.r.text(rf.get("emergency"), "emergency"),
-                    tuple(lines),
-                    ctx.r.paragraphs(rf.get("steps"), "steps"),
-                    ctx.source_refs(rf, _("this region"), sources) if "sources" in rf else (),
-                ),
-                item.loc,
-            )
-        )
+    regions = [(_region(ctx, item, sources), item.loc) for item in ctx.reader.items(f.get("regions"), "regions")]
     ctx.unique(((r.id, loc) for r, loc in regions), _("region"))
     region_q = questions.get("region")
     if region_q is not None:
-        have = {r.id for r, _ in regions}
-        for cid in region_q.choice_ids():
-            if cid not in have:
-                ctx.r.error(
-                    node.loc,
-                    _("crisis.yaml has no crisis lines for region {cid}, a choice of the region question").format(
-                        cid=repr(cid)
-                    ),
-                )
-        for r, loc in regions:
-            if r.id and r.id not in region_q.choice_ids():
-                ctx.r.error(
-                    loc,
-                    _("region {id} is not a choice of the region question{suggestion}").format(
-                        id=repr(r.id), suggestion=did_you_mean(r.id, region_q.choice_ids())
-                    ),
-                )
+        _check_region_choices(ctx, node.loc, regions, region_q)
     return Crisis(
-        message=ctx.r.text(f.get("message"), "message"),
-        safety_plan=ctx.r.paragraphs(f.get("safety_plan"), "safety_plan"),
+        message=ctx.reader.text(f.get("message"), "message"),
+        safety_plan=ctx.reader.paragraphs(f.get("safety_plan"), "safety_plan"),
         sources=ctx.source_refs(f, "crisis.yaml", sources),
         regions=tuple(r for r, _ in regions),
         reviewed=reviewed(ctx, f.get("reviewed"), "crisis.yaml"),
-        warning_signs=ctx.r.paragraphs(f.get("warning_signs"), "warning_signs"),
-        pointer_signs=ctx.r.text(f.get("pointer_signs"), "pointer_signs"),
+        warning_signs=ctx.reader.paragraphs(f.get("warning_signs"), "warning_signs"),
+        pointer_signs=ctx.reader.text(f.get("pointer_signs"), "pointer_signs"),
         pointer_sources=ctx.refs(
-            ctx.r.idents(f.get("pointer_sources"), "pointer_sources"), sources, "source", "sources"
+            ctx.reader.idents(f.get("pointer_sources"), "pointer_sources"), sources, "source", "sources"
         ),
     )
+
+
+def _region(ctx: Context, item: Node, sources: dict[str, Source]) -> Region:
+    """One country's crisis help: its lines (at most one main line, and one per language), steps and sources."""
+    rf = ctx.reader.fields(item, _("a region"), ["id", "name", "emergency", "lines"], ["steps", "sources"])
+    lines = [_line(ctx, line) for line in ctx.reader.items(rf.get("lines"), "lines")]
+    if not lines and "lines" in rf:
+        ctx.reader.error(rf["lines"].loc, _("a region needs at least one crisis line"))
+    if sum(line.main for line in lines) > 1:
+        ctx.reader.error(item.loc, _("a region can have at most one main line (main: true)"))
+    marked = [lang for line in lines for lang in line.main_in]
+    for lang in sorted({lang for lang in marked if marked.count(lang) > 1}):
+        ctx.reader.error(
+            item.loc, _("a region can have at most one main line for {lang} (main_in)").format(lang=repr(lang))
+        )
+    return Region(
+        ctx.reader.ident(rf.get("id"), "region id"),
+        ctx.reader.text(rf.get("name"), "name"),
+        ctx.reader.text(rf.get("emergency"), "emergency"),
+        tuple(lines),
+        ctx.reader.paragraphs(rf.get("steps"), "steps"),
+        ctx.source_refs(rf, _("this region"), sources) if "sources" in rf else (),
+    )
+
+
+def _line(ctx: Context, node: Node) -> Line:
+    """One crisis line: its name, how to reach it, whom it is for, and whether it is the main one (in a language)."""
+    lf = ctx.reader.fields(node, _("a crisis line"), ["name", "contact", "audience"], ["main", "main_in"])
+    audience = ctx.reader.text(lf.get("audience"), "audience")
+    if audience and audience not in AUDIENCES:
+        ctx.reader.error(
+            lf["audience"].loc,
+            _("audience {audience} should be one of {names}{suggestion}").format(
+                audience=repr(audience),
+                names=", ".join(AUDIENCES),
+                suggestion=did_you_mean(audience, AUDIENCES),
+            ),
+        )
+    main = lf.get("main")
+    if main is not None and not (isinstance(main, Scalar) and main.kind == "bool"):
+        ctx.reader.error(main.loc, _("main should be true or false"))
+    main_in = ctx.reader.idents(lf.get("main_in"), "main_in") if "main_in" in lf else ()
+    others = [a for a in AVAILABLE if a != ENGLISH]
+    for lang, loc in main_in:
+        if lang not in others:
+            ctx.reader.error(
+                loc,
+                _("main_in: {lang} should be a language code: {names}").format(
+                    lang=repr(lang), names=", ".join(others)
+                ),
+            )
+    return Line(
+        ctx.reader.text(lf.get("name"), "name"),
+        ctx.reader.text(lf.get("contact"), "contact"),
+        audience or "anyone",
+        isinstance(main, Scalar) and main.value is True,
+        main_in=tuple(lang for lang, _ in main_in),
+    )
+
+
+def _check_region_choices(ctx: Context, loc: Loc, regions: list[tuple[Region, Loc]], region_q: Question) -> None:
+    """crisis.yaml and the region question name the same countries: each choice has lines, each region is a choice."""
+    have = {r.id for r, _ in regions}
+    for cid in region_q.choice_ids():
+        if cid not in have:
+            ctx.reader.error(
+                loc,
+                _("crisis.yaml has no crisis lines for region {cid}, a choice of the region question").format(
+                    cid=repr(cid)
+                ),
+            )
+    for r, where in regions:
+        if r.id and r.id not in region_q.choice_ids():
+            ctx.reader.error(
+                where,
+                _("region {id} is not a choice of the region question{suggestion}").format(
+                    id=repr(r.id), suggestion=did_you_mean(r.id, region_q.choice_ids())
+                ),
+            )
 
 
 def rules(
@@ -159,27 +163,31 @@ def rules(
             levels += [v for v in _attendance_named(ctx.docs.get("rules")) if v not in levels]
         answerable[ATTENDANCE] = Question(ATTENDANCE, "select", "", "", tuple(Choice(a, a) for a in levels))
     for order, node in enumerate(ctx.entries("rules")):
-        f = ctx.r.fields(
+        f = ctx.reader.fields(
             node,
             _("a rule"),
             ["id", "sources"],
             ["because", "when", "priority", "group", "excludes", "locked", *RULE_ADDS],
         )
-        rid = ctx.r.ident(f.get("id"), "rule id")
+        rid = ctx.reader.ident(f.get("id"), "rule id")
         if rid in BUILT_IN:
-            ctx.r.error(
+            ctx.reader.error(
                 f["id"].loc, _("rule id {rid} is the name of a built-in rule; choose another").format(rid=repr(rid))
             )
         pairs.append((rid, node.loc))
         if f and not any(k in f for k in RULE_ADDS):
-            ctx.r.error(
+            ctx.reader.error(
                 node.loc,
                 _("rule {rid} adds nothing: give at least one of {names}").format(
                     rid=repr(rid), names=", ".join(RULE_ADDS)
                 ),
             )
-        when = parse_condition(f["when"], answerable, ctx.r) if "when" in f and "questions" not in ctx.broken else None
-        excludes = ctx.r.idents(f.get("excludes"), "excludes")
+        when = (
+            parse_condition(f["when"], answerable, ctx.reader)
+            if "when" in f and "questions" not in ctx.broken
+            else None
+        )
+        excludes = ctx.reader.idents(f.get("excludes"), "excludes")
         if excludes and rid:
             ctx.excludes_locs[rid] = list(excludes)
         moment_parts = []
@@ -188,49 +196,51 @@ def rules(
             if isinstance(mf, Map):
                 for key, value in mf.items.items():
                     if ctx.missing(key, moments, "moments"):
-                        ctx.r.error(
+                        ctx.reader.error(
                             mf.keys[key],
                             _("unknown moment {key}{suggestion}").format(
                                 key=repr(key), suggestion=did_you_mean(key, moments)
                             ),
                         )
-                    moment_parts.append((key, ctx.r.paragraphs(value, f"moments {key}")))
+                    moment_parts.append((key, ctx.reader.paragraphs(value, f"moments {key}")))
             else:
-                ctx.r.error(mf.loc, _("moments should be a mapping of moment ids to paragraphs, like {weekly: [...]}"))
+                ctx.reader.error(
+                    mf.loc, _("moments should be a mapping of moment ids to paragraphs, like {weekly: [...]}")
+                )
         out.append(
             Rule(
                 id=rid,
                 sources=ctx.source_refs(f, _("rule {id}").format(id=repr(rid)), sources),
-                because=ctx.r.text(f.get("because"), "because"),
+                because=ctx.reader.text(f.get("because"), "because"),
                 when=when,
-                priority=ctx.r.integer(f.get("priority"), "priority") or 0,
-                group=ctx.r.ident(f.get("group"), "group"),
-                suggest=ctx.refs(ctx.r.idents(f.get("suggest"), "suggest"), therapies, _("therapy"), "therapies"),
+                priority=ctx.reader.integer(f.get("priority"), "priority") or 0,
+                group=ctx.reader.ident(f.get("group"), "group"),
+                suggest=ctx.refs(ctx.reader.idents(f.get("suggest"), "suggest"), therapies, _("therapy"), "therapies"),
                 moments=tuple(moment_parts),
-                confidentiality=ctx.r.paragraphs(f.get("confidentiality"), "confidentiality"),
-                prepare=ctx.r.paragraphs(f.get("prepare"), "prepare"),
-                ask=ctx.refs(ctx.r.idents(f.get("ask"), "ask"), asks, _("question to ask (asks.yaml)"), "asks"),
-                why=ctx.r.paragraphs(f.get("why"), "why"),
+                confidentiality=ctx.reader.paragraphs(f.get("confidentiality"), "confidentiality"),
+                prepare=ctx.reader.paragraphs(f.get("prepare"), "prepare"),
+                ask=ctx.refs(ctx.reader.idents(f.get("ask"), "ask"), asks, _("question to ask (asks.yaml)"), "asks"),
+                why=ctx.reader.paragraphs(f.get("why"), "why"),
                 order=order,
                 specificity=specificity(when),
                 excludes=tuple(v for v, _ in excludes),
-                locked=ctx.r.flag(f.get("locked"), "locked"),
+                locked=ctx.reader.flag(f.get("locked"), "locked"),
             )
         )
     ctx.unique(pairs, _("rule id"))
     _check_questions_refs(ctx, questions, therapies)
     _check_bands(ctx, questions, entries, attendance)
     # Only when the rules and the questions are sound (a broken rule is reported already, and a file YAML could
-    # not read is in ctx.broken, not ctx.r.problems); a problem in another file (a moment, a therapy) changes
-    # nothing here, so this one is reported beside it. A broken attendance.yaml leaves the levels a `when` may
-    # test unknown.
-    sound = not any(p.path.endswith(("rules.yaml", "questions.yaml")) for p in ctx.r.problems)
+    # not read is in ctx.broken, not ctx.reader.problems); a problem in another file (a moment, a therapy)
+    # changes nothing here, so this one is reported beside it. A broken attendance.yaml leaves the levels a
+    # `when` may test unknown.
+    sound = not any(p.path.endswith(("rules.yaml", "questions.yaml")) for p in ctx.reader.problems)
     sound = sound and not {"rules", "questions", "attendance"} & ctx.broken and not ctx.bad_ids.get("attendance")
     if sound:
         dead = reach.dead_rules(out, answerable)
         for rule, loc in zip(out, (loc for _, loc in pairs), strict=True):
             if rule.id in dead:
-                ctx.r.error(loc, _("rule {id} {value}").format(id=repr(rule.id), value=dead[rule.id]))
+                ctx.reader.error(loc, _("rule {id} {value}").format(id=repr(rule.id), value=dead[rule.id]))
     if sound:
         _check_regions(ctx, questions, sources, entries, out, pairs)
         _check_excludes(ctx, questions, attendance, entries, out)
@@ -270,7 +280,7 @@ def _check_regions(
     choices = region_q.choice_ids()
     unknown = [(sid, region, loc) for sid, region, loc in ctx.region_locs if region not in choices]
     for sid, region, loc in unknown:
-        ctx.r.error(
+        ctx.reader.error(
             loc,
             _("source {id}: region {region} is not a choice of the region question{suggestion}").format(
                 id=repr(sid), region=repr(region), suggestion=did_you_mean(region, choices)
@@ -282,7 +292,7 @@ def _check_regions(
     for rule, (_rid, loc) in zip(rules, pairs, strict=True):
         missing = exclusive.unsourced_regions(families, rule, sources)
         if missing:
-            ctx.r.error(
+            ctx.reader.error(
                 loc,
                 _(
                     "rule {id} can apply in {regions} but cites only other countries' sources there; add a source "
@@ -316,7 +326,7 @@ def _check_excludes(
                     if isinstance(first, Rule)
                     else _("attendance level {id}").format(id=repr(first))
                 )
-                ctx.r.error(
+                ctx.reader.error(
                     loc,
                     _("{what} and rule {id} must never be in one plan, but they {why}").format(
                         what=what, id=repr(ref), why=why
@@ -336,9 +346,9 @@ def _check_bands(
             continue
         loc = ctx.band_locs[e.id]
         for age in range(age_q.min, age_q.max + 1):
-            holding = [b for b in e.bands if b[0] <= age <= b[1]]
+            holding = [b for b in e.bands if b.holds(age)]
             if not holding:
-                ctx.r.error(
+                ctx.reader.error(
                     loc,
                     _("therapy {id} states no attendance for a child of {age}; add a band that covers it").format(
                         id=repr(e.id), age=age
@@ -346,7 +356,7 @@ def _check_bands(
                 )
                 break
             if len(holding) > 1:
-                ctx.r.error(
+                ctx.reader.error(
                     loc,
                     _("therapy {id} has two attendance bands for a child of {age}; make them not overlap").format(
                         id=repr(e.id), age=age
@@ -354,7 +364,7 @@ def _check_bands(
                 )
                 break
         if e.ages is not None and e.id in ctx.ages_locs and (e.ages[0] < age_q.min or e.ages[1] > age_q.max):
-            ctx.r.error(
+            ctx.reader.error(
                 ctx.ages_locs[e.id],
                 _("therapy {id}: ages {value} to {value2} go beyond the age question's {min} to {max}").format(
                     id=repr(e.id), value=e.ages[0], value2=e.ages[1], min=age_q.min, max=age_q.max
@@ -363,7 +373,7 @@ def _check_bands(
     offers_unsure = UNSURE in {c.id for c in (questions["therapy"].choices if "therapy" in questions else ())}
     if offers_unsure and "attendance" not in ctx.broken and attendance and DEPENDS not in attendance:
         where = ctx.docs.get("attendance")
-        ctx.r.error(
+        ctx.reader.error(
             where.loc if where is not None else Loc("attendance.yaml", 1, 1),
             _(
                 "attendance.yaml needs the level {depends}: it is the plan's headline when the therapy is not known"
@@ -379,7 +389,7 @@ def _check_questions_refs(ctx: Context, questions: dict[str, Question], therapie
         offered = therapy_q.choice_ids()
         for entry_id, name, loc in ctx.name_locs:
             if entry_id == name and entry_id in therapies and entry_id not in offered:
-                ctx.r.error(
+                ctx.reader.error(
                     loc,
                     _(
                         "therapy {entry_id} is not a choice of the therapy question in questions.yaml; add it there so parents can pick it"
@@ -391,7 +401,7 @@ def _check_questions_refs(ctx: Context, questions: dict[str, Question], therapie
             loc = ctx.choice_locs.get(("therapy", choice.id)) or (
                 node.loc if node is not None else Loc("questions.yaml", 1, 1)
             )
-            ctx.r.error(
+            ctx.reader.error(
                 loc,
                 _("therapy choice {id} is not a therapy in therapies.yaml{suggestion}").format(
                     id=repr(choice.id), suggestion=did_you_mean(choice.id, therapies)

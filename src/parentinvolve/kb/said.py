@@ -4,7 +4,7 @@ A rule's words (`moments`, `confidentiality`, `prepare`, `why`) become the plan'
 text, rule id and reason for any family. So they are made here, with where each goes, and `plan()` only picks
 the rules that apply. A text that two rules say in the same place is marked, so that a plan checks those for
 repeats and never hashes the rest: with 10,000 rules, that step of a plan took about half the time
-(benchmarks/run.py). Called last wherever rules are made or changed (kb/build.py, kb/i18n.py).
+(benchmarks/run.py). Called last wherever rules are made or changed (kb/build.py, kb/translations/merge.py).
 """
 
 from __future__ import annotations

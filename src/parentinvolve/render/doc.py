@@ -92,8 +92,8 @@ def source_line(s: Source) -> str:
     return f"{text} {s.url}".strip() if s.url and s.url not in text else text
 
 
-def ages_words(low: int, high: int) -> str:
-    if high < 1000:
+def ages_words(low: int, high: int | None) -> str:
+    if high is not None:
         return _("{low} to {high}").format(low=low, high=high)
     return _("{low} and older").format(low=low)
 
@@ -108,7 +108,7 @@ def entry_doc(kb: KnowledgeBase, entry: Entry) -> Doc:
             else _(" (our sources give no exact range, so this is the range this guide uses)")
         )
         blocks.append(Para(_("Typical ages: {ages}{where}.").format(ages=ages_words(*entry.ages), where=where)))
-    levels = [(low, high, kb.attendance[level]) for low, high, level, _ in entry.bands if level in kb.attendance]
+    levels = [(b.min_age, b.max_age, kb.attendance[b.attendance]) for b in entry.bands if b.attendance in kb.attendance]
     if len(levels) == 1:
         level = levels[0][2]
         blocks.append(

@@ -6,7 +6,7 @@ import re
 from datetime import date
 from html import escape
 
-from parentinvolve import i18n, phone
+from parentinvolve import i18n
 from parentinvolve.i18n import _
 from parentinvolve.render.doc import (
     MONTHS,
@@ -19,6 +19,7 @@ from parentinvolve.render.doc import (
     Para,
     Timeline,
 )
+from parentinvolve.text import phone
 
 NOTES_AFTER = QUESTIONS_HEADING  # the lined box for the answers goes after this section
 NOTE_LINES = 8
@@ -209,7 +210,6 @@ def render(doc: Doc, made: date | None = None, *, head: str = "", header: str = 
     body: list[str] = [f"<h1>{escape(doc.title)}</h1>"]
     dated = not any(isinstance(b, Timeline) for b in doc.blocks)  # only a plan is dated, not an `explain` page
     section = ""
-    sources, notes_after = _(SOURCES_HEADING), _(NOTES_AFTER)
     for n, block in enumerate(doc.blocks):
         if not dated and not isinstance(block, Alert):  # under the title, after the crisis lines
             body.append(
@@ -218,57 +218,70 @@ def render(doc: Doc, made: date | None = None, *, head: str = "", header: str = 
             dated = True
         if isinstance(block, Heading):
             section = block.text if block.level == 2 else section
-            anchor = anchors.pop(block.text, "") if block.level > 2 else ""
-            ident = f' id="{anchor}"' if anchor else ""
             nxt = doc.blocks[n + 1] if n + 1 < len(doc.blocks) else None
-            ident += ' class="moments"' if isinstance(nxt, Timeline) else ""
-            body.append(f"<h{block.level}{ident}{_lang(block.lang)}>{escape(block.text)}</h{block.level}>")
+            body.append(_heading(block, anchors, moments=isinstance(nxt, Timeline)))
         elif isinstance(block, Para):
             cls = f' class="{block.style}"' if block.style else ""
             body.append(f"<p{cls}{_lang(block.lang)}>{text(block.text)}</p>")
         elif isinstance(block, Bullets):
-            cited = section == sources
-            items = "".join(
-                f"<li{_lang(b.lang)}>{_item(b.text, block.contacts or b.contact, cited)}"
-                + (
-                    f'<span class="why"{_lang(i18n.current() if b.lang else "")}>{escape(b.note)}</span>'
-                    if b.note
-                    else ""
-                )
-                + "</li>"
-                for b in block.items
-            )
-            cls = ' class="sources"' if cited else ""
-            body.append(f"<ul{cls}>{items}</ul>")
-            if section == notes_after:
-                lines = '<div class="line"></div>' * NOTE_LINES
-                label = escape(_("Notes"))
-                body.append(f'<section class="notes" aria-label="{label}"><h3>{label}</h3>{lines}</section>')
+            body.extend(_bullets(block, section))
         elif isinstance(block, Timeline):
-            steps = "".join(
-                (
-                    f'<li><a href="#{anchors[s.title]}">{escape(s.title)}</a>'
-                    if s.title in anchors
-                    else f"<li>{escape(s.title)}"
-                )
-                + "".join(f'<span class="asks">{escape(line)}</span>' for line in s.lines[:1])
-                + "</li>"
-                for s in block.steps
-            )
-            label = escape(_("The moments of your involvement, in order"))
-            body.append(f'<ol class="timeline" aria-label="{label}">{steps}</ol>')
+            body.append(_timeline(block, anchors))
         elif isinstance(block, Alert):
-            lines = "".join(f"<p>{text(line)}</p>" for line in block.lines)
-            items = "".join(f"<li>{_phone(i) if phone.find(i) else text(i)}</li>" for i in block.items)
-            body.append(
-                f'<section class="alert" aria-label="{escape(block.title)}"><h2>{escape(block.title)}</h2>'
-                f"{lines}<ul>{items}</ul></section>"
-            )
+            body.append(_alert(block))
     return (
         f'<!DOCTYPE html>\n<html lang="{i18n.current()}">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{escape(doc.title)}</title>\n<style>{style(doc)}</style>\n{head}</head>\n"
         f"<body>\n{header}<main>\n{chr(10).join(body)}\n{end}</main>\n</body>\n</html>\n"
+    )
+
+
+def _heading(block: Heading, anchors: dict[str, str], *, moments: bool) -> str:
+    """A heading; a moment's (level 3) takes its anchor, which the timeline links to, once."""
+    anchor = anchors.pop(block.text, "") if block.level > 2 else ""
+    ident = f' id="{anchor}"' if anchor else ""
+    ident += ' class="moments"' if moments else ""
+    return f"<h{block.level}{ident}{_lang(block.lang)}>{escape(block.text)}</h{block.level}>"
+
+
+def _bullets(block: Bullets, section: str) -> list[str]:
+    """A list; under Sources each is linked by its title, and the section before the notes gets lines to write on."""
+    cited = section == _(SOURCES_HEADING)
+    items = "".join(
+        f"<li{_lang(b.lang)}>{_item(b.text, block.contacts or b.contact, cited)}"
+        + (f'<span class="why"{_lang(i18n.current() if b.lang else "")}>{escape(b.note)}</span>' if b.note else "")
+        + "</li>"
+        for b in block.items
+    )
+    cls = ' class="sources"' if cited else ""
+    out = [f"<ul{cls}>{items}</ul>"]
+    if section == _(NOTES_AFTER):
+        lines = '<div class="line"></div>' * NOTE_LINES
+        label = escape(_("Notes"))
+        out.append(f'<section class="notes" aria-label="{label}"><h3>{label}</h3>{lines}</section>')
+    return out
+
+
+def _timeline(block: Timeline, anchors: dict[str, str]) -> str:
+    """The moments in order, each linked to its section, with its first line."""
+    steps = "".join(
+        (f'<li><a href="#{anchors[s.title]}">{escape(s.title)}</a>' if s.title in anchors else f"<li>{escape(s.title)}")
+        + "".join(f'<span class="asks">{escape(line)}</span>' for line in s.lines[:1])
+        + "</li>"
+        for s in block.steps
+    )
+    label = escape(_("The moments of your involvement, in order"))
+    return f'<ol class="timeline" aria-label="{label}">{steps}</ol>'
+
+
+def _alert(block: Alert) -> str:
+    """The crisis box: its lines, then each way to reach help, numbers tappable."""
+    lines = "".join(f"<p>{text(line)}</p>" for line in block.lines)
+    items = "".join(f"<li>{_phone(i) if phone.find(i) else text(i)}</li>" for i in block.items)
+    return (
+        f'<section class="alert" aria-label="{escape(block.title)}"><h2>{escape(block.title)}</h2>'
+        f"{lines}<ul>{items}</ul></section>"
     )
 
 

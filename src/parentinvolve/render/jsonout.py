@@ -11,9 +11,6 @@ if TYPE_CHECKING:  # `explain --format json` never loads the engine
     from parentinvolve.engine import Item, Plan
 
 
-OPEN_AGE = 1000  # a band's highest age at or above this means "and older" (written `null`)
-
-
 def dumps(data: Any) -> str:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
@@ -42,12 +39,11 @@ def entry(kb: KnowledgeBase, e: Entry) -> dict[str, Any]:
     }
     if e.ages is not None:
         data["typical_ages"] = {"min": e.ages[0], "max": e.ages[1]}
-    if len({level for _, _, level, _ in e.bands}) == 1:
-        data["attendance"] = e.bands[0][2]
+    if len({b.attendance for b in e.bands}) == 1:
+        data["attendance"] = e.bands[0].attendance
     if e.bands:
         data["attendance_by_age"] = [
-            {"min_age": low, "max_age": high if high < OPEN_AGE else None, "attendance": level}
-            for low, high, level, _ in e.bands
+            {"min_age": b.min_age, "max_age": b.max_age, "attendance": b.attendance} for b in e.bands
         ]
     if e.reviewed:
         data["reviewed"] = e.reviewed

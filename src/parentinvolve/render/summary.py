@@ -82,17 +82,8 @@ def in_short(p: Plan, kb: KnowledgeBase | None = None) -> tuple[str, ...]:
     """At most six one-line points: the crisis pointer (when there is one), how involved you will be, the
     most useful thing to do next, the first question to ask, and what stays private (in the therapy's own
     words when `kb` is given: a sentence taken from the middle of the plan may lean on the one before it)."""
-    points: list[str] = []
-    pointer = getattr(p, "crisis_pointer", "")
-    if isinstance(pointer, str) and pointer:
-        points.append(pointer)
-    elif p.safety is not None:
-        points.append(
-            _(
-                "If your child is in danger now, call {number}. "
-                "The crisis lines are at the top and at the end of this plan."
-            ).format(number=p.safety.emergency)
-        )
+    # (A plan with crisis lines always has the pointer: both come with self-harm; see engine._pointer.)
+    points: list[str] = [p.crisis_pointer] if p.crisis_pointer else []
     points.append(_("How involved you will be: {level}.").format(level=_lower_first(p.attendance.label)))
     if p.prepare:
         points.append(_("Do next: {step}").format(step=_lower_first(first_sentence(p.prepare[0].text))))

@@ -137,26 +137,6 @@ def create_app(settings: Settings | None = None) -> StrictHeaders:
         text = pages.problem_page(status, message, kb=kb_, exit_url=config.exit_url, switch=switch)
         return HTMLResponse(text, status_code=status)
 
-    async def body_fields(request: Request) -> list[tuple[str, str]]:
-        kind = request.headers.get("content-type", "").split(";")
-        charset = [p.strip().lower() for p in kind[1:] if p.strip().lower().startswith("charset=")]
-        if kind[0].strip().lower() != FORM_TYPE or any(c not in ("charset=utf-8", 'charset="utf-8"') for c in charset):
-            raise form.BadForm(415, _("This page reads only forms sent by its own pages."))
-        declared = request.headers.get("content-length", "0")
-        if not declared.isdigit() or int(declared) > BODY_LIMIT:
-            raise form.BadForm(413, _("The form sent more than this page reads."))
-        body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > BODY_LIMIT:
-                raise form.BadForm(413, _("The form sent more than this page reads."))
-        if body.count(b"&") + body.count(b";") >= MAX_FIELDS:
-            raise form.BadForm(400, _("The form sent more fields than this page asks for."))
-        try:
-            return parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FIELDS, errors="strict")
-        except (UnicodeDecodeError, ValueError):
-            raise form.BadForm(400, _("The form was not sent as UTF-8 text.")) from None
-
     def respond(request: Request, make: Callable[[KnowledgeBase, str], Response]) -> Response:
         """Run `make` in the request's language (one at a time: the event loop runs it without a break)."""
         try:
@@ -166,48 +146,12 @@ def create_app(settings: Settings | None = None) -> StrictHeaders:
         i18n.use(lang)
         return make(bases[lang], lang)
 
-    def form_page(kb_: KnowledgeBase, lang: str, given: list[tuple[str, str]], problems: dict[str, str]) -> str:
-        heading = _("Your part in your child's therapy")
-        title = _("Error:") + " " + heading if problems else heading
-        intro = _("Answer five short questions to get a plan for your part in your child's therapy.")
-        stored = _("Nothing you enter is stored: the plan is made for this page only.")
-        body = f"<h1>{escape(heading)}</h1><p>{escape(intro)}</p><p>{escape(stored)}</p>" + form.render(
-            kb_, given, problems, f"/plan?lang={lang}"
-        )
-        switch = pages.language_link(lang, "/change" if given else "/", form.hidden(_as_answers(given)))
-        return pages.page(title, body, kb=kb_, exit_url=config.exit_url, switch=switch)
-
-    def plan_page(kb_: KnowledgeBase, lang: str, answers: dict[str, AnswerValue]) -> str:
-        from parentinvolve.engine import plan
-        from parentinvolve.render.doc import plan_doc
-
-        doc = plan_doc(kb_, plan(kb_, answers))
-        fields = form.hidden(answers)
-        printing = _(
-            "To print this plan, use your browser's Print command (Ctrl+P, or ⌘P on a Mac; on a phone, Share, then Print)."
-        )
-        actions = (
-            f'<section class="actions" aria-labelledby="actions-title"><h2 id="actions-title">'
-            f"{escape(_('Keep this plan'))}</h2>"
-            f"<p>{escape(printing)}</p>"
-            '<div class="row">'
-            f'<form method="post" action="/save?lang={lang}">{fields}'
-            f'<button class="button" type="submit">{escape(_("Save it"))}</button></form>'
-            f'<form method="post" action="/change?lang={lang}">{fields}'
-            f'<button class="button secondary" type="submit">{escape(_("Change your answers"))}</button></form>'
-            "</div></section>\n"
-        )
-        switch = pages.language_link(lang, "/plan", fields)
-        top = pages.header(kb_, config.exit_url, switch)
-        allow_style(html.style(doc))
-        return html.render(doc, head=pages.STYLESHEET, header=top, end=actions)
-
     async def home(request: Request) -> Response:
-        return respond(request, lambda kb_, lang: HTMLResponse(form_page(kb_, lang, [], {})))
+        return respond(request, lambda kb_, lang: HTMLResponse(_form_page(kb_, lang, [], {}, config.exit_url)))
 
     async def posted(request: Request, what: str) -> Response:
         try:
-            fields = await body_fields(request)
+            fields = await _body_fields(request)
         except form.BadForm as exc:
             i18n.use(choose_lang_quietly(request, config.lang))
             return problem(exc.status, exc.message)
@@ -219,7 +163,7 @@ def create_app(settings: Settings | None = None) -> StrictHeaders:
                 return problem(exc.status, exc.message)
             given = [(n, v) for n, v in fields if n not in form.ACTIONS]
             if what == "change" or problems:
-                return HTMLResponse(form_page(kb_, lang, given, problems if what != "change" else {}))
+                return HTMLResponse(_form_page(kb_, lang, given, problems if what != "change" else {}, config.exit_url))
             if what == "save":
                 from parentinvolve.engine import plan
                 from parentinvolve.render.doc import plan_doc
@@ -231,7 +175,7 @@ def create_app(settings: Settings | None = None) -> StrictHeaders:
                     html.render(saved),
                     headers={"content-disposition": f'attachment; filename="{name}"'},
                 )
-            return HTMLResponse(plan_page(kb_, lang, answers))
+            return HTMLResponse(_plan_page(kb_, lang, answers, config.exit_url))
 
         return respond(request, make)
 
@@ -274,6 +218,70 @@ def create_app(settings: Settings | None = None) -> StrictHeaders:
         exception_handlers={HTTPException: http_error, Exception: http_error},
     )
     return StrictHeaders(app)  # outermost: the page for an unexpected error (made outside the middleware) too
+
+
+async def _body_fields(request: Request) -> list[tuple[str, str]]:
+    """The fields of a form this page sent: UTF-8, within the size and field limits, else BadForm."""
+    kind = request.headers.get("content-type", "").split(";")
+    charset = [p.strip().lower() for p in kind[1:] if p.strip().lower().startswith("charset=")]
+    if kind[0].strip().lower() != FORM_TYPE or any(c not in ("charset=utf-8", 'charset="utf-8"') for c in charset):
+        raise form.BadForm(415, _("This page reads only forms sent by its own pages."))
+    declared = request.headers.get("content-length", "0")
+    if not declared.isdigit() or int(declared) > BODY_LIMIT:
+        raise form.BadForm(413, _("The form sent more than this page reads."))
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > BODY_LIMIT:
+            raise form.BadForm(413, _("The form sent more than this page reads."))
+    if body.count(b"&") + body.count(b";") >= MAX_FIELDS:
+        raise form.BadForm(400, _("The form sent more fields than this page asks for."))
+    try:
+        return parse_qsl(body.decode("utf-8"), keep_blank_values=True, max_num_fields=MAX_FIELDS, errors="strict")
+    except (UnicodeDecodeError, ValueError):
+        raise form.BadForm(400, _("The form was not sent as UTF-8 text.")) from None
+
+
+def _form_page(
+    kb_: KnowledgeBase, lang: str, given: list[tuple[str, str]], problems: dict[str, str], exit_url: str
+) -> str:
+    """The questions, with what was given and its problems."""
+    heading = _("Your part in your child's therapy")
+    title = _("Error:") + " " + heading if problems else heading
+    intro = _("Answer five short questions to get a plan for your part in your child's therapy.")
+    stored = _("Nothing you enter is stored: the plan is made for this page only.")
+    body = f"<h1>{escape(heading)}</h1><p>{escape(intro)}</p><p>{escape(stored)}</p>" + form.render(
+        kb_, given, problems, f"/plan?lang={lang}"
+    )
+    switch = pages.language_link(lang, "/change" if given else "/", form.hidden(_as_answers(given)))
+    return pages.page(title, body, kb=kb_, exit_url=exit_url, switch=switch)
+
+
+def _plan_page(kb_: KnowledgeBase, lang: str, answers: dict[str, AnswerValue], exit_url: str) -> str:
+    """The plan, with a way to save it or change the answers."""
+    from parentinvolve.engine import plan
+    from parentinvolve.render.doc import plan_doc
+
+    doc = plan_doc(kb_, plan(kb_, answers))
+    fields = form.hidden(answers)
+    printing = _(
+        "To print this plan, use your browser's Print command (Ctrl+P, or ⌘P on a Mac; on a phone, Share, then Print)."
+    )
+    actions = (
+        f'<section class="actions" aria-labelledby="actions-title"><h2 id="actions-title">'
+        f"{escape(_('Keep this plan'))}</h2>"
+        f"<p>{escape(printing)}</p>"
+        '<div class="row">'
+        f'<form method="post" action="/save?lang={lang}">{fields}'
+        f'<button class="button" type="submit">{escape(_("Save it"))}</button></form>'
+        f'<form method="post" action="/change?lang={lang}">{fields}'
+        f'<button class="button secondary" type="submit">{escape(_("Change your answers"))}</button></form>'
+        "</div></section>\n"
+    )
+    switch = pages.language_link(lang, "/plan", fields)
+    top = pages.header(kb_, exit_url, switch)
+    allow_style(html.style(doc))
+    return html.render(doc, head=pages.STYLESHEET, header=top, end=actions)
 
 
 def choose_lang_quietly(request: Request, default: str) -> str:

@@ -19,17 +19,17 @@ def check_translations(kb: KnowledgeBase, root: Path, *, strict: bool, clinic: P
     files are content problems (exit 1); missing or stale entries are warnings on stderr, one `file:line` each
     (exit 1 only with `strict`). Returns the summary lines, to print after the content's own summary."""
     from parentinvolve import kb as kb_package
-    from parentinvolve.kb import i18n_status as kb_i18n
+    from parentinvolve.kb.translations import status
 
     folders = kb_package.translation_folders(root, clinic)
-    reports = kb_i18n.reports(kb, root, folders)
+    reports = status.reports(kb, root, folders)
     problems = [p for r in reports for p in r.problems]
     warnings = [w for r in reports for w in r.warnings]
     if clinic is not None:  # the clinic's own words: what its layer leaves in English, per language
-        from parentinvolve.kb import clinic_i18n
+        from parentinvolve.kb.translations import clinic as clinic_words
 
-        for lang in kb_i18n.languages(folders):
-            left, found = clinic_i18n.untranslated(kb, folders[-1:], lang)
+        for lang in status.languages(folders):
+            left, found = clinic_words.untranslated(kb, folders[-1:], lang)
             warnings += left
             problems += found
     if problems:

@@ -11,8 +11,9 @@ from typing import Any
 from parentinvolve.errors import Problem
 from parentinvolve.i18n import _
 from parentinvolve.kb import lock
-from parentinvolve.kb.i18n import CRISIS, FILES, HASH, MAX_BYTES, TODO, english, fingerprint, read, text_of
 from parentinvolve.kb.reader import Loc, Map, Node, Seq, parse_yaml, read_text
+from parentinvolve.kb.translations.files import HASH, MAX_BYTES, TODO, read, text_of
+from parentinvolve.kb.translations.source import CRISIS, FILES, english, fingerprint
 from parentinvolve.model import KnowledgeBase
 
 # --- coverage and staleness, for `validate` ---------------------------------------------------------------------------

@@ -9,8 +9,9 @@ Translating: mark interface text with `_("...")` (or `N_` where it is only store
 shown) and `ngettext`, never an f-string inside: `_("No topic called {name}.").format(name=...)`, so the
 catalog holds one message with a named placeholder. English needs no catalog: `_` returns its argument and
 `gettext` is never imported, so start-up stays within budget. Catalogs are `locale/<lang>/LC_MESSAGES/
-parentinvolve.po`, compiled to `.mo` at build time (hatch_build.py); a checkout whose `.po` is newer than its
-`.mo` (or has none) compiles it in memory, so an edited translation shows at once in an editable install.
+parentinvolve.po`, compiled to `.mo` with Babel at build time (hatch_build.py, through `catalogs.py`); a run
+reads the `.mo` as built and needs no Babel. Only a development install, which has Babel, compiles a `.po`
+newer than its `.mo` (or without one) in memory, so an edited translation shows at once.
 """
 
 from __future__ import annotations
@@ -142,9 +143,6 @@ def _(message: str) -> str:
     return _load().gettext(message)
 
 
-gettext = _
-
-
 def ngettext(singular: str, plural: str, n: int) -> str:
     if _current == ENGLISH:
         return singular if n == 1 else plural
@@ -164,7 +162,8 @@ def _load() -> _Catalog:
 
 
 def catalog(lang: str, locale_dir: Path = LOCALE_DIR) -> _Catalog:
-    """The compiled catalog for `lang`; the `.po` compiled in memory when it is newer than the `.mo`."""
+    """The compiled catalog for `lang`; in a development install, the `.po` compiled in memory when it is
+    newer than the `.mo`."""
     import gettext as _gettext
     import io
 
@@ -174,14 +173,21 @@ def catalog(lang: str, locale_dir: Path = LOCALE_DIR) -> _Catalog:
         po_time = os.stat(po).st_mtime_ns if po.is_file() else -1
         mo_time = os.stat(mo).st_mtime_ns if mo.is_file() else -1
         # Installers write both files within moments, in any order: only a .po edited later counts as newer.
-        if mo_time >= 0 and mo_time >= po_time - 2_000_000_000:
+        data = _compiled(po) if po_time >= 0 and po_time - 2_000_000_000 > mo_time else None
+        if data is not None:
+            return _gettext.GNUTranslations(io.BytesIO(data))
+        if mo_time >= 0:
             with open(mo, "rb") as fh:
                 return _gettext.GNUTranslations(fh)
-        if po_time >= 0:
-            from parentinvolve import pofile
-
-            data = pofile.to_mo(pofile.parse(po.read_text(encoding="utf-8"), str(po)))
-            return _gettext.GNUTranslations(io.BytesIO(data))
     except (OSError, ValueError):  # an unreadable or broken catalog: the English text, never a crash
         pass
     return _gettext.NullTranslations()
+
+
+def _compiled(po: Path) -> bytes | None:
+    """`po` compiled with Babel, which only a development install has; None without it (the `.mo` as built)."""
+    try:
+        from parentinvolve.i18n import catalogs
+    except ImportError:
+        return None
+    return catalogs.compile_file(po)
