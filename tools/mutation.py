@@ -3,6 +3,7 @@ key renamed, a `continue` made a `break`) and runs the fast tests that reach the
 test notices "survives". This runs mutmut as configured in pyproject.toml (`[tool.mutmut]`: the five files of
 the core and the tests that are run) and prints, per file, how many changes the tests killed.
 
+    .venv/bin/pip install --group mutation               # mutmut, once (not in `dev`: CI does not run this)
     .venv/bin/python tools/mutation.py                   # the measure, from scratch (15 to 40 min on 2 cores)
     .venv/bin/python tools/mutation.py 'parentinvolve.engine.*'   # only these (mutmut's names; globs allowed)
     .venv/bin/python tools/mutation.py --report          # the table of the last run, without running anything
