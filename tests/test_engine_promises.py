@@ -13,6 +13,7 @@ from parentinvolve.engine import MAX_ASKS, Safety, TherapyPlan, crisis_now, plan
 from parentinvolve.i18n import activate
 from parentinvolve.model import (
     ATTENDANCE,
+    Band,
     Choice,
     Crisis,
     KnowledgeBase,
@@ -347,3 +348,18 @@ def test_locked_questions_beyond_the_cap_are_all_kept_and_leave_no_room_for_othe
         locked_asks=locked,
     )
     assert [i.rule for i in plan(base, ANSWERS).asks] == ["safety"] * len(locked)
+
+
+def test_a_chosen_therapy_with_no_band_for_the_childs_age_says_depends_and_adds_no_weekly_words() -> None:
+    """validate refuses such bands; the engine still gives a plan, with the level that is never wrong."""
+    young = therapy("young")._replace(
+        bands=(Band(min_age=0, max_age=5, attendance="every-session", weekly=("Weekly in young.",)),)
+    )
+    p = plan(kb([young], []), {**ANSWERS, "therapy": "young", "child_age": 9})
+    assert p.attendance.id == "depends" and p.therapy is not None and p.therapy.id == "young"
+    assert [i.text for m in p.moments for i in m.items] == []
+
+
+def test_each_moment_of_the_plan_carries_its_name_and_summary() -> None:
+    p = plan(kb([therapy("x")], []), ANSWERS)
+    assert [(m.id, m.title, m.summary) for m in p.moments] == [("weekly", "Weekly", "Weekly sessions.")]

@@ -141,6 +141,52 @@ CRISIS = [
         5,
         "a region is missing the field 'emergency'",
     ),
+    *(
+        case(f"{what}-not-text", "crisis.yaml", old, new, new.strip().splitlines()[-1], col, message)
+        for what, old, new, col, message in [
+            ("region-name", "    name: Canada\n", "    name: [Canada]\n", 11, "name should be text, not a list"),
+            (
+                "region-emergency",
+                '    name: Canada\n    emergency: "911"\n',
+                '    name: Canada\n    emergency: ["911"]\n',
+                16,
+                "emergency should be text, not a list",
+            ),
+            (
+                "crisis-line-name",
+                "      - name: Kids Help Phone\n",
+                "      - name: [Kids Help Phone]\n",
+                15,
+                "name should be text, not a list",
+            ),
+            (
+                "crisis-line-audience",
+                "contact: 0800 1111 (under 19)\n        audience: young-people\n",
+                "contact: 0800 1111 (under 19)\n        audience: [young-people]\n",
+                19,
+                "audience should be text, not a list",
+            ),
+        ]
+    ),
+    Case(
+        "region-steps-not-a-list",
+        (
+            Edit(
+                "crisis.yaml",
+                "    steps:\n      - >-\n        9-8-8 is for you too",
+                "    steps: 9-8-8 is for you too.\n    old:\n      - >-\n        9-8-8 is for you too",
+            ),
+        ),
+        (
+            Expect(
+                "crisis.yaml",
+                "    steps: 9-8-8",
+                12,
+                "steps should be a list of paragraphs (lines starting with `- `), not text",
+            ),
+            Expect("crisis.yaml", "    old:", 5, "unknown field 'old' in a region"),
+        ),
+    ),
     case(
         "crisis-line-missing-a-field",
         "crisis.yaml",
