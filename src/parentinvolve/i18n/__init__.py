@@ -170,8 +170,7 @@ def catalog(lang: str, locale_dir: Path = LOCALE_DIR) -> _Catalog:
     folder = locale_dir / lang / "LC_MESSAGES"
     po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
     try:
-        po_time = os.stat(po).st_mtime_ns if po.is_file() else -1
-        mo_time = os.stat(mo).st_mtime_ns if mo.is_file() else -1
+        po_time, mo_time = _mtime(po), _mtime(mo)
         # Installers write both files within moments, in any order: only a .po edited later counts as newer.
         data = _compiled(po) if po_time >= 0 and po_time - 2_000_000_000 > mo_time else None
         if data is not None:
@@ -182,6 +181,14 @@ def catalog(lang: str, locale_dir: Path = LOCALE_DIR) -> _Catalog:
     except (OSError, ValueError):  # an unreadable or broken catalog: the English text, never a crash
         pass
     return _gettext.NullTranslations()
+
+
+def _mtime(path: Path) -> int:
+    """When a catalog file last changed (one stat); -1 when there is none."""
+    try:
+        return os.stat(path).st_mtime_ns
+    except FileNotFoundError:
+        return -1
 
 
 def _compiled(po: Path) -> bytes | None:
