@@ -209,6 +209,7 @@ def test_axe_finds_nothing_on_any_page(browser: Any, plain: Server, clinic: Serv
     page.goto(f"{server.url}/?lang={lang}")
     found["form"] = axe_violations(page)
     page.click("button[type=submit]")
+    page.locator(".error-summary").first.wait_for()  # (the click starts a navigation; count() would not wait)
     assert page.locator(".error-summary").count() == 1
     found["form with errors"] = axe_violations(page)
     page.goto(f"{server.url}/nowhere?lang={lang}")
@@ -218,6 +219,7 @@ def test_axe_finds_nothing_on_any_page(browser: Any, plain: Server, clinic: Serv
     page.check("#concerns-4")  # self-harm: the crisis block
     page.check("#therapy-4")
     page.click("button[type=submit]")
+    page.locator("section.alert").first.wait_for()
     assert page.locator("section.alert").count() >= 1
     found["plan"] = axe_violations(page)
     context.close()
